@@ -1,0 +1,118 @@
+#include "messaging/consumer.h"
+
+#include <thread>
+
+#include "common/json.h"
+#include "common/json_writer.h"
+#include "common/time_format.h"
+#include "messaging/topics.h"
+#include "storage/inbox.h"
+
+namespace sagaflow::messaging {
+
+namespace {
+
+constexpr int kStorageAttempts = 3;
+
+}  // namespace
+
+Consumer::Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& clock, RandomSource& random,
+                   Logger logger, Metrics& metrics, FatalHandler on_fatal)
+    : db_(db),
+      outbox_(outbox),
+      clock_(clock),
+      random_(random),
+      logger_(std::move(logger)),
+      metrics_(metrics),
+      on_fatal_(std::move(on_fatal)) {
+  metrics_.Describe("sagaflow_messages_handled_total", "counter", "Messages handled, by topic");
+  metrics_.Describe("sagaflow_messages_duplicate_total", "counter", "Redelivered messages skipped by the inbox");
+  metrics_.Describe("sagaflow_dead_letters_total", "counter", "Messages dead-lettered, by topic");
+}
+
+void Consumer::On(std::string topic, TopicHandler handler) { handlers_[std::move(topic)] = std::move(handler); }
+
+std::vector<std::string> Consumer::Topics() const {
+  std::vector<std::string> topics;
+  for (const auto& [topic, handler] : handlers_) topics.push_back(topic);
+  return topics;
+}
+
+void Consumer::Handle(const IncomingMessage& message) {
+  auto handler = handlers_.find(message.topic);
+  if (handler == handlers_.end()) {
+    logger_->warn("message on unexpected topic {} ignored", message.topic);
+    return;
+  }
+  auto root = ParseJson(parser_, message.payload);
+  if (!root.ok()) return DeadLetter(message, "", root.status().message());
+  simdjson::dom::object body;
+  if (root->get_object().get(body)) return DeadLetter(message, "", "payload must be a JSON object");
+  auto message_id = GetString(body, "messageId");
+  if (!message_id.ok() || message_id->empty()) return DeadLetter(message, "", "messageId must be a non-empty string");
+  auto order_id = GetString(body, "orderId");
+  if (!order_id.ok() || order_id->empty()) return DeadLetter(message, "", "orderId must be a non-empty string");
+
+  const Envelope envelope{message.topic, *message_id, *order_id, body, message.redelivered};
+  for (int attempt = 1;; ++attempt) {
+    bool duplicate = false;
+    Status rejected;
+    Status status = db_.Write([&](storage::UnitOfWork& uow) {
+      if (storage::ClaimInbox(uow, envelope.message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
+        duplicate = true;
+        return Status::Ok();
+      }
+      Status handled = handler->second(uow, envelope);
+      if (handled.IsInvalidArgument()) rejected = handled;
+      return handled;
+    });
+    if (!rejected.ok()) return DeadLetter(message, envelope.order_id, rejected.message());
+    if (status.ok()) {
+      if (duplicate) {
+        metrics_.Add("sagaflow_messages_duplicate_total");
+        logger_->debug("duplicate {} messageId={} orderId={} skipped", message.topic, envelope.message_id,
+                       envelope.order_id);
+      } else {
+        metrics_.Add("sagaflow_messages_handled_total{topic=\"" + PromLabel(message.topic) + "\"}");
+      }
+      return;
+    }
+    logger_->error("handling {} orderId={} failed (attempt {}): {}", message.topic, envelope.order_id, attempt,
+                   status.ToString());
+    if (attempt >= kStorageAttempts) {
+      // Returning would acknowledge a message whose effects are not stored.
+      return on_fatal_("cannot store the effects of " + message.topic + " orderId=" + std::string(envelope.order_id) +
+                       ": " + status.ToString());
+    }
+    std::this_thread::sleep_for(Millis(50 * attempt));  // a transient lock or I/O error; not a sync point
+  }
+}
+
+void Consumer::DeadLetter(const IncomingMessage& message, std::string_view order_id, const std::string& error) {
+  const std::string at = FormatIso8601(clock_.Now());
+  JsonWriter json;
+  json.BeginObject()
+      .Key("messageId").String(NewUuid(random_))
+      .Key("orderId").String(order_id)
+      .Key("topic").String(message.topic)
+      .Key("payload").String(message.payload)
+      .Key("error").String(error)
+      .Key("at").String(at)
+      .EndObject();
+  Status status = db_.Write([&](storage::UnitOfWork& uow) {
+    auto& insert = uow.Prepare("INSERT INTO dead_letters(topic, payload, error, received_at) VALUES (?, ?, ?, ?)");
+    insert.bind(1, message.topic);
+    insert.bind(2, message.payload);
+    insert.bind(3, error);
+    insert.bind(4, at);
+    insert.exec();
+    outbox_.Append(uow, topics::DeadLetter(message.topic), json.str());
+    return Status::Ok();
+  });
+  if (!status.ok()) return on_fatal_("cannot dead-letter a message on " + message.topic + ": " + status.ToString());
+  metrics_.Add("sagaflow_dead_letters_total{topic=\"" + PromLabel(message.topic) + "\"}");
+  logger_->warn("dead-lettered a message on {} orderId={}: {}", message.topic, order_id.empty() ? "-" : order_id,
+                error);
+}
+
+}  // namespace sagaflow::messaging

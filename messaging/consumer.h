@@ -1,0 +1,68 @@
+// Consumer: turns each delivered message into one transaction of its handler's effects.
+//
+// For every message on the bus's delivery thread: parse the JSON, require messageId and orderId, then
+// in one UnitOfWork claim the message id in the inbox (a redelivery is skipped) and run the topic's
+// handler, whose outbox appends commit with its state changes. A message that is not valid JSON,
+// lacks the envelope fields, or that its handler rejects with InvalidArgument is dead-lettered:
+// recorded in dead_letters and published to deadletter/<topic> through the outbox, then acknowledged.
+// If the database fails, the process cannot honour the message, so `on_fatal` is called (main exits
+// without acknowledging; the broker delivers the message again after restart). Single-threaded use
+// (the bus delivers one message at a time).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/random.h"
+#include "messaging/message_bus.h"
+#include "storage/database.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::messaging {
+
+struct Envelope {
+  std::string_view topic;
+  std::string_view message_id;
+  std::string_view order_id;
+  simdjson::dom::object body;
+  bool redelivered = false;
+};
+
+class Consumer {
+ public:
+  // Runs inside the message's transaction. InvalidArgument dead-letters the message (its effects are
+  // rolled back); any other error is treated as a storage failure.
+  using TopicHandler = std::function<Status(storage::UnitOfWork&, const Envelope&)>;
+  using FatalHandler = std::function<void(const std::string& reason)>;
+
+  Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& clock, RandomSource& random, Logger logger,
+           Metrics& metrics, FatalHandler on_fatal);
+
+  void On(std::string topic, TopicHandler handler);
+  std::vector<std::string> Topics() const;
+  // Plug into MessageBus::SetHandler.
+  void Handle(const IncomingMessage& message);
+
+ private:
+  void DeadLetter(const IncomingMessage& message, std::string_view order_id, const std::string& error);
+
+  storage::Database& db_;
+  storage::Outbox& outbox_;
+  const Clock& clock_;
+  RandomSource& random_;
+  Logger logger_;
+  Metrics& metrics_;
+  FatalHandler on_fatal_;
+  std::map<std::string, TopicHandler, std::less<>> handlers_;
+  simdjson::dom::parser parser_;
+};
+
+}  // namespace sagaflow::messaging

@@ -1,0 +1,62 @@
+// OutboxRelay: publishes a service's outbox to the broker, in id order, at least once per row.
+//
+// A background thread sleeps until the outbox signals a new row (or the bus reconnects), then
+// publishes unpublished rows in batches with many messages in flight, and marks a row published only
+// after the broker acknowledged it and every row before it. On a broker outage or a failed publish it
+// backs off and retries from the first unacknowledged row, so a crash at any moment leaves every row
+// either published or still pending (pending rows are published again after restart: receivers dedupe).
+// PublishOnce() is the loop's single step, for tests; Start/Stop run the loop. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <thread>
+
+#include "common/backoff.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/random.h"
+#include "common/wake_signal.h"
+#include "messaging/message_bus.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::messaging {
+
+struct OutboxRelayOptions {
+  int batch_size = 500;
+  Millis publish_timeout{10'000};
+  // Even with no signal, look again this often (covers rows committed by an earlier run of the process).
+  Millis idle_recheck{1'000};
+  BackoffPolicy retry{Millis(50), 2.0, Millis(1'000), 0.2};
+  // Published rows older than this are deleted, so the table does not grow forever.
+  Millis retention{std::chrono::hours(24)};
+};
+
+class OutboxRelay {
+ public:
+  OutboxRelay(storage::Outbox& outbox, MessageBus& bus, WakeSignal& new_rows, const Clock& clock,
+              RandomSource& random, Logger logger, Metrics& metrics, OutboxRelayOptions options = {});
+  ~OutboxRelay();
+
+  // Publishes at most one batch. Returns how many rows were published; Unavailable while the bus is
+  // disconnected or a publish was not acknowledged.
+  Result<size_t> PublishOnce();
+  void Start();
+  void Stop();
+
+ private:
+  void Loop();
+
+  storage::Outbox& outbox_;
+  MessageBus& bus_;
+  WakeSignal& new_rows_;
+  const Clock& clock_;
+  RandomSource& random_;
+  Logger logger_;
+  Metrics& metrics_;
+  OutboxRelayOptions options_;
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+  TimePoint last_prune_{};
+};
+
+}  // namespace sagaflow::messaging

@@ -1,0 +1,37 @@
+// Nudger: re-publishes orders/created for orders that stay non-terminal, with back-off.
+//
+// MQTT gives no end-to-end guarantee (the broker acknowledges from memory), so the order service,
+// which owns the order, keeps asking until the order is terminal: an order not updated for
+// nudge_after has its orders/created appended to the outbox again (a new messageId, the same
+// orderId); the orchestrator ignores it for a running saga and re-publishes the outcome of a finished
+// one. The scan uses the partial index on orders.nudge_at. RunOnce() is one pass for tests.
+#pragma once
+
+#include <atomic>
+#include <thread>
+
+#include "common/backoff.h"
+#include "common/wake_signal.h"
+#include "services/order/order_context.h"
+
+namespace sagaflow::order {
+
+class Nudger {
+ public:
+  explicit Nudger(OrderContext& context);
+  ~Nudger();
+
+  // Re-publishes every order that is due now; returns how many.
+  Result<size_t> RunOnce();
+  void Start();
+  void Stop();
+
+ private:
+  OrderContext& context_;
+  BackoffPolicy backoff_;
+  std::atomic<bool> running_{false};
+  WakeSignal stop_;
+  std::thread thread_;
+};
+
+}  // namespace sagaflow::order

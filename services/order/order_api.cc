@@ -1,0 +1,202 @@
+#include "services/order/order_api.h"
+
+#include <charconv>
+
+#include "common/json_writer.h"
+#include "common/time_format.h"
+#include "messaging/topics.h"
+#include "services/order/order_store.h"
+
+namespace sagaflow::order {
+
+namespace {
+
+constexpr std::string_view kOrdersPath = "/api/orders";
+constexpr int kDefaultListLimit = 50;
+constexpr int kMaxListLimit = 1000;
+
+bool IsJsonContentType(const std::string& value) {
+  std::string type = value.substr(0, value.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type == "application/json" ||
+         (type.rfind("application/", 0) == 0 && type.size() > 5 && type.substr(type.size() - 5) == "+json");
+}
+
+bool IsValidIdempotencyKey(const std::string& key) {
+  if (key.empty() || key.size() > 128) return false;
+  for (unsigned char c : key) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+std::string AcceptedJson(const Order& order, const char* message) {
+  JsonWriter json;
+  json.BeginObject()
+      .Key("orderId").String(order.order_id)
+      .Key("status").String(order.status)
+      .Key("totalAmount").Raw(FormatMoney(order.total_cents))
+      .Key("message").String(message)
+      .EndObject();
+  return json.Take();
+}
+
+}  // namespace
+
+OrderApi::OrderApi(OrderContext& context, std::function<http::HealthReport()> health)
+    : context_(context), health_(std::move(health)) {
+  context_.metrics.Describe("sagaflow_http_requests_total", "counter", "HTTP requests by route and status code");
+  context_.metrics.Describe("sagaflow_orders_created_total", "counter", "Orders accepted by POST /api/orders");
+}
+
+http::HttpResponse OrderApi::Handle(const http::HttpRequest& request) {
+  std::string path = request.path;
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  http::HttpResponse response;
+  std::string route = path;
+  if (path == kOrdersPath) {
+    if (request.method == "POST") {
+      response = PostOrder(request);
+    } else if (request.method == "GET") {
+      response = ListOrders(request);
+    } else {
+      response = http::JsonError(405, "method " + request.method + " not allowed on /api/orders");
+    }
+  } else if (path.rfind(std::string(kOrdersPath) + "/", 0) == 0 && path.find('/', kOrdersPath.size() + 1) == std::string::npos) {
+    route = "/api/orders/:id";
+    if (request.method == "GET") {
+      response = GetOrder(path.substr(kOrdersPath.size() + 1));
+    } else {
+      response = http::JsonError(405, "method " + request.method + " not allowed on /api/orders/<orderId>");
+    }
+  } else if (path == "/health" || path == "/metrics") {
+    response = http::MakeAdminRouter(health_, context_.metrics)(request);
+  } else {
+    route = "other";
+    response = http::JsonError(404, "no route for " + request.method + " " + request.path);
+  }
+  context_.metrics.Add("sagaflow_http_requests_total{route=\"" + route + "\",code=\"" +
+                       std::to_string(response.status) + "\"}");
+  return response;
+}
+
+http::HttpResponse OrderApi::PostOrder(const http::HttpRequest& request) {
+  const auto content_type = request.Header("content-type");
+  if (!content_type || !IsJsonContentType(*content_type)) {
+    return http::JsonError(415, "Content-Type must be application/json, got '" + content_type.value_or("") + "'");
+  }
+  if (request.body.size() > kMaxBodyBytes) {
+    return http::JsonError(413, "body is " + std::to_string(request.body.size()) + " bytes, more than the limit of " +
+                                    std::to_string(kMaxBodyBytes));
+  }
+  const auto idempotency_key = request.Header("idempotency-key");
+  if (idempotency_key && !IsValidIdempotencyKey(*idempotency_key)) {
+    return http::JsonError(400, "Idempotency-Key must be 1 to 128 printable ASCII characters");
+  }
+  auto parsed = ParseOrderRequest(request.body);
+  if (!parsed.ok()) return http::JsonError(400, parsed.status().message());
+
+  const TimePoint now = context_.clock.Now();
+  const std::string at = FormatIso8601(now);
+  Order order;
+  order.order_id = NewUuid(context_.random);
+  order.customer_id = parsed->customer_id;
+  order.status = std::string(kPending);
+  order.total_cents = parsed->TotalCents();
+  order.created_at = at;
+  order.updated_at = at;
+  order.items = parsed->items;
+  order.history.push_back({at, "created"});
+  const std::string canonical = parsed->Canonical();
+
+  std::optional<std::string> replay_of;
+  bool conflict = false;
+  Status status = context_.db.Write([&](storage::UnitOfWork& uow) {
+    if (idempotency_key) {
+      if (auto existing = store::FindIdempotencyKey(uow, *idempotency_key)) {
+        if (existing->request == canonical) {
+          replay_of = existing->order_id;
+        } else {
+          conflict = true;
+        }
+        return Status::Ok();
+      }
+    }
+    store::InsertOrder(uow, order, ToEpochMillis(now + context_.nudge_after));
+    if (idempotency_key) store::InsertIdempotencyKey(uow, *idempotency_key, canonical, order.order_id, at);
+    context_.outbox.Append(uow, topics::kOrderCreated, OrderCreatedEvent(order, NewUuid(context_.random)));
+    return Status::Ok();
+  });
+  if (!status.ok()) {
+    context_.logger->error("storing order failed: {}", status.ToString());
+    return http::JsonError(503, "the order could not be stored; retry with the same Idempotency-Key");
+  }
+  if (conflict) {
+    return http::JsonError(409, "Idempotency-Key '" + *idempotency_key + "' was already used with a different body");
+  }
+  if (replay_of) {
+    std::optional<Order> existing;
+    Status read = context_.db.Read([&](storage::Sql& sql) {
+      existing = store::LoadOrder(sql, *replay_of, false);
+      return Status::Ok();
+    });
+    if (!read.ok() || !existing) return http::JsonError(503, "the order could not be read; retry");
+    auto response = http::JsonOk(200, AcceptedJson(*existing, "Order already accepted for this Idempotency-Key"));
+    response.headers.emplace_back("Location", std::string(kOrdersPath) + "/" + existing->order_id);
+    return response;
+  }
+  context_.metrics.Add("sagaflow_orders_created_total");
+  context_.logger->info("order accepted orderId={} customerId={} items={} totalAmount={}", order.order_id,
+                        order.customer_id, order.items.size(), FormatMoney(order.total_cents));
+  auto response = http::JsonOk(202, AcceptedJson(order, "Order accepted for processing"));
+  response.headers.emplace_back("Location", std::string(kOrdersPath) + "/" + order.order_id);
+  return response;
+}
+
+http::HttpResponse OrderApi::GetOrder(const std::string& order_id) {
+  std::optional<Order> order;
+  Status status = context_.db.Read([&](storage::Sql& sql) {
+    order = store::LoadOrder(sql, order_id, true);
+    return Status::Ok();
+  });
+  if (!status.ok()) return http::JsonError(503, "the order could not be read; retry");
+  if (!order) return http::JsonError(404, "order '" + order_id + "' not found");
+  return http::JsonOk(200, OrderJson(*order, true));
+}
+
+http::HttpResponse OrderApi::ListOrders(const http::HttpRequest& request) {
+  std::string status_filter;
+  if (auto it = request.query.find("status"); it != request.query.end() && !it->second.empty()) {
+    status_filter = it->second;
+    if (!IsKnownStatus(status_filter)) {
+      return http::JsonError(400, "status must be one of PENDING, PROCESSING, COMPENSATING, COMPLETED, CANCELLED, "
+                                  "FAILED; got '" + status_filter + "'");
+    }
+  }
+  int limit = kDefaultListLimit;
+  if (auto it = request.query.find("limit"); it != request.query.end()) {
+    const std::string& text = it->second;
+    long long parsed = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || parsed < 1) {
+      return http::JsonError(400, "limit must be an integer from 1 to " + std::to_string(kMaxListLimit));
+    }
+    limit = static_cast<int>(std::min<long long>(parsed, kMaxListLimit));
+  }
+  std::vector<Order> orders;
+  Status status = context_.db.Read([&](storage::Sql& sql) {
+    orders = store::ListOrders(sql, status_filter, limit);
+    return Status::Ok();
+  });
+  if (!status.ok()) return http::JsonError(503, "orders could not be read; retry");
+  std::string body = "[";
+  for (size_t i = 0; i < orders.size(); ++i) {
+    if (i > 0) body += ",";
+    body += OrderJson(orders[i], false);
+  }
+  body += "]";
+  return http::JsonOk(200, std::move(body));
+}
+
+}  // namespace sagaflow::order

@@ -1,0 +1,141 @@
+#include "services/runtime/runtime.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "migrations/embedded_migrations.h"
+
+namespace sagaflow::runtime {
+
+void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spec) {
+  flags.AddString("home", "SAGAFLOW_HOME", "var", "state folder; the database is <home>/data/" + spec.db_file,
+                  &config.home);
+  flags.AddString("mqtt-url", "SAGAFLOW_MQTT_URL", "", "broker URI (default tcp://127.0.0.1:<mqtt-port>)",
+                  &config.mqtt_url);
+  flags.AddInt("mqtt-port", "SAGAFLOW_MQTT_PORT", 1883, 1, 65535, "broker port on 127.0.0.1", &config.mqtt_port);
+  flags.AddInt("http-port", "SAGAFLOW_HTTP_PORT", 5000, 1, 65535 - 4,
+               "order service port; this service listens on it +" + std::to_string(spec.port_offset),
+               &config.http_port);
+  flags.AddString("bind", "SAGAFLOW_BIND", "127.0.0.1", "address to serve HTTP on", &config.bind_address);
+  flags.AddChoice("log-level", "SAGAFLOW_LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error"},
+                  "log level", &config.log_level);
+  flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"},
+                  "SQLite synchronous mode: full survives power loss, normal only process crashes",
+                  &config.durability);
+  flags.AddString("client-id", "", "sagaflow-" + spec.name, "MQTT client id (fixed: it names the broker session)",
+                  &config.client_id);
+}
+
+std::optional<int> ParseFlagsOrExit(FlagSet& flags, int argc, const char* const* argv) {
+  Status status = flags.Parse(argc, argv, [](const char* name) { return std::getenv(name); });
+  if (!status.ok()) {
+    std::fprintf(stderr, "%s: %s\n", argv[0], status.message().c_str());
+    return 2;
+  }
+  if (flags.help_requested()) {
+    std::cout << flags.Usage();
+    return 0;
+  }
+  return std::nullopt;
+}
+
+Runtime::Runtime(ServiceSpec spec, CommonConfig config, Logger logger)
+    : spec_(std::move(spec)),
+      config_(std::move(config)),
+      http_port_(static_cast<int>(config_.http_port) + spec_.port_offset),
+      random_(SeededRandom::SeedFromDevice()),
+      logger_(std::move(logger)) {}
+
+Runtime::~Runtime() { StopMessaging(); }
+
+Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const CommonConfig& config) {
+  // Blocked in this thread before any other starts, so every thread inherits the mask and only
+  // WaitForShutdownSignal receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto logger = MakeLogger(spec.name, config.log_level);
+  if (!logger.ok()) return logger.status();
+  std::unique_ptr<Runtime> runtime(new Runtime(spec, config, *logger));
+  auto durability = storage::ParseDurability(config.durability);
+  if (!durability.ok()) return durability.status();
+
+  const std::filesystem::path data_dir = std::filesystem::path(config.home) / "data";
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) return Status::IoError("cannot create " + data_dir.string() + ": " + error.message());
+  auto db = storage::Database::Open({(data_dir / spec.db_file).string(), *durability});
+  if (!db.ok()) return db.status();
+  runtime->db_ = std::move(*db);
+  Status migrated = storage::Migrate(*runtime->db_, migrations::ForService(spec.migrations), runtime->clock_.Now());
+  if (!migrated.ok()) return migrated;
+
+  Runtime& r = *runtime;
+  r.outbox_ = std::make_unique<storage::Outbox>(*r.db_, r.clock_, r.outbox_rows_);
+  const std::string uri = config.mqtt_url.empty() ? "tcp://127.0.0.1:" + std::to_string(config.mqtt_port)
+                                                  : config.mqtt_url;
+  r.bus_ = std::make_unique<messaging::MqttBus>(messaging::MqttBusOptions{uri, config.client_id}, r.logger_, r.random_);
+  r.consumer_ = std::make_unique<messaging::Consumer>(
+      *r.db_, *r.outbox_, r.clock_, r.random_, r.logger_, r.metrics_, [logger = r.logger_](const std::string& reason) {
+        // Exiting without returning to Paho means the message is never acknowledged: the broker
+        // delivers it again once we are restarted and the database is usable.
+        logger->critical("fatal: {}; exiting so the message is redelivered", reason);
+        logger->flush();
+        std::_Exit(3);
+      });
+  r.relay_ = std::make_unique<messaging::OutboxRelay>(*r.outbox_, *r.bus_, r.outbox_rows_, r.clock_, r.random_,
+                                                      r.logger_, r.metrics_);
+  r.metrics_.Describe("sagaflow_outbox_backlog", "gauge", "Outbox rows not yet acknowledged by the broker");
+  r.metrics_.Describe("sagaflow_broker_connected", "gauge", "1 when connected to the broker");
+  r.metrics_.AddCollector([&r](Metrics& metrics) {
+    auto backlog = r.outbox_->CountUnpublished();
+    if (backlog.ok()) metrics.Set("sagaflow_outbox_backlog", static_cast<double>(*backlog));
+    metrics.Set("sagaflow_broker_connected", r.bus_->IsConnected() ? 1 : 0);
+  });
+  r.logger_->info("{} started: database {} (synchronous={}), broker {}, port {}", spec.name,
+                  (data_dir / spec.db_file).string(), config.durability, uri, r.http_port_);
+  return runtime;
+}
+
+http::HealthReport Runtime::Health() {
+  http::HealthReport report;
+  report.database_ok = db_->Read([](storage::Sql& sql) {
+                              sql.Exec("SELECT 1");
+                              return Status::Ok();
+                            }).ok();
+  report.broker_connected = bus_->IsConnected();
+  return report;
+}
+
+Status Runtime::StartMessaging() {
+  bus_->SetHandler(consumer_->Topics(), [this](const messaging::IncomingMessage& m) { consumer_->Handle(m); });
+  // Rows may have waited while we were disconnected: look at once.
+  bus_->SetConnectedCallback([this] { outbox_rows_.Notify(); });
+  Status started = bus_->Start();
+  if (!started.ok()) return started;
+  relay_->Start();
+  return Status::Ok();
+}
+
+void Runtime::WaitForShutdownSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int received = 0;
+  sigwait(&signals, &received);
+  logger_->info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+void Runtime::StopMessaging() {
+  if (relay_) relay_->Stop();
+  if (bus_) bus_->Stop();
+}
+
+}  // namespace sagaflow::runtime

@@ -1,0 +1,90 @@
+// Runtime: the parts every sagaflow service process has, built in one place so each main.cc only
+// composes its own logic on top: flags shared by all services, the logger, metrics, its SQLite
+// database (migrated), the outbox and its relay, the MQTT bus and the consumer, health, and the wait
+// for SIGINT/SIGTERM. Create() blocks those signals first, before any library starts a thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/flags.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/random.h"
+#include "common/wake_signal.h"
+#include "http/health.h"
+#include "messaging/consumer.h"
+#include "messaging/mqtt_bus.h"
+#include "messaging/outbox_relay.h"
+#include "storage/database.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::runtime {
+
+struct CommonConfig {
+  std::string home;
+  std::string mqtt_url;
+  int64_t mqtt_port = 1883;
+  int64_t http_port = 5000;
+  std::string bind_address;
+  std::string log_level;
+  std::string durability;
+  std::string client_id;
+};
+
+struct ServiceSpec {
+  std::string name;        // "order-service": logs, pid file, default MQTT client id
+  std::string db_file;     // "orders.db" under $SAGAFLOW_HOME/data
+  std::string migrations;  // "order": migrations/<this>/
+  int port_offset = 0;     // HTTP/admin port = SAGAFLOW_HTTP_PORT + offset
+};
+
+void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spec);
+// Parses argv and the environment. Returns an exit code if the process should end now (--help: 0,
+// a bad flag: 2, after printing one line), or nullopt to go on.
+std::optional<int> ParseFlagsOrExit(FlagSet& flags, int argc, const char* const* argv);
+
+class Runtime {
+ public:
+  static Result<std::unique_ptr<Runtime>> Create(const ServiceSpec& spec, const CommonConfig& config);
+  ~Runtime();
+
+  const Clock& clock() const { return clock_; }
+  RandomSource& random() { return random_; }
+  const Logger& logger() const { return logger_; }
+  Metrics& metrics() { return metrics_; }
+  storage::Database& db() { return *db_; }
+  storage::Outbox& outbox() { return *outbox_; }
+  messaging::Consumer& consumer() { return *consumer_; }
+  messaging::MessageBus& bus() { return *bus_; }
+  int http_port() const { return http_port_; }
+  const std::string& bind_address() const { return config_.bind_address; }
+  http::HealthReport Health();
+
+  // Connects to the broker (subscribing to the consumer's topics) and starts the outbox relay.
+  Status StartMessaging();
+  // Blocks until SIGINT or SIGTERM.
+  void WaitForShutdownSignal();
+  void StopMessaging();
+
+ private:
+  Runtime(ServiceSpec spec, CommonConfig config, Logger logger);
+
+  ServiceSpec spec_;
+  CommonConfig config_;
+  int http_port_ = 0;
+  SystemClock clock_;
+  SeededRandom random_;
+  Logger logger_;
+  Metrics metrics_;
+  WakeSignal outbox_rows_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::Outbox> outbox_;
+  std::unique_ptr<messaging::MqttBus> bus_;
+  std::unique_ptr<messaging::Consumer> consumer_;
+  std::unique_ptr<messaging::OutboxRelay> relay_;
+};
+
+}  // namespace sagaflow::runtime

@@ -1,0 +1,91 @@
+// Database: one SQLite file, opened in WAL mode with a busy timeout, foreign keys and a chosen
+// durability, shared by all threads of one process.
+//
+// Every access goes through Write (one BEGIN IMMEDIATE transaction: a UnitOfWork) or Read, which hold
+// the connection's mutex for their duration, so the process is the file's only writer and its threads
+// never interleave inside a transaction. Callbacks must not call Write/Read again (it would deadlock).
+// SQLite exceptions thrown inside a callback are caught here and returned as IoError; nothing from
+// SQLiteCpp escapes this component except through the Sql handle the callbacks receive.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace sagaflow::storage {
+
+// synchronous=FULL fsyncs the WAL at every commit: a committed transaction survives power loss.
+// NORMAL fsyncs only at checkpoints: ~5x more commits per second, and a power loss (not a process
+// crash) can lose the last commits. FULL is the default everywhere; NORMAL is an explicit opt-in.
+enum class Durability { kFull, kNormal };
+Result<Durability> ParseDurability(const std::string& text);
+
+struct DatabaseOptions {
+  std::string path;
+  Durability durability = Durability::kFull;
+  Millis busy_timeout{5000};
+  bool read_only = false;
+};
+
+// The handle a Read or Write callback uses: prepared statements are cached per connection.
+class Sql {
+ public:
+  explicit Sql(SQLite::Database& db, std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>>& cache)
+      : db_(db), cache_(cache) {}
+  // A cached statement for `sql`, reset and with its bindings cleared.
+  SQLite::Statement& Prepare(const std::string& sql);
+  void Exec(const std::string& sql) { db_.exec(sql); }
+  int64_t LastInsertId() const { return db_.getLastInsertRowid(); }
+  int Changes() const { return db_.getChanges(); }
+  // Resets every statement this handle prepared, so no half-read SELECT keeps a read snapshot open
+  // (which would stop WAL checkpoints).
+  void ResetUsed();
+
+ private:
+  SQLite::Database& db_;
+  std::vector<SQLite::Statement*> used_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>>& cache_;
+};
+
+// One write transaction. Actions registered with AfterCommit run after COMMIT succeeded (e.g. waking
+// the outbox relay), outside the transaction but still under the connection lock; they must be quick.
+class UnitOfWork : public Sql {
+ public:
+  using Sql::Sql;
+  void AfterCommit(std::function<void()> action) { after_commit_.push_back(std::move(action)); }
+
+ private:
+  friend class Database;
+  std::vector<std::function<void()>> after_commit_;
+};
+
+class Database {
+ public:
+  static Result<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
+
+  // Runs `work` in one BEGIN IMMEDIATE transaction. OK from `work` commits; anything else rolls back
+  // and is returned. An exception inside `work` rolls back and becomes IoError.
+  Status Write(const std::function<Status(UnitOfWork&)>& work);
+  // Runs `work` against the connection without opening a write transaction.
+  Status Read(const std::function<Status(Sql&)>& work);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Database(std::string path, std::unique_ptr<SQLite::Database> db) : path_(std::move(path)), db_(std::move(db)) {}
+
+  std::string path_;
+  std::mutex mu_;
+  std::unique_ptr<SQLite::Database> db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace sagaflow::storage

@@ -1,0 +1,72 @@
+#include "storage/outbox.h"
+
+#include "common/time_format.h"
+
+namespace sagaflow::storage {
+
+void Outbox::Append(UnitOfWork& uow, std::string_view topic, std::string_view payload) {
+  auto& insert = uow.Prepare("INSERT INTO outbox(topic, payload, created_at, published_at) VALUES (?, ?, ?, NULL)");
+  insert.bind(1, std::string(topic));
+  insert.bind(2, std::string(payload));
+  insert.bind(3, FormatIso8601(clock_.Now()));
+  insert.exec();
+  uow.AfterCommit([this] { new_rows_.Notify(); });
+}
+
+Result<std::vector<OutboxRow>> Outbox::LoadUnpublished(int limit) {
+  std::vector<OutboxRow> rows;
+  Status status = db_.Read([&](Sql& sql) {
+    auto& select = sql.Prepare("SELECT id, topic, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?");
+    select.bind(1, limit);
+    while (select.executeStep()) {
+      rows.push_back({select.getColumn(0).getInt64(), select.getColumn(1).getString(),
+                      select.getColumn(2).getString()});
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return rows;
+}
+
+Status Outbox::MarkPublished(const std::vector<int64_t>& ids) {
+  if (ids.empty()) return Status::Ok();
+  const std::string now = FormatIso8601(clock_.Now());
+  return db_.Write([&](UnitOfWork& uow) {
+    auto& update = uow.Prepare("UPDATE outbox SET published_at = ? WHERE id = ? AND published_at IS NULL");
+    for (int64_t id : ids) {
+      update.reset();
+      update.bind(1, now);
+      update.bind(2, id);
+      update.exec();
+    }
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> Outbox::CountUnpublished() {
+  int64_t count = 0;
+  Status status = db_.Read([&](Sql& sql) {
+    auto& select = sql.Prepare("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL");
+    if (select.executeStep()) count = select.getColumn(0).getInt64();
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return count;
+}
+
+Result<int64_t> Outbox::PrunePublished(TimePoint cutoff, int limit) {
+  int64_t deleted = 0;
+  Status status = db_.Write([&](UnitOfWork& uow) {
+    auto& del = uow.Prepare(
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at IS NOT NULL AND published_at < ? "
+        "ORDER BY id LIMIT ?)");
+    del.bind(1, FormatIso8601(cutoff));
+    del.bind(2, limit);
+    deleted = del.exec();
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return deleted;
+}
+
+}  // namespace sagaflow::storage

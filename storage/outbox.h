@@ -1,0 +1,48 @@
+// Outbox: messages to publish, stored in the same transaction as the state change that caused them.
+//
+// Append runs inside the caller's UnitOfWork, so the message exists if and only if the change committed;
+// after the commit it wakes whoever waits for new rows (the OutboxRelay). Rows are read back in id
+// order and marked published only after the broker acknowledged them. The table is
+// outbox(id, topic, payload, created_at, published_at) from the service's migrations. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "common/wake_signal.h"
+#include "storage/database.h"
+
+namespace sagaflow::storage {
+
+struct OutboxRow {
+  int64_t id = 0;
+  std::string topic;
+  std::string payload;
+};
+
+class Outbox {
+ public:
+  Outbox(Database& db, const Clock& clock, WakeSignal& new_rows) : db_(db), clock_(clock), new_rows_(new_rows) {}
+
+  // Inside the caller's transaction. Never throws out of a UnitOfWork callback beyond SQLite's own.
+  void Append(UnitOfWork& uow, std::string_view topic, std::string_view payload);
+
+  // The oldest `limit` rows not yet published, in id order.
+  Result<std::vector<OutboxRow>> LoadUnpublished(int limit);
+  // Marks the given rows published now, in one transaction.
+  Status MarkPublished(const std::vector<int64_t>& ids);
+  Result<int64_t> CountUnpublished();
+  // Deletes published rows older than `cutoff`, at most `limit` per call; returns how many went.
+  Result<int64_t> PrunePublished(TimePoint cutoff, int limit);
+
+ private:
+  Database& db_;
+  const Clock& clock_;
+  WakeSignal& new_rows_;
+};
+
+}  // namespace sagaflow::storage
