@@ -27,6 +27,8 @@ void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spe
                   &config.durability);
   flags.AddString("client-id", "", "sagaflow-" + spec.name, "MQTT client id (fixed: it names the broker session)",
                   &config.client_id);
+  flags.AddInt("outbox-batch", "SAGAFLOW_OUTBOX_BATCH", 500, 1, 100'000,
+               "outbox rows the relay publishes per batch (all in flight at once)", &config.outbox_batch);
 }
 
 std::optional<int> ParseFlagsOrExit(FlagSet& flags, int argc, const char* const* argv) {
@@ -89,8 +91,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
         logger->flush();
         std::_Exit(3);
       });
+  messaging::OutboxRelayOptions relay_options;
+  relay_options.batch_size = static_cast<int>(config.outbox_batch);
   r.relay_ = std::make_unique<messaging::OutboxRelay>(*r.outbox_, *r.bus_, r.outbox_rows_, r.clock_, r.random_,
-                                                      r.logger_, r.metrics_);
+                                                      r.logger_, r.metrics_, relay_options);
   r.metrics_.Describe("sagaflow_outbox_backlog", "gauge", "Outbox rows not yet acknowledged by the broker");
   r.metrics_.Describe("sagaflow_broker_connected", "gauge", "1 when connected to the broker");
   r.metrics_.AddCollector([&r](Metrics& metrics) {

@@ -32,6 +32,7 @@ struct CommonConfig {
   std::string log_level;
   std::string durability;
   std::string client_id;
+  int64_t outbox_batch = 500;
 };
 
 struct ServiceSpec {

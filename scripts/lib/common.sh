@@ -1,0 +1,167 @@
+# Shared by scripts/run, scripts/stop and scripts/test. Source it; it defines functions and defaults only.
+# shellcheck shell=bash
+
+SAGAFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SAGAFLOW_SERVICES=(order-service orchestrator payment-service inventory-service notification-service)
+
+sf_say() { echo "sagaflow: $*" >&2; }
+sf_die() { echo "sagaflow: $*" >&2; exit 1; }
+
+# The contract's environment, with its defaults. SAGAFLOW_HOME is made absolute.
+sf_env_defaults() {
+  export SAGAFLOW_HOME="${SAGAFLOW_HOME:-$SAGAFLOW_ROOT/var}"
+  mkdir -p "$SAGAFLOW_HOME"
+  SAGAFLOW_HOME=$(cd "$SAGAFLOW_HOME" && pwd)
+  export SAGAFLOW_MQTT_PORT="${SAGAFLOW_MQTT_PORT:-1883}"
+  export SAGAFLOW_HTTP_PORT="${SAGAFLOW_HTTP_PORT:-5000}"
+  export SAGAFLOW_STOCK_FILE="${SAGAFLOW_STOCK_FILE:-$SAGAFLOW_ROOT/config/stock.json}"
+}
+
+# Installs the Debian packages of scripts/lib/packages.txt that are missing. A machine that has them
+# all never calls apt.
+sf_ensure_packages() {
+  local wanted missing=() pkg
+  wanted=$(grep -v '^\s*#' "$SAGAFLOW_ROOT/scripts/lib/packages.txt" | grep -v '^\s*$')
+  for pkg in $wanted; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  sf_say "installing missing Debian packages: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || sf_die "packages missing (${missing[*]}) and not root: install them or run as root"
+    sudo="sudo"
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || sf_die "apt-get update failed"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+    || sf_die "apt-get install ${missing[*]} failed"
+}
+
+# Configures (once) and builds a CMake preset: release, test, dev.
+sf_build() {
+  local preset=$1
+  local dir="$SAGAFLOW_ROOT/build/$preset"
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake --preset "$preset" -S "$SAGAFLOW_ROOT" >&2 || sf_die "cmake configure ($preset) failed"
+  fi
+  cmake --build "$dir" -j "$(nproc)" >&2 || sf_die "build ($preset) failed"
+}
+
+sf_port_of() {  # the port a component listens on
+  case "$1" in
+    mosquitto) echo "$SAGAFLOW_MQTT_PORT" ;;
+    order-service) echo "$SAGAFLOW_HTTP_PORT" ;;
+    orchestrator) echo $((SAGAFLOW_HTTP_PORT + 1)) ;;
+    payment-service) echo $((SAGAFLOW_HTTP_PORT + 2)) ;;
+    inventory-service) echo $((SAGAFLOW_HTTP_PORT + 3)) ;;
+    notification-service) echo $((SAGAFLOW_HTTP_PORT + 4)) ;;
+  esac
+}
+
+sf_pid_file() { echo "$SAGAFLOW_HOME/run/$1.pid"; }
+
+# True if the component's pid file names a live process of that component.
+sf_is_running() {
+  local file pid
+  file=$(sf_pid_file "$1")
+  [ -f "$file" ] || return 1
+  pid=$(cat "$file" 2>/dev/null)
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  local want=$1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$want" || return 1
+  # A zombie (killed, not yet reaped) is not running.
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ]
+}
+
+# Who listens on a TCP port of 127.0.0.1/0.0.0.0, or nothing.
+sf_port_owner() {
+  ss -ltnpH "sport = :$1" 2>/dev/null | head -1 | sed -n 's/.*users:((\("[^"]*"\),pid=\([0-9]*\).*/\1 (pid \2)/p'
+}
+sf_port_busy() { [ -n "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]; }
+
+sf_port_var_of() {
+  case "$1" in
+    mosquitto) echo SAGAFLOW_MQTT_PORT ;;
+    order-service) echo SAGAFLOW_HTTP_PORT ;;
+    *) echo "SAGAFLOW_HTTP_PORT (admin ports are it +1..+4)" ;;
+  esac
+}
+
+sf_write_mosquitto_conf() {
+  local dir="$SAGAFLOW_HOME/mosquitto"
+  mkdir -p "$dir"
+  sed -e "s|@PORT@|$SAGAFLOW_MQTT_PORT|" -e "s|@PERSISTENCE_DIR@|$dir|" -e "s|@USER@|$(id -un)|" \
+    "$SAGAFLOW_ROOT/config/mosquitto.conf.in" >"$dir/mosquitto.conf"
+  echo "$dir/mosquitto.conf"
+}
+
+sf_bin_dir() { echo "$SAGAFLOW_ROOT/build/${SAGAFLOW_BUILD_PRESET:-release}/bin"; }
+
+# Starts one component in the background (output appended to its log) and writes its pid file.
+sf_start() {
+  local name=$1 port
+  port=$(sf_port_of "$name")
+  if sf_port_busy "$port"; then
+    local owner
+    owner=$(sf_port_owner "$port")
+    sf_die "port $port for $name is already in use${owner:+ by $owner}; choose another with $(sf_port_var_of "$name")"
+  fi
+  local log="$SAGAFLOW_HOME/log/$name.log"
+  if [ "$name" = mosquitto ]; then
+    local conf
+    conf=$(sf_write_mosquitto_conf)
+    setsid mosquitto -c "$conf" >>"$log" 2>&1 &
+  else
+    setsid "$(sf_bin_dir)/$name" --home "$SAGAFLOW_HOME" >>"$log" 2>&1 &
+  fi
+  echo $! >"$(sf_pid_file "$name")"
+  sf_say "started $name (pid $!, port $port, log $log)"
+}
+
+# The components this checkout can start: the broker (unless SAGAFLOW_MQTT_URL) and each built service.
+sf_components() {
+  [ -z "${SAGAFLOW_MQTT_URL:-}" ] && echo mosquitto
+  local name
+  for name in "${SAGAFLOW_SERVICES[@]}"; do
+    [ -x "$(sf_bin_dir)/$name" ] && echo "$name"
+  done
+}
+
+sf_wait_port() {  # port seconds
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+sf_wait_health() {  # name seconds
+  local port deadline=$((SECONDS + $2))
+  port=$(sf_port_of "$1")
+  while [ $SECONDS -lt $deadline ]; do
+    curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# SIGTERM, then SIGKILL after 10 s, for one component; removes its pid file.
+sf_stop_one() {
+  local name=$1 file pid
+  file=$(sf_pid_file "$name")
+  if sf_is_running "$name"; then
+    pid=$(cat "$file")
+    kill -TERM "$pid" 2>/dev/null
+    local deadline=$((SECONDS + 10))
+    while [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ] && [ $SECONDS -lt $deadline ]; do
+      sleep 0.1
+    done
+    if [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ]; then
+      sf_say "$name (pid $pid) did not stop in 10 s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null
+    fi
+    sf_say "stopped $name"
+  fi
+  rm -f "$file"
+}

@@ -1,0 +1,37 @@
+// Test-environment helpers for cross-process tests: temporary homes, free ports, polling with a deadline.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace sagaflow::testing {
+
+// A fresh directory under the system temp dir, removed (recursively) on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix = "sagaflow-test");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it).
+int FreePort();
+// `count` consecutive free ports starting at the returned one (for the HTTP port and its +1..+4).
+int FreePortRange(int count);
+
+// Polls `condition` every few milliseconds until it holds or `timeout` passes. Returns whether it held.
+bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+// Where the build put the binaries, and the repository root (for config/ templates).
+std::string BinDir();
+std::string SourceDir();
+
+std::string ReadFile(const std::string& path);
+
+}  // namespace sagaflow::testing
