@@ -1,0 +1,109 @@
+// SagaDefinition: a saga as data plus pure functions, with nothing about any particular business.
+//
+// A saga is an ordered list of stages; the steps of one stage run in parallel, and a stage starts when
+// every step of the previous one succeeded. Each step names its command and reply topics, its
+// compensation and compensation-reply topics (empty: nothing to undo), a reply timeout and retry
+// policies. The builders turn the saga's input (JSON text) into message payloads; they must be pure.
+// After the saga ends, its outcome is published and re-sent until acknowledged on `outcome.ack_topic`.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "common/backoff.h"
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace sagaflow::engine {
+
+struct RetryPolicy {
+  int max_attempts = 3;  // sends in total, the first one included
+  // Wait for a reply after send n is backoff(initial = the step's timeout, n); cap bounds it.
+  double multiplier = 2.0;
+  Millis cap{60'000};
+  double jitter = 0.2;
+};
+
+// What the saga knows when it builds a message.
+struct SagaContext {
+  const std::string& saga_id;
+  const std::string& correlation_id;  // the orderId in our messages
+  const std::string& data;            // the input that started the saga (JSON text)
+};
+
+struct OutgoingPayload {
+  std::string topic;
+  std::string payload;
+};
+
+struct ReplyVerdict {
+  bool success = false;
+  std::string reason;  // why it failed; empty on success
+};
+
+// key: the idempotency key, the same for every retry of the action; message_id: unique per message.
+using PayloadBuilder =
+    std::function<std::string(const SagaContext&, const std::string& key, const std::string& message_id)>;
+
+struct StepDefinition {
+  std::string name;
+  std::string command_topic;
+  std::string reply_topic;
+  std::string compensation_topic;        // empty: the step changes nothing that must be undone
+  std::string compensation_reply_topic;
+  Millis timeout{10'000};
+  RetryPolicy retry;
+  RetryPolicy compensation_retry{10, 2.0, Millis(60'000), 0.2};
+  PayloadBuilder build_command;
+  PayloadBuilder build_compensation;
+  std::function<ReplyVerdict(simdjson::dom::object reply)> read_reply;
+};
+
+struct Stage {
+  std::vector<StepDefinition> steps;
+};
+
+// Saga events the definition may publish for observers (e.g. an order's history).
+struct ProgressEvent {
+  std::string event;   // "saga_started", "payment_succeeded", "compensating", ...
+  std::string status;  // the observer-facing status it implies, or empty
+};
+
+struct OutcomeDefinition {
+  std::string ack_topic;
+  Millis timeout{10'000};
+  RetryPolicy retry{1'000'000, 2.0, Millis(60'000), 0.2};  // driven until acknowledged
+  // completed == false: cancelled (reason set) or failed (reason "failed").
+  std::function<std::vector<OutgoingPayload>(const SagaContext&, bool completed, const std::string& reason,
+                                             const std::string& key, const std::string& message_id,
+                                             const std::string& at)>
+      build;
+};
+
+struct SagaDefinition {
+  std::string name;
+  std::string start_topic;
+  std::vector<Stage> stages;
+  OutcomeDefinition outcome;
+  // Rejects an input the saga cannot run (InvalidArgument: the start message is dead-lettered).
+  std::function<Status(simdjson::dom::object start)> validate_start;
+  // Optional: a message telling observers about progress.
+  std::function<std::optional<OutgoingPayload>(const SagaContext&, const ProgressEvent&, const std::string& message_id,
+                                               const std::string& at)>
+      build_progress;
+
+  // The step with this name, or nullptr.
+  const StepDefinition* FindStep(const std::string& step_name) const;
+  // Which step a reply topic belongs to; `compensation` tells whether it is the compensation's reply.
+  const StepDefinition* FindStepByReplyTopic(const std::string& topic, bool* compensation) const;
+  // Every topic the saga consumes: start, replies, compensation replies, outcome ack.
+  std::vector<std::string> ConsumedTopics() const;
+  // InvalidArgument if names or topics collide or a stage is empty.
+  Status Validate() const;
+};
+
+}  // namespace sagaflow::engine

@@ -1,0 +1,243 @@
+#include "orchestrator/engine/saga_manager.h"
+
+#include "common/json.h"
+#include "common/time_format.h"
+#include "orchestrator/engine/saga_store.h"
+
+namespace sagaflow::engine {
+
+SagaManager::SagaManager(const SagaDefinition& definition, storage::Database& db, storage::Outbox& outbox,
+                         const Clock& clock, RandomSource& random, Logger logger, Metrics& metrics)
+    : definition_(definition),
+      engine_(definition),
+      db_(db),
+      outbox_(outbox),
+      clock_(clock),
+      random_(random),
+      logger_(std::move(logger)),
+      metrics_(metrics) {
+  metrics_.Describe("sagaflow_sagas_started_total", "counter", "Sagas started");
+  metrics_.Describe("sagaflow_sagas_finished_total", "counter", "Sagas that reached a final state, by state");
+  metrics_.Describe("sagaflow_saga_commands_sent_total", "counter", "Commands, compensations and outcomes sent");
+  metrics_.Describe("sagaflow_step_latency_ms", "summary", "Time from sending a step's command to its reply");
+  metrics_.Describe("sagaflow_sagas", "gauge", "Sagas by state");
+  metrics_.AddCollector([this](Metrics& m) {
+    (void)db_.Read([&](storage::Sql& sql) {
+      for (const char* state : {"RUNNING", "COMPENSATING", "COMPLETED", "CANCELLED", "FAILED"}) {
+        m.Set(std::string("sagaflow_sagas{state=\"") + state + "\"}", 0);
+      }
+      auto& select = sql.Prepare("SELECT state, COUNT(*) FROM sagas GROUP BY state");
+      while (select.executeStep()) {
+        m.Set("sagaflow_sagas{state=\"" + select.getColumn(0).getString() + "\"}",
+              static_cast<double>(select.getColumn(1).getInt64()));
+      }
+      return Status::Ok();
+    });
+  });
+}
+
+void SagaManager::Register(messaging::Consumer& consumer) {
+  consumer.On(definition_.start_topic,
+              [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnStart(uow, m); });
+  for (const auto& topic : definition_.ConsumedTopics()) {
+    if (topic == definition_.start_topic) continue;
+    consumer.On(topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); });
+  }
+}
+
+Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message) {
+  const TimePoint now = clock_.Now();
+  const std::string correlation_id(message.order_id);
+  if (auto existing = store::LoadByCorrelation(uow, correlation_id)) {
+    const SagaState before = existing->state;
+    auto actions = engine_.OnRepeatedStart(*existing, now);
+    logger_->info("orderId={} {} again: saga is {}{}", correlation_id, definition_.start_topic,
+                  ToString(existing->state), actions.empty() ? "" : "; publishing its outcome again");
+    if (!actions.empty()) {
+      store::Save(uow, *existing);
+      Apply(uow, *existing, before, actions, now);
+    }
+    return Status::Ok();
+  }
+  if (definition_.validate_start) {
+    Status valid = definition_.validate_start(message.body);
+    if (!valid.ok()) return Status::InvalidArgument(valid.message());
+  }
+  std::string data(simdjson::to_string(message.body));
+  SagaInstance saga = engine_.Create(NewUuid(random_), correlation_id, std::move(data), now);
+  auto actions = engine_.Start(saga, now);
+  store::Save(uow, saga);
+  Apply(uow, saga, SagaState::kRunning, actions, now);
+  metrics_.Add("sagaflow_sagas_started_total");
+  logger_->info("orderId={} saga {} started ({})", correlation_id, saga.saga_id, definition_.name);
+  return Status::Ok();
+}
+
+Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope& message) {
+  const TimePoint now = clock_.Now();
+  const std::string topic(message.topic);
+  auto key = GetString(message.body, "idempotencyKey");
+  if (!key.ok()) return Status::InvalidArgument(key.status().message());
+
+  Reply reply;
+  reply.idempotency_key = std::string(*key);
+  if (topic == definition_.outcome.ack_topic) {
+    reply.step = std::string(kOutcomeStep);
+    reply.success = true;
+  } else {
+    bool compensation = false;
+    const StepDefinition* step = definition_.FindStepByReplyTopic(topic, &compensation);
+    if (step == nullptr) return Status::InvalidArgument("no step replies on " + topic);
+    reply.step = step->name;
+    reply.compensation = compensation;
+    if (compensation) {
+      auto success = GetBool(message.body, "success");
+      reply.success = !success.ok() || *success;
+    } else {
+      const ReplyVerdict verdict = step->read_reply(message.body);
+      reply.success = verdict.success;
+      reply.reason = verdict.reason;
+    }
+  }
+  auto saga = store::LoadByCorrelation(uow, std::string(message.order_id));
+  if (!saga) {
+    logger_->warn("orderId={} {} for an unknown saga ignored", message.order_id, topic);
+    return Status::Ok();
+  }
+  const SagaState before = saga->state;
+  const StepState* step_before = saga->Step(reply.step);
+  const std::optional<TimePoint> sent_at = step_before != nullptr ? step_before->sent_at : std::nullopt;
+  auto actions = engine_.OnReply(*saga, reply, now, random_.NextUnit());
+  const StepState* step_after = saga->Step(reply.step);
+  if (step_after != nullptr && step_after->last_reply.rfind("late", 0) == 0) {
+    logger_->info("orderId={} late or duplicate reply on {} recorded: {}", saga->correlation_id, topic,
+                  step_after->last_reply);
+  } else if (step_after != nullptr && step_after->last_reply.rfind("ignored", 0) == 0) {
+    logger_->warn("orderId={} reply on {} ignored: {}", saga->correlation_id, topic, step_after->last_reply);
+  } else if (sent_at && !reply.compensation && reply.step != kOutcomeStep) {
+    metrics_.Add("sagaflow_step_latency_ms_sum{step=\"" + reply.step + "\"}",
+                 static_cast<double>((now - *sent_at).count()));
+    metrics_.Add("sagaflow_step_latency_ms_count{step=\"" + reply.step + "\"}");
+  }
+  store::Save(uow, *saga);
+  Apply(uow, *saga, before, actions, now);
+  return Status::Ok();
+}
+
+void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState before,
+                        const std::vector<Action>& actions, TimePoint now) {
+  const SagaContext context{saga.saga_id, saga.correlation_id, saga.data};
+  const std::string at = FormatIso8601(now);
+  for (const auto& action : actions) {
+    switch (action.kind) {
+      case ActionKind::kSendCommand:
+      case ActionKind::kSendCompensation: {
+        const StepDefinition& step = *definition_.FindStep(action.step);
+        const bool compensation = action.kind == ActionKind::kSendCompensation;
+        const std::string& topic = compensation ? step.compensation_topic : step.command_topic;
+        const auto& build = compensation ? step.build_compensation : step.build_command;
+        outbox_.Append(uow, topic, build(context, action.idempotency_key, NewUuid(random_)));
+        metrics_.Add("sagaflow_saga_commands_sent_total");
+        if (action.attempt > 1) {
+          logger_->warn("orderId={} {} sent again (attempt {}, key {})", saga.correlation_id, topic, action.attempt,
+                        action.idempotency_key);
+        } else {
+          logger_->debug("orderId={} {} sent (key {})", saga.correlation_id, topic, action.idempotency_key);
+        }
+        break;
+      }
+      case ActionKind::kSendOutcome: {
+        const bool completed = saga.state == SagaState::kCompleted;
+        for (auto& message : definition_.outcome.build(context, completed, saga.failure_reason,
+                                                       action.idempotency_key, NewUuid(random_), at)) {
+          outbox_.Append(uow, message.topic, message.payload);
+        }
+        metrics_.Add("sagaflow_saga_commands_sent_total");
+        if (action.attempt > 1) {
+          logger_->info("orderId={} outcome {} published again (attempt {})", saga.correlation_id,
+                        ToString(saga.state), action.attempt);
+        }
+        break;
+      }
+      case ActionKind::kProgress: {
+        if (!definition_.build_progress) break;
+        if (auto message = definition_.build_progress(context, action.progress, NewUuid(random_), at)) {
+          outbox_.Append(uow, message->topic, message->payload);
+        }
+        break;
+      }
+    }
+  }
+  if (saga.state != before) {
+    if (saga.state == SagaState::kFailed) {
+      logger_->error("orderId={} saga {} FAILED: a compensation was never confirmed; an operator must retry it "
+                     "(sagactl retry {})",
+                     saga.correlation_id, saga.saga_id, saga.correlation_id);
+    } else {
+      logger_->info("orderId={} saga {} -> {}{}", saga.correlation_id, ToString(before), ToString(saga.state),
+                    saga.failure_reason.empty() ? "" : " reason=" + saga.failure_reason);
+    }
+    if (saga.state != SagaState::kRunning && saga.state != SagaState::kCompensating) {
+      metrics_.Add("sagaflow_sagas_finished_total{state=\"" + std::string(ToString(saga.state)) + "\"}");
+    }
+  }
+}
+
+Result<size_t> SagaManager::FireDueTimers() {
+  size_t handled = 0;
+  for (;;) {
+    const TimePoint now = clock_.Now();
+    size_t batch = 0;
+    Status status = db_.Write([&](storage::UnitOfWork& uow) {
+      batch = 0;
+      for (const auto& saga_id : store::DueSagas(uow, now, 100)) {
+        auto saga = store::LoadById(uow, saga_id);
+        if (!saga) continue;
+        const SagaState before = saga->state;
+        auto actions = engine_.OnTimers(*saga, now, random_.NextUnit());
+        store::Save(uow, *saga);
+        Apply(uow, *saga, before, actions, now);
+        ++batch;
+      }
+      return Status::Ok();
+    });
+    if (!status.ok()) return status;
+    handled += batch;
+    if (batch < 100) return handled;
+  }
+}
+
+Result<std::optional<TimePoint>> SagaManager::EarliestDeadline() {
+  std::optional<TimePoint> earliest;
+  Status status = db_.Read([&](storage::Sql& sql) {
+    earliest = store::EarliestDeadline(sql);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return earliest;
+}
+
+Result<std::string> SagaManager::Redrive(const std::string& id) {
+  std::string description;
+  bool found = false;
+  Status status = db_.Write([&](storage::UnitOfWork& uow) {
+    auto saga = store::LoadByCorrelation(uow, id);
+    if (!saga) saga = store::LoadById(uow, id);
+    if (!saga) return Status::Ok();
+    found = true;
+    const TimePoint now = clock_.Now();
+    const SagaState before = saga->state;
+    auto actions = engine_.Redrive(*saga, now);
+    store::Save(uow, *saga);
+    Apply(uow, *saga, before, actions, now);
+    description = "saga " + saga->saga_id + " was " + std::string(ToString(before)) + ", is " +
+                  std::string(ToString(saga->state)) + "; " + std::to_string(actions.size()) + " messages sent";
+    logger_->warn("orderId={} operator retry: {}", saga->correlation_id, description);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  if (!found) return Status::NotFound("no saga for '" + id + "'");
+  return description;
+}
+
+}  // namespace sagaflow::engine

@@ -1,0 +1,52 @@
+// SagaManager: the one place where sagas meet I/O. For each start message, reply, timer or operator
+// retry it runs, in one SQLite transaction: (the Consumer's inbox claim), load the instance, let the
+// SagaEngine decide, save sagas/saga_steps, and append the resulting messages to the outbox.
+//
+// Message handlers run inside the Consumer's transaction (on the bus thread); FireDueTimers and
+// Redrive open their own. Thread-safe through storage::Database.
+#pragma once
+
+#include <string>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/random.h"
+#include "messaging/consumer.h"
+#include "orchestrator/engine/saga_engine.h"
+#include "storage/database.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::engine {
+
+class SagaManager {
+ public:
+  SagaManager(const SagaDefinition& definition, storage::Database& db, storage::Outbox& outbox, const Clock& clock,
+              RandomSource& random, Logger logger, Metrics& metrics);
+
+  // Subscribes the start topic, every reply topic and the outcome acknowledgement.
+  void Register(messaging::Consumer& consumer);
+
+  Status OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message);
+  Status OnReply(storage::UnitOfWork& uow, const messaging::Envelope& message);
+  // Acts on every saga with a due step deadline; returns how many sagas were handled.
+  Result<size_t> FireDueTimers();
+  Result<std::optional<TimePoint>> EarliestDeadline();
+  // An operator's retry for the saga of this correlation id (or saga id). NotFound if there is none.
+  Result<std::string> Redrive(const std::string& id);
+
+ private:
+  void Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState before, const std::vector<Action>& actions,
+             TimePoint now);
+
+  const SagaDefinition& definition_;
+  SagaEngine engine_;
+  storage::Database& db_;
+  storage::Outbox& outbox_;
+  const Clock& clock_;
+  RandomSource& random_;
+  Logger logger_;
+  Metrics& metrics_;
+};
+
+}  // namespace sagaflow::engine

@@ -1,0 +1,135 @@
+#include "orchestrator/engine/saga_store.h"
+
+#include "common/time_format.h"
+
+namespace sagaflow::engine::store {
+
+namespace {
+
+std::optional<SagaInstance> LoadWhere(storage::Sql& sql, const std::string& column, const std::string& value) {
+  auto& select = sql.Prepare(
+      "SELECT saga_id, order_id, definition, state, stage, failure_reason, data, created_at, updated_at "
+      "FROM sagas WHERE " + column + " = ?");
+  select.bind(1, value);
+  if (!select.executeStep()) return std::nullopt;
+  SagaInstance saga;
+  saga.saga_id = select.getColumn(0).getString();
+  saga.correlation_id = select.getColumn(1).getString();
+  saga.definition = select.getColumn(2).getString();
+  ParseSagaState(select.getColumn(3).getString(), &saga.state);
+  saga.stage = select.getColumn(4).getInt();
+  saga.failure_reason = select.getColumn(5).isNull() ? "" : select.getColumn(5).getString();
+  saga.data = select.getColumn(6).getString();
+  auto created = ParseIso8601(select.getColumn(7).getString());
+  auto updated = ParseIso8601(select.getColumn(8).getString());
+  saga.created_at = created.ok() ? *created : TimePoint{};
+  saga.updated_at = updated.ok() ? *updated : TimePoint{};
+  select.reset();
+
+  auto& steps = sql.Prepare(
+      "SELECT step, stage, status, attempts, compensation_attempts, deadline, sent_at, failure_reason, last_reply "
+      "FROM saga_steps WHERE saga_id = ? ORDER BY stage, rowid");
+  steps.bind(1, saga.saga_id);
+  while (steps.executeStep()) {
+    StepState step;
+    step.name = steps.getColumn(0).getString();
+    step.stage = steps.getColumn(1).getInt();
+    ParseStepStatus(steps.getColumn(2).getString(), &step.status);
+    step.attempts = steps.getColumn(3).getInt();
+    step.compensation_attempts = steps.getColumn(4).getInt();
+    if (!steps.getColumn(5).isNull()) step.deadline = FromEpochMillis(steps.getColumn(5).getInt64());
+    if (!steps.getColumn(6).isNull()) step.sent_at = FromEpochMillis(steps.getColumn(6).getInt64());
+    step.failure_reason = steps.getColumn(7).isNull() ? "" : steps.getColumn(7).getString();
+    step.last_reply = steps.getColumn(8).isNull() ? "" : steps.getColumn(8).getString();
+    saga.steps.push_back(std::move(step));
+  }
+  return saga;
+}
+
+}  // namespace
+
+std::optional<SagaInstance> LoadByCorrelation(storage::Sql& sql, const std::string& correlation_id) {
+  return LoadWhere(sql, "order_id", correlation_id);
+}
+
+std::optional<SagaInstance> LoadById(storage::Sql& sql, const std::string& saga_id) {
+  return LoadWhere(sql, "saga_id", saga_id);
+}
+
+void Save(storage::UnitOfWork& uow, const SagaInstance& saga) {
+  const std::string updated = FormatIso8601(saga.updated_at);
+  auto& upsert = uow.Prepare(
+      "INSERT INTO sagas(saga_id, order_id, definition, state, stage, failure_reason, data, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+      "ON CONFLICT(saga_id) DO UPDATE SET state = ?4, stage = ?5, failure_reason = ?6, updated_at = ?9");
+  upsert.bind(1, saga.saga_id);
+  upsert.bind(2, saga.correlation_id);
+  upsert.bind(3, saga.definition);
+  upsert.bind(4, std::string(ToString(saga.state)));
+  upsert.bind(5, saga.stage);
+  if (saga.failure_reason.empty()) {
+    upsert.bind(6);
+  } else {
+    upsert.bind(6, saga.failure_reason);
+  }
+  upsert.bind(7, saga.data);
+  upsert.bind(8, FormatIso8601(saga.created_at));
+  upsert.bind(9, updated);
+  upsert.exec();
+
+  auto& step_upsert = uow.Prepare(
+      "INSERT INTO saga_steps(saga_id, step, stage, status, attempts, compensation_attempts, deadline, sent_at, "
+      "failure_reason, last_reply, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "ON CONFLICT(saga_id, step) DO UPDATE SET status = ?4, attempts = ?5, compensation_attempts = ?6, "
+      "deadline = ?7, sent_at = ?8, failure_reason = ?9, last_reply = ?10, updated_at = ?11");
+  for (const auto& step : saga.steps) {
+    step_upsert.reset();
+    step_upsert.bind(1, saga.saga_id);
+    step_upsert.bind(2, step.name);
+    step_upsert.bind(3, step.stage);
+    step_upsert.bind(4, std::string(ToString(step.status)));
+    step_upsert.bind(5, step.attempts);
+    step_upsert.bind(6, step.compensation_attempts);
+    if (step.deadline) {
+      step_upsert.bind(7, ToEpochMillis(*step.deadline));
+    } else {
+      step_upsert.bind(7);
+    }
+    if (step.sent_at) {
+      step_upsert.bind(8, ToEpochMillis(*step.sent_at));
+    } else {
+      step_upsert.bind(8);
+    }
+    if (step.failure_reason.empty()) {
+      step_upsert.bind(9);
+    } else {
+      step_upsert.bind(9, step.failure_reason);
+    }
+    if (step.last_reply.empty()) {
+      step_upsert.bind(10);
+    } else {
+      step_upsert.bind(10, step.last_reply);
+    }
+    step_upsert.bind(11, updated);
+    step_upsert.exec();
+  }
+}
+
+std::vector<std::string> DueSagas(storage::Sql& sql, TimePoint now, int limit) {
+  std::vector<std::string> ids;
+  auto& select = sql.Prepare(
+      "SELECT saga_id FROM saga_steps WHERE deadline IS NOT NULL AND deadline <= ? "
+      "GROUP BY saga_id ORDER BY MIN(deadline) LIMIT ?");
+  select.bind(1, ToEpochMillis(now));
+  select.bind(2, limit);
+  while (select.executeStep()) ids.push_back(select.getColumn(0).getString());
+  return ids;
+}
+
+std::optional<TimePoint> EarliestDeadline(storage::Sql& sql) {
+  auto& select = sql.Prepare("SELECT MIN(deadline) FROM saga_steps WHERE deadline IS NOT NULL");
+  if (!select.executeStep() || select.getColumn(0).isNull()) return std::nullopt;
+  return FromEpochMillis(select.getColumn(0).getInt64());
+}
+
+}  // namespace sagaflow::engine::store

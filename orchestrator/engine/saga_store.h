@@ -1,0 +1,22 @@
+// saga_store: SagaInstance <-> orchestrator.db (sagas, saga_steps). Functions run inside the caller's
+// Read or Write callback; SQLite errors propagate as exceptions to storage::Database.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orchestrator/engine/saga_instance.h"
+#include "storage/database.h"
+
+namespace sagaflow::engine::store {
+
+std::optional<SagaInstance> LoadByCorrelation(storage::Sql& sql, const std::string& correlation_id);
+std::optional<SagaInstance> LoadById(storage::Sql& sql, const std::string& saga_id);
+// Inserts or updates the saga and all its steps.
+void Save(storage::UnitOfWork& uow, const SagaInstance& saga);
+// Saga ids with a step deadline at or before `now`, earliest first.
+std::vector<std::string> DueSagas(storage::Sql& sql, TimePoint now, int limit);
+std::optional<TimePoint> EarliestDeadline(storage::Sql& sql);
+
+}  // namespace sagaflow::engine::store

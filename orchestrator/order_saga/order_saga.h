@@ -1,0 +1,22 @@
+// The order saga: one stage in which payment and inventory run in parallel (as in the seed), each
+// undone by its compensation (refund, release) when the other fails; then the outcome
+// (orders/completed or orders/cancelled with the first failure's reason) is published until the
+// notification service acknowledges it on notifications/sent. Progress goes to orders/progress for the
+// order service's history. This file is the only place that knows orders; the engine does not.
+#pragma once
+
+#include "orchestrator/engine/saga_definition.h"
+
+namespace sagaflow::order_saga {
+
+struct OrderSagaOptions {
+  Millis step_timeout{10'000};
+  int step_attempts = 4;
+  int compensation_attempts = 20;
+};
+
+inline constexpr std::string_view kNotificationSent = "notifications/sent";
+
+engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options);
+
+}  // namespace sagaflow::order_saga

@@ -1,0 +1,71 @@
+// CommandProcessor: runs a service's commands once per idempotency key, possibly after a simulated
+// processing delay, and answers every repeat of a key with the reply it stored the first time.
+//
+// In the message callback (inside the Consumer's transaction): a key with a stored reply gets that reply
+// published again and nothing else; a key already waiting does nothing; a new key either runs at once
+// (no delay) or is recorded in pending_commands with its due time. A worker thread runs recorded commands
+// when due, each in its own transaction (execute, store the reply, append it to the outbox, forget the
+// pending row) — so a delay never blocks other messages, never sits in the MQTT callback, and a kill
+// during the delay loses nothing. Tables: command_replies, pending_commands (see the migrations).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+
+#include <simdjson.h>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/wake_signal.h"
+#include "messaging/consumer.h"
+#include "storage/database.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::commands {
+
+struct CommandReply {
+  std::string topic;
+  std::string payload;
+};
+
+class CommandProcessor {
+ public:
+  // Carries out a command inside `uow` and returns the reply to publish. InvalidArgument: the command is
+  // malformed (dead-lettered when it arrives; dropped with an error log if it was pending).
+  using Executor = std::function<Result<CommandReply>(storage::UnitOfWork& uow, simdjson::dom::object command,
+                                                      const std::string& order_id, const std::string& key)>;
+
+  CommandProcessor(storage::Database& db, storage::Outbox& outbox, const Clock& clock, Logger logger);
+  ~CommandProcessor();
+
+  // Handles `topic` with `executor`, after `delay` (0: at once, in the callback's transaction).
+  void Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay, Executor executor);
+
+  // Runs every pending command that is due; returns how many ran.
+  Result<size_t> RunDue();
+  void Start();
+  void Stop();
+
+ private:
+  struct Route {
+    Millis delay;
+    Executor executor;
+  };
+  Status OnCommand(storage::UnitOfWork& uow, const messaging::Envelope& message, const Route& route);
+  void Complete(storage::UnitOfWork& uow, const std::string& key, const std::string& topic,
+                const CommandReply& reply);
+
+  storage::Database& db_;
+  storage::Outbox& outbox_;
+  const Clock& clock_;
+  Logger logger_;
+  std::map<std::string, Route> routes_;
+  std::atomic<bool> running_{false};
+  WakeSignal wake_;
+  std::thread worker_;
+};
+
+}  // namespace sagaflow::commands

@@ -1,0 +1,190 @@
+#include "services/inventory/inventory.h"
+
+#include <optional>
+
+#include "common/json.h"
+#include "common/json_writer.h"
+#include "common/time_format.h"
+#include "messaging/topics.h"
+
+namespace sagaflow::inventory {
+
+namespace {
+
+struct ReservationRow {
+  std::string reservation_id;
+  std::string status;
+  std::string reason;
+};
+
+std::optional<ReservationRow> Load(storage::Sql& sql, const std::string& order_id) {
+  auto& select = sql.Prepare("SELECT reservation_id, status, reason FROM reservations WHERE order_id = ?");
+  select.bind(1, order_id);
+  if (!select.executeStep()) return std::nullopt;
+  return ReservationRow{select.getColumn(0).getString(), select.getColumn(1).getString(),
+                        select.getColumn(2).isNull() ? "" : select.getColumn(2).getString()};
+}
+
+void Insert(storage::UnitOfWork& uow, const std::string& order_id, const ReservationRow& row, const std::string& at) {
+  auto& insert = uow.Prepare(
+      "INSERT INTO reservations(order_id, reservation_id, status, reason, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, order_id);
+  insert.bind(2, row.reservation_id);
+  insert.bind(3, row.status);
+  if (row.reason.empty()) {
+    insert.bind(4);
+  } else {
+    insert.bind(4, row.reason);
+  }
+  insert.bind(5, at);
+  insert.bind(6, at);
+  insert.exec();
+}
+
+}  // namespace
+
+Result<std::map<std::string, int64_t>> ParseStockFile(const std::string& json_text) {
+  simdjson::dom::parser parser;
+  auto root = ParseJson(parser, json_text);
+  if (!root.ok()) return root.status();
+  simdjson::dom::object object;
+  if (root->get_object().get(object)) return Status::InvalidArgument("stock file must be a JSON object");
+  std::map<std::string, int64_t> stock;
+  for (auto [key, value] : object) {
+    int64_t quantity = 0;
+    if (value.get_int64().get(quantity) || quantity < 0) {
+      return Status::InvalidArgument("stock of " + std::string(key) + " must be a non-negative integer");
+    }
+    stock[std::string(key)] = quantity;
+  }
+  return stock;
+}
+
+Result<int> SeedStock(storage::Database& db, const std::map<std::string, int64_t>& stock) {
+  int added = 0;
+  Status status = db.Write([&](storage::UnitOfWork& uow) {
+    auto& insert = uow.Prepare("INSERT OR IGNORE INTO stock(product_id, available) VALUES (?, ?)");
+    for (const auto& [product, quantity] : stock) {
+      insert.reset();
+      insert.bind(1, product);
+      insert.bind(2, quantity);
+      added += insert.exec();
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return added;
+}
+
+Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simdjson::dom::object command,
+                                                  const std::string& order_id, const std::string& key) {
+  auto items = GetArray(command, "items");
+  if (!items.ok()) return items.status();
+  std::map<std::string, int64_t> wanted;  // the same product twice counts once, summed
+  for (simdjson::dom::element element : *items) {
+    simdjson::dom::object item;
+    if (element.get_object().get(item)) return Status::InvalidArgument("items entries must be objects");
+    auto product = GetString(item, "productId");
+    auto quantity = GetInt(item, "quantity");
+    if (!product.ok() || !quantity.ok() || *quantity <= 0) {
+      return Status::InvalidArgument("items need a productId and a positive quantity");
+    }
+    wanted[std::string(*product)] += *quantity;
+  }
+  if (wanted.empty()) return Status::InvalidArgument("items must not be empty");
+
+  const std::string at = FormatIso8601(clock_.Now());
+  auto row = Load(uow, order_id);
+  if (!row) {
+    std::string reason;
+    auto& available = uow.Prepare("SELECT available FROM stock WHERE product_id = ?");
+    for (const auto& [product, quantity] : wanted) {
+      available.reset();
+      available.bind(1, product);
+      if (!available.executeStep()) {
+        reason = "unknown_product";
+        break;
+      }
+      if (available.getColumn(0).getInt64() < quantity && reason.empty()) reason = "out_of_stock";
+    }
+    available.reset();
+    row = ReservationRow{NewUuid(random_), reason.empty() ? "RESERVED" : "REJECTED", reason};
+    Insert(uow, order_id, *row, at);
+    if (reason.empty()) {
+      auto& take = uow.Prepare("UPDATE stock SET available = available - ? WHERE product_id = ? AND available >= ?");
+      auto& record = uow.Prepare("INSERT INTO reservation_items(reservation_id, product_id, quantity) VALUES (?, ?, ?)");
+      for (const auto& [product, quantity] : wanted) {
+        take.reset();
+        take.bind(1, quantity);
+        take.bind(2, product);
+        take.bind(3, quantity);
+        if (take.exec() != 1) return Status::IoError("stock of " + product + " changed inside the transaction");
+        record.reset();
+        record.bind(1, row->reservation_id);
+        record.bind(2, product);
+        record.bind(3, quantity);
+        record.exec();
+      }
+      logger_->info("orderId={} reserved {} product(s), reservation {}", order_id, wanted.size(),
+                    row->reservation_id);
+    } else {
+      logger_->info("orderId={} reservation rejected: {}", order_id, reason);
+    }
+  } else {
+    logger_->info("orderId={} inventory/reserve for a reservation already {}", order_id, row->status);
+  }
+  const bool success = row->status == "RESERVED";
+  std::string reason = row->reason;
+  if (row->status == "RELEASED" || row->status == "VOIDED") reason = "cancelled";
+  JsonWriter json;
+  json.BeginObject()
+      .Key("messageId").String(NewUuid(random_))
+      .Key("orderId").String(order_id)
+      .Key("idempotencyKey").String(key)
+      .Key("reservationId").String(row->reservation_id)
+      .Key("success").Bool(success);
+  if (!success) json.Key("reason").String(reason);
+  json.Key("reservedAt").String(at).EndObject();
+  return commands::CommandReply{std::string(topics::kInventoryReserved), json.Take()};
+}
+
+Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simdjson::dom::object /*command*/,
+                                                  const std::string& order_id, const std::string& key) {
+  const std::string at = FormatIso8601(clock_.Now());
+  auto row = Load(uow, order_id);
+  std::string status;
+  if (!row) {
+    Insert(uow, order_id, ReservationRow{NewUuid(random_), "VOIDED", ""}, at);
+    status = "VOIDED";
+    logger_->info("orderId={} release before any reservation: voided, a later reserve is refused", order_id);
+  } else if (row->status == "RESERVED") {
+    auto& give_back = uow.Prepare(
+        "UPDATE stock SET available = available + (SELECT quantity FROM reservation_items "
+        "WHERE reservation_id = ?1 AND product_id = stock.product_id) "
+        "WHERE product_id IN (SELECT product_id FROM reservation_items WHERE reservation_id = ?1)");
+    give_back.bind(1, row->reservation_id);
+    give_back.exec();
+    auto& update = uow.Prepare("UPDATE reservations SET status = 'RELEASED', updated_at = ? WHERE order_id = ?");
+    update.bind(1, at);
+    update.bind(2, order_id);
+    update.exec();
+    status = "RELEASED";
+    logger_->info("orderId={} reservation {} released, stock returned", order_id, row->reservation_id);
+  } else {
+    status = row->status;
+    logger_->info("orderId={} release: reservation is {}, nothing to return", order_id, row->status);
+  }
+  JsonWriter json;
+  json.BeginObject()
+      .Key("messageId").String(NewUuid(random_))
+      .Key("orderId").String(order_id)
+      .Key("idempotencyKey").String(key)
+      .Key("success").Bool(true)
+      .Key("status").String(status)
+      .Key("releasedAt").String(at)
+      .EndObject();
+  return commands::CommandReply{std::string(topics::kInventoryReleased), json.Take()};
+}
+
+}  // namespace sagaflow::inventory

@@ -1,0 +1,62 @@
+// Notifier: the notification service's handlers. Each event that deserves a notification writes one
+// row in notifications, keyed <orderId>:<kind> so no (order, kind) is ever notified twice, and hands
+// the notification to the sink after the commit. The saga's outcome (orders/completed, orders/cancelled)
+// is acknowledged on notifications/sent every time it arrives, because the orchestrator re-sends it
+// until it sees that acknowledgement.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/random.h"
+#include "messaging/consumer.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::notification {
+
+struct Notification {
+  std::string order_id;
+  std::string kind;
+  std::string message;
+};
+
+// Where notifications go (email, SMS, ...). Called after the row committed, at most once per row.
+class NotificationSink {
+ public:
+  virtual ~NotificationSink() = default;
+  virtual void Send(const Notification& notification) = 0;
+};
+
+// The default sink: one log line per notification.
+class LogSink final : public NotificationSink {
+ public:
+  explicit LogSink(Logger logger) : logger_(std::move(logger)) {}
+  void Send(const Notification& notification) override;
+
+ private:
+  Logger logger_;
+};
+
+class Notifier {
+ public:
+  Notifier(storage::Outbox& outbox, const Clock& clock, RandomSource& random, NotificationSink& sink, Logger logger)
+      : outbox_(outbox), clock_(clock), random_(random), sink_(sink), logger_(std::move(logger)) {}
+
+  void Register(messaging::Consumer& consumer);
+  Status OnMessage(storage::UnitOfWork& uow, const messaging::Envelope& message);
+
+ private:
+  // Records the notification unless (order, kind) was notified before.
+  void Notify(storage::UnitOfWork& uow, Notification notification);
+  void Acknowledge(storage::UnitOfWork& uow, const messaging::Envelope& message, const std::string& kind);
+
+  storage::Outbox& outbox_;
+  const Clock& clock_;
+  RandomSource& random_;
+  NotificationSink& sink_;
+  Logger logger_;
+};
+
+}  // namespace sagaflow::notification

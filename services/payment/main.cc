@@ -1,0 +1,61 @@
+// payment-service: charges and refunds orders' payments, once per idempotency key.
+#include <cstdio>
+#include <cstdlib>
+
+#include "http/server.h"
+#include "messaging/topics.h"
+#include "services/commands/command_processor.h"
+#include "services/payment/payments.h"
+#include "services/runtime/runtime.h"
+
+int main(int argc, char** argv) {
+  using namespace sagaflow;
+  const runtime::ServiceSpec spec{"payment-service", "payments.db", "payment", 2};
+  runtime::CommonConfig config;
+  int64_t delay_ms = 1000;
+  std::string limit_text;
+  FlagSet flags("payment-service", "Processes payments/process and payments/refund.");
+  runtime::AddCommonFlags(flags, config, spec);
+  flags.AddInt("delay-ms", "SAGAFLOW_PAYMENT_DELAY_MS", 1000, 0, 3'600'000, "simulated processing time of a payment",
+               &delay_ms);
+  flags.AddString("limit", "SAGAFLOW_PAYMENT_LIMIT", "10000.00", "payments above this amount are declined",
+                  &limit_text);
+  if (auto exit_code = runtime::ParseFlagsOrExit(flags, argc, argv)) return *exit_code;
+  auto limit = ParseMoney(limit_text);
+  if (!limit.ok()) {
+    std::fprintf(stderr, "payment-service: --limit %s\n", limit.status().message().c_str());
+    return 2;
+  }
+
+  auto created = runtime::Runtime::Create(spec, config);
+  if (!created.ok()) {
+    std::fprintf(stderr, "payment-service: %s\n", created.status().message().c_str());
+    return 1;
+  }
+  runtime::Runtime& rt = **created;
+  payment::Payments payments(rt.clock(), rt.random(), rt.logger(), *limit);
+  commands::CommandProcessor processor(rt.db(), rt.outbox(), rt.clock(), rt.logger());
+  processor.Handle(rt.consumer(), std::string(topics::kPaymentProcess), Millis(delay_ms),
+                   [&](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
+                       const std::string& key) { return payments.Process(uow, command, order_id, key); });
+  processor.Handle(rt.consumer(), std::string(topics::kPaymentRefund), Millis(0),
+                   [&](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
+                       const std::string& key) { return payments.Refund(uow, command, order_id, key); });
+
+  http::HttpServer admin({rt.bind_address(), rt.http_port()},
+                         http::MakeAdminRouter([&rt] { return rt.Health(); }, rt.metrics()), rt.logger());
+  if (Status serving = admin.Start(); !serving.ok()) {
+    std::fprintf(stderr, "payment-service: %s\n", serving.message().c_str());
+    return 1;
+  }
+  processor.Start();
+  if (Status messaging = rt.StartMessaging(); !messaging.ok()) {
+    std::fprintf(stderr, "payment-service: %s\n", messaging.message().c_str());
+    return 1;
+  }
+  rt.WaitForShutdownSignal();
+  rt.StopMessaging();
+  processor.Stop();
+  admin.Stop();
+  return 0;
+}
