@@ -71,7 +71,10 @@ http::HttpResponse OrderApi::Handle(const http::HttpRequest& request) {
       response = http::JsonError(405, "method " + request.method + " not allowed on /api/orders/<orderId>");
     }
   } else if (path == "/health" || path == "/metrics") {
-    response = http::MakeAdminRouter(health_, context_.metrics)(request);
+    // The router matches exact paths, so "/health/" must reach it as "/health", as it does for routing here.
+    http::HttpRequest admin_request = request;
+    admin_request.path = path;
+    response = http::MakeAdminRouter(health_, context_.metrics)(admin_request);
   } else {
     route = "other";
     response = http::JsonError(404, "no route for " + request.method + " " + request.path);

@@ -44,14 +44,17 @@ Status StatusUpdates::Apply(storage::UnitOfWork& uow, const messaging::Envelope&
   const TimePoint now = context_.clock.Now();
   const std::string now_text = FormatIso8601(now);
   const std::string at(GetStringOr(message.body, "at", now_text));
-  store::AddHistory(uow, order_id, at, event);
   if (IsTerminal(order->status)) {
-    if (!status.empty() && status != order->status) {
+    // A contradicting outcome did not happen to this order, so it must not appear in its history.
+    if (IsTerminal(status) && status != order->status) {
       context_.logger->error("orderId={} is {} but received {} ({}); keeping {}", order_id, order->status, status,
                              message.topic, order->status);
+      return Status::Ok();
     }
+    store::AddHistory(uow, order_id, at, event);
     return Status::Ok();
   }
+  store::AddHistory(uow, order_id, at, event);
   std::string_view next = order->status;
   if (!status.empty() && CanAdvance(order->status, status)) next = status;
   const std::optional<int64_t> nudge_at =

@@ -1,0 +1,259 @@
+// Unit tests of Nudger::RunOnce: orders/created is appended to the outbox again for an order that stays
+// non-terminal, with back-off, driven by a ManualClock against a real SQLite file.
+#include "services/order/nudger.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/random.h"
+#include "common/time_format.h"
+#include "common/wake_signal.h"
+#include "messaging/consumer.h"
+#include "messaging/topics.h"
+#include "migrations/embedded_migrations.h"
+#include "services/order/order_api.h"
+#include "services/order/order_store.h"
+#include "services/order/status_updates.h"
+#include "storage/database.h"
+#include "storage/migrator.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::order {
+namespace {
+
+constexpr Millis kNudgeAfter{30'000};
+// The nudge's back-off: the n-th repeat waits nudge_after * 2^n, less up to 10% jitter, capped at 8x.
+constexpr Millis kMaxDelay = kNudgeAfter * 8;
+
+class NudgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string dir_template = (std::filesystem::temp_directory_path() / "nudger-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+    dir_ = dir_template;
+    auto db = storage::Database::Open({(dir_ / "orders.db").string(), storage::Durability::kNormal});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("order"), clock_.Now()).ok());
+    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
+    context_ = std::make_unique<OrderContext>(
+        OrderContext{*db_, *outbox_, clock_, random_, metrics_, MakeNullLogger(), kNudgeAfter});
+    api_ = std::make_unique<OrderApi>(*context_, [] { return http::HealthReport{true, true}; });
+    updates_ = std::make_unique<StatusUpdates>(*context_);
+    nudger_ = std::make_unique<Nudger>(*context_);
+  }
+
+  void TearDown() override {
+    nudger_.reset();
+    updates_.reset();
+    api_.reset();
+    context_.reset();
+    outbox_.reset();
+    db_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string CreateOrder() {
+    http::HttpRequest request;
+    request.method = "POST";
+    request.path = "/api/orders";
+    request.headers = {{"content-type", "application/json"}};
+    request.body = R"({"customerId": "C123", "items": [{"productId": "P001", "quantity": 2, "price": 29.99}]})";
+    auto response = api_->Handle(request);
+    EXPECT_EQ(response.status, 202) << response.body;
+    simdjson::dom::parser parser;
+    std::string_view order_id;
+    EXPECT_EQ(parser.parse(response.body)["orderId"].get_string().get(order_id), simdjson::SUCCESS);
+    return std::string(order_id);
+  }
+
+  size_t RunOnce() {
+    auto nudged = nudger_->RunOnce();
+    EXPECT_TRUE(nudged.ok()) << nudged.status().ToString();
+    return nudged.ok() ? *nudged : 0;
+  }
+
+  std::vector<storage::OutboxRow> CreatedEvents() {
+    auto rows = outbox_->LoadUnpublished(10'000);
+    EXPECT_TRUE(rows.ok());
+    std::vector<storage::OutboxRow> created;
+    for (const auto& row : rows.ok() ? *rows : std::vector<storage::OutboxRow>{}) {
+      if (row.topic == topics::kOrderCreated) created.push_back(row);
+    }
+    return created;
+  }
+
+  Status Deliver(std::string_view topic, const std::string& payload) {
+    simdjson::dom::parser parser;
+    simdjson::dom::object body;
+    if (parser.parse(payload).get_object().get(body)) return Status::InvalidArgument("test message is not JSON");
+    messaging::Envelope envelope;
+    envelope.topic = topic;
+    envelope.message_id = GetStringOr(body, "messageId", "");
+    envelope.order_id = GetStringOr(body, "orderId", "");
+    envelope.body = body;
+    return db_->Write([&](storage::UnitOfWork& uow) {
+      if (topic == topics::kOrderCompleted) return updates_->OnCompleted(uow, envelope);
+      if (topic == topics::kOrderCancelled) return updates_->OnCancelled(uow, envelope);
+      return updates_->OnProgress(uow, envelope);
+    });
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_;
+  SeededRandom random_{42};
+  Metrics metrics_;
+  WakeSignal new_rows_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::Outbox> outbox_;
+  std::unique_ptr<OrderContext> context_;
+  std::unique_ptr<OrderApi> api_;
+  std::unique_ptr<StatusUpdates> updates_;
+  std::unique_ptr<Nudger> nudger_;
+};
+
+std::string Field(simdjson::dom::parser& parser, const std::string& json, const char* field) {
+  std::string_view value;
+  EXPECT_EQ(parser.parse(json)[field].get_string().get(value), simdjson::SUCCESS) << field << " in " << json;
+  return std::string(value);
+}
+
+TEST_F(NudgerTest, NothingIsDueBeforeNudgeAfterHasPassed) {
+  CreateOrder();
+  EXPECT_EQ(RunOnce(), 0u);
+  clock_.Advance(kNudgeAfter - Millis(1));
+  EXPECT_EQ(RunOnce(), 0u);
+  EXPECT_EQ(CreatedEvents().size(), 1u);
+}
+
+TEST_F(NudgerTest, AnOrderLeftPendingHasItsOrdersCreatedAppendedAgainWithANewMessageId) {
+  const std::string order_id = CreateOrder();
+  clock_.Advance(kNudgeAfter);
+
+  EXPECT_EQ(RunOnce(), 1u);
+
+  const auto events = CreatedEvents();
+  ASSERT_EQ(events.size(), 2u);
+  simdjson::dom::parser original_parser, repeat_parser;
+  EXPECT_EQ(Field(original_parser, events[0].payload, "orderId"), order_id);
+  EXPECT_EQ(Field(repeat_parser, events[1].payload, "orderId"), order_id);
+  EXPECT_NE(Field(original_parser, events[0].payload, "messageId"),
+            Field(repeat_parser, events[1].payload, "messageId"));
+  // Everything but the messageId is the original event.
+  const auto without_message_id = [](const std::string& payload) {
+    return payload.substr(payload.find(R"("orderId")"));
+  };
+  EXPECT_EQ(without_message_id(events[1].payload), without_message_id(events[0].payload));
+  EXPECT_EQ(metrics_.Get("sagaflow_order_nudges_total"), 1);
+}
+
+TEST_F(NudgerTest, RepeatsBackOffExponentially) {
+  CreateOrder();
+  clock_.Advance(kNudgeAfter);
+  ASSERT_EQ(RunOnce(), 1u);
+
+  EXPECT_EQ(RunOnce(), 0u) << "immediately again";
+  clock_.Advance(kNudgeAfter);
+  EXPECT_EQ(RunOnce(), 0u) << "the second repeat waits longer than the first";
+  clock_.Advance(kNudgeAfter);
+  EXPECT_EQ(RunOnce(), 1u) << "but no longer than twice as long";
+  EXPECT_EQ(RunOnce(), 0u);
+  EXPECT_EQ(CreatedEvents().size(), 3u);
+}
+
+TEST_F(NudgerTest, BackOffIsCapped) {
+  CreateOrder();
+  clock_.Advance(kNudgeAfter);
+  ASSERT_EQ(RunOnce(), 1u);
+  for (int repeat = 0; repeat < 8; ++repeat) {
+    clock_.Advance(kMaxDelay);
+    EXPECT_EQ(RunOnce(), 1u) << "repeat " << repeat;
+  }
+  EXPECT_EQ(CreatedEvents().size(), 10u);
+}
+
+TEST_F(NudgerTest, ATerminalOrderIsNeverNudged) {
+  const std::string completed = CreateOrder();
+  const std::string cancelled = CreateOrder();
+  ASSERT_TRUE(Deliver(topics::kOrderCompleted, R"({"messageId":"m1","orderId":")" + completed + "\"}").ok());
+  ASSERT_TRUE(
+      Deliver(topics::kOrderCancelled, R"({"messageId":"m2","orderId":")" + cancelled + R"(","reason":"timeout"})")
+          .ok());
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(kMaxDelay);
+    EXPECT_EQ(RunOnce(), 0u);
+  }
+  EXPECT_EQ(CreatedEvents().size(), 2u);
+}
+
+TEST_F(NudgerTest, AnOrderCompletedAfterBeingNudgedIsNotNudgedAgain) {
+  const std::string order_id = CreateOrder();
+  clock_.Advance(kNudgeAfter);
+  ASSERT_EQ(RunOnce(), 1u);
+  ASSERT_TRUE(Deliver(topics::kOrderCompleted, R"({"messageId":"m1","orderId":")" + order_id + "\"}").ok());
+  clock_.Advance(kMaxDelay);
+  EXPECT_EQ(RunOnce(), 0u);
+}
+
+TEST_F(NudgerTest, AProgressUpdatePushesTheDeadlineOut) {
+  const std::string order_id = CreateOrder();
+  clock_.Advance(kNudgeAfter - Millis(1000));
+  ASSERT_TRUE(Deliver(topics::kOrderProgress,
+                      R"({"messageId":"m1","orderId":")" + order_id + R"(","event":"saga started","status":"PROCESSING"})")
+                  .ok());
+
+  clock_.Advance(Millis(2000));  // past the original deadline
+  EXPECT_EQ(RunOnce(), 0u);
+  clock_.Advance(kNudgeAfter - Millis(2000));  // exactly nudge_after since the update
+  EXPECT_EQ(RunOnce(), 1u);
+}
+
+TEST_F(NudgerTest, OnlyTheOrdersThatAreDueAreNudged) {
+  const std::string old_order = CreateOrder();
+  clock_.Advance(kNudgeAfter / 2);
+  CreateOrder();
+  clock_.Advance(kNudgeAfter / 2);
+
+  EXPECT_EQ(RunOnce(), 1u);
+  const auto events = CreatedEvents();
+  ASSERT_EQ(events.size(), 3u);
+  simdjson::dom::parser parser;
+  EXPECT_EQ(Field(parser, events[2].payload, "orderId"), old_order);
+}
+
+TEST_F(NudgerTest, NudgesMoreOrdersThanOneBatchInOnePass) {
+  constexpr int kOrders = 1203;  // more than two batches of 500
+  ASSERT_TRUE(db_->Write([&](storage::UnitOfWork& uow) {
+                   for (int i = 0; i < kOrders; ++i) {
+                     Order order;
+                     order.order_id = "order-" + std::to_string(i);
+                     order.customer_id = "C1";
+                     order.status = std::string(kPending);
+                     order.total_cents = 100;
+                     order.created_at = order.updated_at = FormatIso8601(clock_.Now());
+                     order.items = {{"P1", 1, 100}};
+                     store::InsertOrder(uow, order, ToEpochMillis(clock_.Now() + kNudgeAfter));
+                   }
+                   return Status::Ok();
+                 }).ok());
+  clock_.Advance(kNudgeAfter);
+
+  EXPECT_EQ(RunOnce(), static_cast<size_t>(kOrders));
+  EXPECT_EQ(RunOnce(), 0u);
+  EXPECT_EQ(CreatedEvents().size(), static_cast<size_t>(kOrders));
+}
+
+}  // namespace
+}  // namespace sagaflow::order
