@@ -24,7 +24,8 @@ struct HttpServerOptions {
   std::string bind_address = "127.0.0.1";
   int port = 5000;
   int threads = 2;
-  size_t max_request_bytes = 1 << 20;
+  // Larger than any body a handler accepts, so that handlers, not Pistache, refuse big bodies (with JSON).
+  size_t max_request_bytes = 16 << 20;
 };
 
 class HttpServer {

@@ -46,10 +46,16 @@ SagaInstance SagaEngine::Create(std::string saga_id, std::string correlation_id,
   saga.updated_at = now;
   for (size_t stage = 0; stage < definition_.stages.size(); ++stage) {
     for (const auto& step : definition_.stages[stage].steps) {
-      saga.steps.push_back(StepState{step.name, static_cast<int>(stage)});
+      StepState state;
+      state.name = step.name;
+      state.stage = static_cast<int>(stage);
+      saga.steps.push_back(std::move(state));
     }
   }
-  saga.steps.push_back(StepState{std::string(kOutcomeStep), -1});
+  StepState outcome;
+  outcome.name = std::string(kOutcomeStep);
+  outcome.stage = -1;
+  saga.steps.push_back(std::move(outcome));
   return saga;
 }
 

@@ -104,7 +104,8 @@ sf_start() {
   if sf_port_busy "$port"; then
     local owner
     owner=$(sf_port_owner "$port")
-    sf_die "port $port for $name is already in use${owner:+ by $owner}; choose another with $(sf_port_var_of "$name")"
+    sf_say "port $port for $name is already in use${owner:+ by $owner}; choose another with $(sf_port_var_of "$name")"
+    return 1
   fi
   local log="$SAGAFLOW_HOME/log/$name.log"
   if [ "$name" = mosquitto ]; then

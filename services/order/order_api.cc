@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <simdjson.h>
+
 #include "common/json_writer.h"
 #include "common/time_format.h"
 #include "messaging/topics.h"
@@ -23,10 +25,11 @@ bool IsJsonContentType(const std::string& value) {
          (type.rfind("application/", 0) == 0 && type.size() > 5 && type.substr(type.size() - 5) == "+json");
 }
 
+// 1 to 128 printable characters: UTF-8 without control characters.
 bool IsValidIdempotencyKey(const std::string& key) {
-  if (key.empty() || key.size() > 128) return false;
+  if (key.empty() || Utf8Length(key) > 128 || !simdjson::validate_utf8(key.data(), key.size())) return false;
   for (unsigned char c : key) {
-    if (c < 0x20 || c > 0x7E) return false;
+    if (c < 0x20 || c == 0x7F) return false;
   }
   return true;
 }
@@ -95,7 +98,7 @@ http::HttpResponse OrderApi::PostOrder(const http::HttpRequest& request) {
   }
   const auto idempotency_key = request.Header("idempotency-key");
   if (idempotency_key && !IsValidIdempotencyKey(*idempotency_key)) {
-    return http::JsonError(400, "Idempotency-Key must be 1 to 128 printable ASCII characters");
+    return http::JsonError(400, "Idempotency-Key must be 1 to 128 printable characters");
   }
   auto parsed = ParseOrderRequest(request.body);
   if (!parsed.ok()) return http::JsonError(400, parsed.status().message());

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "migrations/embedded_migrations.h"
+#include "storage/inbox.h"
 
 namespace sagaflow::runtime {
 
@@ -124,7 +125,21 @@ Status Runtime::StartMessaging() {
   Status started = bus_->Start();
   if (!started.ok()) return started;
   relay_->Start();
+  pruning_ = true;
+  pruner_ = std::thread([this] { PruneLoop(); });
   return Status::Ok();
+}
+
+void Runtime::PruneLoop() {
+  // A redelivery older than a day is not expected from the broker; domain idempotency keys
+  // (payments per order, command replies, notifications per kind) still catch one.
+  constexpr auto kInboxRetention = std::chrono::hours(24);
+  while (pruning_) {
+    auto pruned = storage::PruneInbox(*db_, clock_.Now() - kInboxRetention, 10'000);
+    if (!pruned.ok()) logger_->warn("inbox prune failed: {}", pruned.status().ToString());
+    if (pruned.ok() && *pruned == 10'000) continue;
+    stop_pruning_.WaitFor(Millis(60'000));
+  }
 }
 
 void Runtime::WaitForShutdownSignal() {
@@ -138,6 +153,10 @@ void Runtime::WaitForShutdownSignal() {
 }
 
 void Runtime::StopMessaging() {
+  if (pruning_.exchange(false)) {
+    stop_pruning_.Notify();
+    pruner_.join();
+  }
   if (relay_) relay_->Stop();
   if (bus_) bus_->Stop();
 }

@@ -4,7 +4,9 @@
 // for SIGINT/SIGTERM. Create() blocks those signals first, before any library starts a thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <thread>
 #include <optional>
 #include <string>
 
@@ -71,6 +73,9 @@ class Runtime {
   void StopMessaging();
 
  private:
+  // Deletes inbox claims older than the retention window, once a minute, so the table stays bounded.
+  void PruneLoop();
+
   Runtime(ServiceSpec spec, CommonConfig config, Logger logger);
 
   ServiceSpec spec_;
@@ -86,6 +91,9 @@ class Runtime {
   std::unique_ptr<messaging::MqttBus> bus_;
   std::unique_ptr<messaging::Consumer> consumer_;
   std::unique_ptr<messaging::OutboxRelay> relay_;
+  std::atomic<bool> pruning_{false};
+  WakeSignal stop_pruning_;
+  std::thread pruner_;
 };
 
 }  // namespace sagaflow::runtime
