@@ -1,38 +1,9 @@
-// HttpClient: a minimal blocking HTTP/1.1 client over one keep-alive connection, for tests.
-// Reads responses by Content-Length (Pistache does not close after "Connection: close").
+// Tests use the project's HTTP client (http/http_client.h) under the testing namespace.
 #pragma once
 
-#include <map>
-#include <string>
+#include "http/http_client.h"
 
 namespace sagaflow::testing {
-
-struct HttpResult {
-  int status = 0;  // 0: could not connect or the connection failed
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
-};
-
-class HttpClient {
- public:
-  explicit HttpClient(int port) : port_(port) {}
-  ~HttpClient();
-  HttpClient(const HttpClient&) = delete;
-  HttpClient& operator=(const HttpClient&) = delete;
-
-  HttpResult Request(const std::string& method, const std::string& path, const std::string& body = "",
-                     const std::map<std::string, std::string>& headers = {});
-  HttpResult Get(const std::string& path) { return Request("GET", path); }
-  // POST with Content-Type: application/json (unless `headers` sets it).
-  HttpResult PostJson(const std::string& path, const std::string& body,
-                      std::map<std::string, std::string> headers = {});
-
- private:
-  bool Connect();
-  void Close();
-
-  int port_;
-  int fd_ = -1;
-};
-
+using http::HttpClient;
+using http::HttpResult;
 }  // namespace sagaflow::testing

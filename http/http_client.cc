@@ -1,4 +1,4 @@
-#include "tests/support/http_client.h"
+#include "http/http_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace sagaflow::testing {
+namespace sagaflow::http {
 
 namespace {
 
@@ -119,4 +119,4 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& pat
   return {};
 }
 
-}  // namespace sagaflow::testing
+}  // namespace sagaflow::http

@@ -1,0 +1,39 @@
+// HttpClient: a minimal blocking HTTP/1.1 client over one keep-alive connection to 127.0.0.1, for
+// sagactl, the benchmark and the tests. Reads responses by Content-Length (Pistache does not close after
+// "Connection: close"). A failed connection is status 0. Not thread-safe: one client per thread.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace sagaflow::http {
+
+struct HttpResult {
+  int status = 0;  // 0: could not connect or the connection failed
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(int port) : port_(port) {}
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpResult Request(const std::string& method, const std::string& path, const std::string& body = "",
+                     const std::map<std::string, std::string>& headers = {});
+  HttpResult Get(const std::string& path) { return Request("GET", path); }
+  // POST with Content-Type: application/json (unless `headers` sets it).
+  HttpResult PostJson(const std::string& path, const std::string& body,
+                      std::map<std::string, std::string> headers = {});
+
+ private:
+  bool Connect();
+  void Close();
+
+  int port_;
+  int fd_ = -1;
+};
+
+}  // namespace sagaflow::http
