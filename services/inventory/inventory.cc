@@ -1,5 +1,6 @@
 #include "services/inventory/inventory.h"
 
+#include <limits>
 #include <optional>
 
 #include "common/json.h"
@@ -90,7 +91,12 @@ Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simd
     if (!product.ok() || !quantity.ok() || *quantity <= 0) {
       return Status::InvalidArgument("items need a productId and a positive quantity");
     }
-    wanted[std::string(*product)] += *quantity;
+    int64_t& total = wanted[std::string(*product)];
+    // Summing unchecked would overflow (undefined behaviour) on a hostile message and could go negative.
+    if (*quantity > std::numeric_limits<int64_t>::max() - total) {
+      return Status::InvalidArgument("quantity of " + std::string(*product) + " is out of range");
+    }
+    total += *quantity;
   }
   if (wanted.empty()) return Status::InvalidArgument("items must not be empty");
 

@@ -1,0 +1,386 @@
+// Unit tests of Notifier on a real notifications.db, fed through a Consumer as the MQTT bus feeds it:
+// one notification per (order, kind), the sink called once per row and only after the commit, and
+// every orders/completed or orders/cancelled acknowledged on notifications/sent.
+#include "services/notification/notifier.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/json_writer.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/random.h"
+#include "common/wake_signal.h"
+#include "messaging/consumer.h"
+#include "messaging/topics.h"
+#include "migrations/embedded_migrations.h"
+#include "storage/database.h"
+#include "storage/migrator.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::notification {
+namespace {
+
+constexpr std::string_view kNotificationSent = "notifications/sent";
+
+struct NotificationRow {
+  std::string idempotency_key;
+  std::string order_id;
+  std::string kind;
+  std::string message;
+  std::string created_at;
+};
+
+// Records what it is asked to send.
+class RecordingSink final : public NotificationSink {
+ public:
+  void Send(const Notification& notification) override { sent.push_back(notification); }
+  std::vector<Notification> sent;
+};
+
+class NotifierTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-notifier-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    auto db = storage::Database::Open({(dir_ / "notifications.db").string(), storage::Durability::kNormal});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("notification"), clock_.Now()).ok());
+    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
+    consumer_ = std::make_unique<messaging::Consumer>(
+        *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
+        [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
+    notifier_ = std::make_unique<Notifier>(*outbox_, clock_, random_, sink_, MakeNullLogger());
+    notifier_->Register(*consumer_);
+  }
+
+  void TearDown() override {
+    notifier_.reset();
+    consumer_.reset();
+    outbox_.reset();
+    db_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // A message with a fresh messageId; `fields` are extra "key": value pairs as raw JSON.
+  std::string Message(const std::string& order_id, const std::string& fields = "") {
+    JsonWriter json;
+    json.BeginObject()
+        .Key("messageId").String("message-" + std::to_string(++messages_))
+        .Key("orderId").String(order_id);
+    std::string out = json.Take();
+    if (!fields.empty()) out += "," + fields;
+    return out + "}";
+  }
+
+  void Deliver(std::string_view topic, const std::string& payload) {
+    consumer_->Handle(messaging::IncomingMessage{std::string(topic), payload});
+  }
+
+  void OrderCreated(const std::string& order_id, const std::string& customer = "C123") {
+    Deliver(topics::kOrderCreated,
+            Message(order_id, R"("customerId":")" + customer +
+                                  R"(","items":[{"productId":"P001","quantity":2,"price":29.99}],)"
+                                  R"("totalAmount":59.98,"createdAt":"2024-01-15T10:30:00.000Z")"));
+  }
+  void PaymentProcessed(const std::string& order_id, bool success, const std::string& reason = "") {
+    std::string fields = R"("idempotencyKey":")" + order_id + R"(:payment","paymentId":"pay-1","amount":59.98,)" +
+                         R"("success":)" + (success ? "true" : "false");
+    if (!reason.empty()) fields += R"(,"reason":")" + reason + "\"";
+    Deliver(topics::kPaymentProcessed, Message(order_id, fields + R"(,"processedAt":"2024-01-15T10:30:01.000Z")"));
+  }
+  void InventoryReserved(const std::string& order_id, bool success, const std::string& reason = "") {
+    std::string fields = R"("idempotencyKey":")" + order_id + R"(:inventory","reservationId":"res-1",)" +
+                         R"("success":)" + (success ? "true" : "false");
+    if (!reason.empty()) fields += R"(,"reason":")" + reason + "\"";
+    Deliver(topics::kInventoryReserved, Message(order_id, fields + R"(,"reservedAt":"2024-01-15T10:30:01.000Z")"));
+  }
+  void OrderCompleted(const std::string& order_id, const std::string& key) {
+    Deliver(topics::kOrderCompleted,
+            Message(order_id, R"("idempotencyKey":")" + key + R"(","at":"2024-01-15T10:30:02.000Z")"));
+  }
+  void OrderCancelled(const std::string& order_id, const std::string& key, const std::string& reason) {
+    Deliver(topics::kOrderCancelled, Message(order_id, R"("idempotencyKey":")" + key + R"(","reason":")" + reason +
+                                                           R"(","at":"2024-01-15T10:30:02.000Z")"));
+  }
+
+  std::vector<NotificationRow> Rows() {
+    std::vector<NotificationRow> rows;
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     auto& select = sql.Prepare(
+                         "SELECT idempotency_key, order_id, kind, message, created_at FROM notifications "
+                         "ORDER BY rowid");
+                     while (select.executeStep()) {
+                       rows.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                                       select.getColumn(2).getString(), select.getColumn(3).getString(),
+                                       select.getColumn(4).getString()});
+                     }
+                     return Status::Ok();
+                   }).ok());
+    return rows;
+  }
+
+  std::vector<std::string> Kinds() {
+    std::vector<std::string> kinds;
+    for (const auto& row : Rows()) kinds.push_back(row.order_id + "/" + row.kind);
+    return kinds;
+  }
+
+  std::vector<storage::OutboxRow> Outbox() {
+    auto rows = outbox_->LoadUnpublished(1000);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? *rows : std::vector<storage::OutboxRow>{};
+  }
+
+  int64_t Count(const std::string& table) {
+    int64_t count = -1;
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
+                     if (select.executeStep()) count = select.getColumn(0).getInt64();
+                     return Status::Ok();
+                   }).ok());
+    return count;
+  }
+
+  // Runs the notifier's handler inside a transaction of our own that then commits or rolls back.
+  Status HandleInOwnTransaction(std::string_view topic, const std::string& payload, bool commit,
+                                size_t* sent_inside = nullptr) {
+    simdjson::dom::parser parser;
+    simdjson::dom::object body;
+    if (parser.parse(payload).get_object().get(body)) {
+      ADD_FAILURE() << "not a JSON object: " << payload;
+      return Status::InvalidArgument("test message is not JSON");
+    }
+    messaging::Envelope envelope{topic, GetStringOr(body, "messageId", ""), GetStringOr(body, "orderId", ""), body,
+                                 false};
+    return db_->Write([&](storage::UnitOfWork& uow) {
+      Status handled = notifier_->OnMessage(uow, envelope);
+      if (sent_inside != nullptr) *sent_inside = sink_.sent.size();
+      if (!handled.ok()) return handled;
+      return commit ? Status::Ok() : Status::IoError("the transaction fails after the handler");
+    });
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_;
+  SeededRandom random_{7};
+  Metrics metrics_;
+  WakeSignal new_rows_;
+  RecordingSink sink_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::Outbox> outbox_;
+  std::unique_ptr<messaging::Consumer> consumer_;
+  std::unique_ptr<Notifier> notifier_;
+  int messages_ = 0;
+};
+
+TEST_F(NotifierTest, OrderCreatedSendsTheOrderConfirmation) {
+  OrderCreated("order-1");
+
+  const auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].idempotency_key, "order-1:order_received");
+  EXPECT_EQ(rows[0].order_id, "order-1");
+  EXPECT_EQ(rows[0].kind, "order_received");
+  EXPECT_EQ(rows[0].message, "Order confirmation email sent to C123");
+  EXPECT_EQ(rows[0].created_at, "2024-01-15T10:30:00.000Z");
+  ASSERT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(sink_.sent[0].order_id, "order-1");
+  EXPECT_EQ(sink_.sent[0].kind, "order_received");
+  EXPECT_EQ(sink_.sent[0].message, "Order confirmation email sent to C123");
+  EXPECT_TRUE(Outbox().empty());  // only outcomes are acknowledged
+}
+
+TEST_F(NotifierTest, SuccessfulPaymentSendsThePaymentConfirmation) {
+  PaymentProcessed("order-1", true);
+  const auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "payment_confirmed");
+  EXPECT_EQ(rows[0].message, "Payment confirmation for Order order-1");
+  ASSERT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(sink_.sent[0].message, "Payment confirmation for Order order-1");
+}
+
+TEST_F(NotifierTest, SuccessfulReservationSendsTheInventoryConfirmation) {
+  InventoryReserved("order-1", true);
+  const auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "inventory_confirmed");
+  EXPECT_EQ(rows[0].message, "Inventory confirmation for Order order-1");
+  ASSERT_EQ(sink_.sent.size(), 1u);
+}
+
+TEST_F(NotifierTest, DeclinedPaymentIsNotifiedButOtherFailuresAreNot) {
+  PaymentProcessed("order-1", false, "payment_declined");
+  PaymentProcessed("order-2", false, "cancelled");
+  InventoryReserved("order-3", false, "out_of_stock");
+
+  EXPECT_EQ(Kinds(), std::vector<std::string>{"order-1/payment_declined"});
+  EXPECT_EQ(Rows()[0].message, "Payment declined for Order order-1");
+  EXPECT_EQ(sink_.sent.size(), 1u);
+}
+
+TEST_F(NotifierTest, DuplicatesLeaveOneRowPerOrderAndKind) {
+  for (int i = 0; i < 3; ++i) {  // each a new messageId, as re-sends and re-published replies are
+    OrderCreated("order-1");
+    PaymentProcessed("order-1", true);
+    InventoryReserved("order-1", true);
+  }
+  OrderCreated("order-2");
+
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"order-1/order_received", "order-1/payment_confirmed",
+                                               "order-1/inventory_confirmed", "order-2/order_received"}));
+  EXPECT_EQ(sink_.sent.size(), 4u);
+}
+
+TEST_F(NotifierTest, RedeliveredMessageIdIsSkipped) {
+  const std::string payload = Message("order-1", R"("idempotencyKey":"order-1:outcome","at":"x")");
+  Deliver(topics::kOrderCompleted, payload);
+  Deliver(topics::kOrderCompleted, payload);  // the broker's DUP: the inbox skips it
+  EXPECT_EQ(Rows().size(), 1u);
+  EXPECT_EQ(Outbox().size(), 1u);
+  EXPECT_EQ(sink_.sent.size(), 1u);
+}
+
+TEST_F(NotifierTest, OrderCompletedIsNotifiedOnceAndAcknowledgedEveryTime) {
+  OrderCompleted("order-1", "saga-1:outcome");
+
+  auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "order_completed");
+  EXPECT_EQ(rows[0].message, "Order order-1 is confirmed and on its way");
+  auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].topic, kNotificationSent);
+  {
+    simdjson::dom::parser parser;
+    auto root = ParseJson(parser, outbox[0].payload);
+    ASSERT_TRUE(root.ok()) << outbox[0].payload;
+    simdjson::dom::object body;
+    ASSERT_FALSE(root->get_object().get(body));
+    EXPECT_FALSE(GetStringOr(body, "messageId", "").empty());
+    EXPECT_EQ(GetStringOr(body, "orderId", ""), "order-1");
+    EXPECT_EQ(GetStringOr(body, "idempotencyKey", ""), "saga-1:outcome");
+    EXPECT_EQ(GetStringOr(body, "kind", ""), "order_completed");
+    EXPECT_EQ(GetStringOr(body, "at", ""), "2024-01-15T10:30:00.000Z");
+  }
+
+  // The orchestrator re-sends until it sees the acknowledgement: acknowledge again, notify not again.
+  OrderCompleted("order-1", "saga-1:outcome");
+  OrderCompleted("order-1", "saga-1:outcome");
+  EXPECT_EQ(Rows().size(), 1u);
+  EXPECT_EQ(sink_.sent.size(), 1u);
+  outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 3u);
+  for (const auto& row : outbox) {
+    EXPECT_EQ(row.topic, kNotificationSent);
+    EXPECT_NE(row.payload.find(R"("idempotencyKey":"saga-1:outcome")"), std::string::npos) << row.payload;
+  }
+  EXPECT_NE(outbox[1].payload, outbox[0].payload);  // each acknowledgement is its own message
+}
+
+TEST_F(NotifierTest, OrderCancelledIsNotifiedWithItsReasonAndAcknowledged) {
+  OrderCancelled("order-1", "saga-1:outcome", "out_of_stock");
+  OrderCancelled("order-1", "saga-1:outcome", "out_of_stock");
+
+  const auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "order_cancelled");
+  EXPECT_EQ(rows[0].message, "Order order-1 was cancelled (out_of_stock)");
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);
+  for (const auto& row : outbox) {
+    EXPECT_EQ(row.topic, kNotificationSent);
+    EXPECT_NE(row.payload.find(R"("kind":"order_cancelled")"), std::string::npos) << row.payload;
+    EXPECT_NE(row.payload.find(R"("idempotencyKey":"saga-1:outcome")"), std::string::npos) << row.payload;
+  }
+  EXPECT_EQ(sink_.sent.size(), 1u);
+}
+
+TEST_F(NotifierTest, CompensationRepliesNotifyOnlyWhatWasReallyUndone) {
+  Deliver(topics::kPaymentRefunded,
+          Message("order-1", R"("idempotencyKey":"k1","success":true,"status":"REFUNDED","refundedAt":"x")"));
+  Deliver(topics::kPaymentRefunded,
+          Message("order-2", R"("idempotencyKey":"k2","success":true,"status":"VOIDED","refundedAt":"x")"));
+  Deliver(topics::kInventoryReleased,
+          Message("order-1", R"("idempotencyKey":"k3","success":true,"status":"RELEASED","releasedAt":"x")"));
+  Deliver(topics::kInventoryReleased,
+          Message("order-2", R"("idempotencyKey":"k4","success":true,"status":"VOIDED","releasedAt":"x")"));
+
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"order-1/payment_refunded", "order-1/inventory_released"}));
+  EXPECT_EQ(Rows()[0].message, "Refund issued for Order order-1");
+  EXPECT_EQ(Rows()[1].message, "Reserved stock returned for Order order-1");
+}
+
+TEST_F(NotifierTest, WholeSuccessfulOrderNotifiesEachKindOnce) {
+  OrderCreated("order-1");
+  PaymentProcessed("order-1", true);
+  InventoryReserved("order-1", true);
+  OrderCompleted("order-1", "saga-1:outcome");
+  // Repeats of everything, as after a restart of the orchestrator.
+  OrderCreated("order-1");
+  PaymentProcessed("order-1", true);
+  InventoryReserved("order-1", true);
+  OrderCompleted("order-1", "saga-1:outcome");
+
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"order-1/order_received", "order-1/payment_confirmed",
+                                               "order-1/inventory_confirmed", "order-1/order_completed"}));
+  ASSERT_EQ(sink_.sent.size(), 4u);
+  EXPECT_EQ(sink_.sent[3].kind, "order_completed");
+  EXPECT_EQ(Outbox().size(), 2u);
+}
+
+TEST_F(NotifierTest, SinkIsCalledOnlyAfterTheCommit) {
+  size_t sent_inside = 99;
+  ASSERT_TRUE(HandleInOwnTransaction(topics::kOrderCompleted,
+                                     Message("order-1", R"("idempotencyKey":"k","at":"x")"), true, &sent_inside)
+                  .ok());
+  EXPECT_EQ(sent_inside, 0u);  // not while the transaction was open
+  EXPECT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(Rows().size(), 1u);
+}
+
+TEST_F(NotifierTest, RolledBackNotificationIsNeitherStoredNorSent) {
+  EXPECT_TRUE(HandleInOwnTransaction(topics::kOrderCompleted,
+                                     Message("order-1", R"("idempotencyKey":"k","at":"x")"), false)
+                  .IsIoError());
+  EXPECT_TRUE(sink_.sent.empty());
+  EXPECT_TRUE(Rows().empty());
+  EXPECT_TRUE(Outbox().empty());
+
+  // The redelivery after the failure notifies for real.
+  OrderCompleted("order-1", "k");
+  EXPECT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(Rows().size(), 1u);
+  EXPECT_EQ(Outbox().size(), 1u);
+}
+
+TEST_F(NotifierTest, OrderCreatedWithoutCustomerIsDeadLettered) {
+  Deliver(topics::kOrderCreated, Message("order-1", R"("items":[],"totalAmount":0)"));
+  Deliver(topics::kOrderCreated, Message("order-2", R"("customerId":7)"));
+  EXPECT_TRUE(Rows().empty());
+  EXPECT_TRUE(sink_.sent.empty());
+  EXPECT_EQ(Count("dead_letters"), 2);
+  for (const auto& row : Outbox()) EXPECT_EQ(row.topic, "deadletter/orders/created");
+}
+
+TEST_F(NotifierTest, RegistersTheTopicsOfTheContract) {
+  EXPECT_EQ(consumer_->Topics(),
+            (std::vector<std::string>{"inventory/released", "inventory/reserved", "orders/cancelled",
+                                      "orders/completed", "orders/created", "payments/processed",
+                                      "payments/refunded"}));
+}
+
+}  // namespace
+}  // namespace sagaflow::notification

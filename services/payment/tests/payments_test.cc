@@ -1,0 +1,465 @@
+// Unit tests of Payments wired as payment-service wires it (CommandProcessor on a Consumer), against a
+// real payments.db: charge, decline above the limit, refund, void before a charge, and duplicates.
+#include "services/payment/payments.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/json_writer.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/money.h"
+#include "common/random.h"
+#include "common/wake_signal.h"
+#include "messaging/consumer.h"
+#include "messaging/topics.h"
+#include "migrations/embedded_migrations.h"
+#include "services/commands/command_processor.h"
+#include "storage/database.h"
+#include "storage/migrator.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::payment {
+namespace {
+
+constexpr Cents kLimit = 1'000'000;  // 10000.00, the default SAGAFLOW_PAYMENT_LIMIT
+constexpr Millis kDelay{1'000};      // the default SAGAFLOW_PAYMENT_DELAY_MS
+
+struct PaymentRow {
+  std::string payment_id;
+  Cents amount_cents = 0;
+  std::string status;
+};
+
+// One published reply, parsed.
+struct Reply {
+  std::string topic;
+  std::string payload;
+  std::string message_id;
+  std::string order_id;
+  std::string key;
+  std::optional<bool> success;
+  std::string reason;
+  std::string status;
+  std::string payment_id;
+  std::optional<Cents> amount;
+};
+
+class PaymentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-payments-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    auto db = storage::Database::Open({(dir_ / "payments.db").string(), storage::Durability::kNormal});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("payment"), clock_.Now()).ok());
+    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
+    consumer_ = std::make_unique<messaging::Consumer>(
+        *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
+        [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
+    payments_ = std::make_unique<Payments>(clock_, random_, MakeNullLogger(), kLimit);
+    processor_ = std::make_unique<commands::CommandProcessor>(*db_, *outbox_, clock_, MakeNullLogger());
+  }
+
+  void TearDown() override {
+    processor_.reset();
+    consumer_.reset();
+    outbox_.reset();
+    db_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // As payment-service's main: process after `process_delay`, refund at once.
+  void Wire(Millis process_delay = Millis(0)) {
+    processor_->Handle(*consumer_, std::string(topics::kPaymentProcess), process_delay,
+                       [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
+                              const std::string& key) { return payments_->Process(uow, command, order_id, key); });
+    processor_->Handle(*consumer_, std::string(topics::kPaymentRefund), Millis(0),
+                       [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
+                              const std::string& key) { return payments_->Refund(uow, command, order_id, key); });
+  }
+
+  std::string NextMessageId() { return "message-" + std::to_string(++messages_); }
+
+  // payments/process as the orchestrator sends it; `amount` is the raw JSON number text.
+  void Process(const std::string& order_id, const std::string& amount, const std::string& key = "") {
+    JsonWriter json;
+    json.BeginObject()
+        .Key("messageId").String(NextMessageId())
+        .Key("orderId").String(order_id)
+        .Key("idempotencyKey").String(key.empty() ? order_id + ":payment" : key)
+        .Key("customerId").String("C123")
+        .Key("amount").Raw(amount)
+        .EndObject();
+    consumer_->Handle(messaging::IncomingMessage{std::string(topics::kPaymentProcess), json.Take()});
+  }
+
+  void Refund(const std::string& order_id, const std::string& amount, const std::string& key = "") {
+    JsonWriter json;
+    json.BeginObject()
+        .Key("messageId").String(NextMessageId())
+        .Key("orderId").String(order_id)
+        .Key("idempotencyKey").String(key.empty() ? order_id + ":payment:compensation" : key)
+        .Key("amount").Raw(amount)
+        .EndObject();
+    consumer_->Handle(messaging::IncomingMessage{std::string(topics::kPaymentRefund), json.Take()});
+  }
+
+  void DeliverRaw(std::string_view topic, const std::string& payload) {
+    consumer_->Handle(messaging::IncomingMessage{std::string(topic), payload});
+  }
+
+  std::optional<PaymentRow> Payment(const std::string& order_id) {
+    std::optional<PaymentRow> row;
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     auto& select =
+                         sql.Prepare("SELECT payment_id, amount_cents, status FROM payments WHERE order_id = ?");
+                     select.bind(1, order_id);
+                     if (select.executeStep()) {
+                       row = PaymentRow{select.getColumn(0).getString(), select.getColumn(1).getInt64(),
+                                        select.getColumn(2).getString()};
+                     }
+                     return Status::Ok();
+                   }).ok());
+    return row;
+  }
+
+  int64_t Count(const std::string& table) {
+    int64_t count = -1;
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
+                     if (select.executeStep()) count = select.getColumn(0).getInt64();
+                     return Status::Ok();
+                   }).ok());
+    return count;
+  }
+
+  // Every outbox row, parsed; a payload that is not a JSON object fails the test.
+  std::vector<Reply> Replies() {
+    std::vector<Reply> replies;
+    auto rows = outbox_->LoadUnpublished(1000);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (!rows.ok()) return replies;
+    for (const auto& row : *rows) {
+      Reply reply{row.topic, row.payload, {}, {}, {}, {}, {}, {}, {}, {}};
+      simdjson::dom::parser parser;
+      auto root = ParseJson(parser, row.payload);
+      simdjson::dom::object body;
+      if (!root.ok() || root->get_object().get(body)) {
+        ADD_FAILURE() << "reply is not a JSON object: " << row.payload;
+        continue;
+      }
+      reply.message_id = GetStringOr(body, "messageId", "");
+      reply.order_id = GetStringOr(body, "orderId", "");
+      reply.key = GetStringOr(body, "idempotencyKey", "");
+      if (auto success = GetBool(body, "success"); success.ok()) reply.success = *success;
+      reply.reason = GetStringOr(body, "reason", "");
+      reply.status = GetStringOr(body, "status", "");
+      reply.payment_id = GetStringOr(body, "paymentId", "");
+      if (auto amount = GetMoney(body, "amount"); amount.ok()) reply.amount = *amount;
+      replies.push_back(std::move(reply));
+    }
+    return replies;
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_;
+  SeededRandom random_{7};
+  Metrics metrics_;
+  WakeSignal new_rows_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::Outbox> outbox_;
+  std::unique_ptr<messaging::Consumer> consumer_;
+  std::unique_ptr<Payments> payments_;
+  std::unique_ptr<commands::CommandProcessor> processor_;
+  int messages_ = 0;
+};
+
+TEST_F(PaymentsTest, ProcessUnderTheLimitCharges) {
+  Wire();
+  Process("order-1", "59.98");
+
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "CHARGED");
+  EXPECT_EQ(row->amount_cents, 5998);
+  EXPECT_FALSE(row->payment_id.empty());
+
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].topic, topics::kPaymentProcessed);
+  EXPECT_EQ(replies[0].success, true);
+  EXPECT_EQ(replies[0].payment_id, row->payment_id);
+  EXPECT_EQ(replies[0].amount, 5998);
+  EXPECT_NE(replies[0].payload.find(R"("amount":59.98,)"), std::string::npos) << replies[0].payload;
+  EXPECT_EQ(replies[0].payload.find("reason"), std::string::npos) << replies[0].payload;
+  EXPECT_NE(replies[0].payload.find(R"("processedAt":"2024-01-15T10:30:00.000Z")"), std::string::npos)
+      << replies[0].payload;
+}
+
+TEST_F(PaymentsTest, ReplyCarriesTheEnvelopeFields) {
+  Wire();
+  Process("order-1", "59.98");
+  Refund("order-1", "59.98");
+  Process("order-2", "10000.01");
+
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(replies[0].order_id, "order-1");
+  EXPECT_EQ(replies[0].key, "order-1:payment");
+  EXPECT_EQ(replies[1].order_id, "order-1");
+  EXPECT_EQ(replies[1].key, "order-1:payment:compensation");
+  EXPECT_EQ(replies[2].order_id, "order-2");
+  EXPECT_EQ(replies[2].key, "order-2:payment");
+  for (const auto& reply : replies) {
+    EXPECT_FALSE(reply.message_id.empty()) << reply.payload;
+    EXPECT_TRUE(reply.success.has_value()) << reply.payload;
+  }
+  EXPECT_NE(replies[0].message_id, replies[1].message_id);
+  EXPECT_NE(replies[1].message_id, replies[2].message_id);
+}
+
+TEST_F(PaymentsTest, ProcessAboveTheLimitIsDeclined) {
+  Wire();
+  Process("order-1", "10000.01");
+
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "DECLINED");
+  EXPECT_EQ(row->amount_cents, 1'000'001);
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].success, false);
+  EXPECT_EQ(replies[0].reason, "payment_declined");
+  EXPECT_EQ(replies[0].payment_id, row->payment_id);
+  EXPECT_NE(replies[0].payload.find(R"("amount":10000.01,)"), std::string::npos) << replies[0].payload;
+}
+
+TEST_F(PaymentsTest, ProcessOfExactlyTheLimitCharges) {
+  Wire();
+  Process("order-1", "10000.00");
+  Process("order-2", "10000");
+
+  for (const char* order : {"order-1", "order-2"}) {
+    const auto row = Payment(order);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_EQ(row->status, "CHARGED") << order;
+    EXPECT_EQ(row->amount_cents, kLimit) << order;
+  }
+  for (const auto& reply : Replies()) EXPECT_EQ(reply.success, true) << reply.payload;
+}
+
+TEST_F(PaymentsTest, ZeroAmountCharges) {
+  Wire();
+  Process("order-1", "0");
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "CHARGED");
+  EXPECT_EQ(row->amount_cents, 0);
+  ASSERT_EQ(Replies().size(), 1u);
+  EXPECT_NE(Replies()[0].payload.find(R"("amount":0.00,)"), std::string::npos) << Replies()[0].payload;
+}
+
+TEST_F(PaymentsTest, RefundAfterChargeRefunds) {
+  Wire();
+  Process("order-1", "59.98");
+  Refund("order-1", "59.98");
+
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "REFUNDED");
+  EXPECT_EQ(row->amount_cents, 5998);
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[1].topic, topics::kPaymentRefunded);
+  EXPECT_EQ(replies[1].success, true);
+  EXPECT_EQ(replies[1].status, "REFUNDED");
+  EXPECT_NE(replies[1].payload.find(R"("refundedAt":")"), std::string::npos) << replies[1].payload;
+}
+
+TEST_F(PaymentsTest, RefundBeforeAnyChargeVoidsAndALaterProcessNeverCharges) {
+  Wire();
+  Refund("order-1", "59.98");
+
+  auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "VOIDED");
+  auto replies = Replies();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].topic, topics::kPaymentRefunded);
+  EXPECT_EQ(replies[0].success, true);
+  EXPECT_EQ(replies[0].status, "VOIDED");
+
+  Process("order-1", "59.98");  // the late charge
+  row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "VOIDED");
+  EXPECT_EQ(Count("payments"), 1);
+  replies = Replies();
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[1].topic, topics::kPaymentProcessed);
+  EXPECT_EQ(replies[1].success, false);
+  EXPECT_EQ(replies[1].reason, "cancelled");
+}
+
+TEST_F(PaymentsTest, ProcessAfterRefundIsRefusedAsCancelled) {
+  Wire();
+  Process("order-1", "59.98");
+  Refund("order-1", "59.98");
+  Process("order-1", "59.98", "order-1:payment:again");  // a new logical charge of a refunded order
+
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "REFUNDED");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(replies[2].success, false);
+  EXPECT_EQ(replies[2].reason, "cancelled");
+}
+
+TEST_F(PaymentsTest, RefundOfADeclinedPaymentStaysDeclined) {
+  Wire();
+  Process("order-1", "10000.01");
+  Refund("order-1", "10000.01");
+
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "DECLINED");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[1].success, true);
+  EXPECT_EQ(replies[1].status, "DECLINED");
+}
+
+TEST_F(PaymentsTest, RefundTwiceRefundsOnce) {
+  Wire();
+  Process("order-1", "59.98");
+  Refund("order-1", "59.98");
+  Refund("order-1", "59.98", "order-1:another-refund");
+
+  EXPECT_EQ(Payment("order-1")->status, "REFUNDED");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(replies[2].status, "REFUNDED");
+  EXPECT_EQ(replies[2].success, true);
+}
+
+TEST_F(PaymentsTest, DuplicateProcessNeverCreatesASecondPayment) {
+  Wire();
+  Process("order-1", "59.98");
+  Process("order-1", "59.98");                            // retry: same key, new messageId
+  Process("order-1", "59.98", "order-1:payment:other");  // even under another key
+
+  EXPECT_EQ(Count("payments"), 1);
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "CHARGED");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(replies[1].payload, replies[0].payload);  // the stored reply, byte for byte
+  EXPECT_EQ(replies[2].success, true);
+  EXPECT_EQ(replies[2].payment_id, row->payment_id);
+  EXPECT_EQ(replies[2].key, "order-1:payment:other");
+}
+
+TEST_F(PaymentsTest, DuplicateRefundRepublishesTheStoredReply) {
+  Wire();
+  Refund("order-1", "59.98");
+  Refund("order-1", "59.98");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[1].payload, replies[0].payload);
+  EXPECT_EQ(Count("payments"), 1);
+}
+
+TEST_F(PaymentsTest, MalformedAmountIsDeadLettered) {
+  Wire();
+  Process("order-1", "59.985");
+  Process("order-2", R"("59.98")");
+  Process("order-3", "-1.00");
+  DeliverRaw(topics::kPaymentProcess, R"({"messageId":"m-x","orderId":"order-4","idempotencyKey":"order-4:payment"})");
+
+  EXPECT_EQ(Count("payments"), 0);
+  EXPECT_EQ(Count("dead_letters"), 4);
+  EXPECT_EQ(Count("command_replies"), 0);
+  for (const auto& reply : Replies()) EXPECT_EQ(reply.topic, "deadletter/payments/process");
+}
+
+TEST_F(PaymentsTest, RefundWithoutAmountStillVoids) {
+  Wire();
+  DeliverRaw(topics::kPaymentRefund,
+             R"({"messageId":"m-x","orderId":"order-1","idempotencyKey":"order-1:payment:compensation"})");
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "VOIDED");
+  EXPECT_EQ(row->amount_cents, 0);
+}
+
+TEST_F(PaymentsTest, DelayedProcessChargesOnlyWhenDue) {
+  Wire(kDelay);
+  Process("order-1", "59.98");
+  EXPECT_FALSE(Payment("order-1").has_value());
+  EXPECT_TRUE(Replies().empty());
+
+  clock_.Advance(kDelay);
+  auto ran = processor_->RunDue();
+  ASSERT_TRUE(ran.ok()) << ran.status().ToString();
+  EXPECT_EQ(*ran, 1u);
+  const auto row = Payment("order-1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "CHARGED");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].success, true);
+  EXPECT_NE(replies[0].payload.find(R"("amount":59.98,)"), std::string::npos) << replies[0].payload;
+}
+
+TEST_F(PaymentsTest, RefundWhileProcessIsPendingVoidsAndTheChargeNeverHappens) {
+  Wire(kDelay);
+  Process("order-1", "59.98");
+  Refund("order-1", "59.98");  // the saga compensates (e.g. inventory failed) during the delay
+  EXPECT_EQ(Payment("order-1")->status, "VOIDED");
+
+  clock_.Advance(kDelay);
+  ASSERT_TRUE(processor_->RunDue().ok());
+  EXPECT_EQ(Payment("order-1")->status, "VOIDED");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[0].topic, topics::kPaymentRefunded);
+  EXPECT_EQ(replies[1].topic, topics::kPaymentProcessed);
+  EXPECT_EQ(replies[1].success, false);
+  EXPECT_EQ(replies[1].reason, "cancelled");
+}
+
+TEST_F(PaymentsTest, ManyOrdersEachGetOnePayment) {
+  Wire();
+  for (int i = 0; i < 20; ++i) {
+    const std::string order = "order-" + std::to_string(i);
+    Process(order, FormatMoney(999'990 + i * 1'000));  // straddles the limit
+    Process(order, FormatMoney(999'990 + i * 1'000));
+  }
+  EXPECT_EQ(Count("payments"), 20);
+  int charged = 0;
+  for (int i = 0; i < 20; ++i) {
+    const auto row = Payment("order-" + std::to_string(i));
+    ASSERT_TRUE(row.has_value());
+    EXPECT_EQ(row->status, row->amount_cents > kLimit ? "DECLINED" : "CHARGED");
+    charged += row->status == "CHARGED";
+  }
+  EXPECT_EQ(charged, 1);  // only 9999.90
+}
+
+}  // namespace
+}  // namespace sagaflow::payment
