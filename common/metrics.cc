@@ -53,19 +53,19 @@ std::string Metrics::Render() {
   for (auto& collect : collectors) collect(*this);
 
   std::lock_guard lock(mu_);
-  std::string out;
-  std::string current_family;
+  // Grouped by family first: in plain series order "a" < "a_b" < "a{...}" would split family "a".
+  std::map<std::string, std::string> lines_by_family;
   for (const auto& [series, value] : series_) {
-    const std::string family = FamilyOf(series);
-    if (family != current_family) {
-      current_family = family;
-      auto it = families_.find(family);
-      if (it != families_.end()) {
-        out += "# HELP " + family + " " + it->second.help + "\n";
-        out += "# TYPE " + family + " " + it->second.type + "\n";
-      }
+    lines_by_family[FamilyOf(series)] += series + " " + FormatValue(value) + "\n";
+  }
+  std::string out;
+  for (const auto& [family, lines] : lines_by_family) {
+    auto it = families_.find(family);
+    if (it != families_.end()) {
+      out += "# HELP " + family + " " + it->second.help + "\n";
+      out += "# TYPE " + family + " " + it->second.type + "\n";
     }
-    out += series + " " + FormatValue(value) + "\n";
+    out += lines;
   }
   return out;
 }

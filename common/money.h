@@ -22,6 +22,6 @@ Result<Cents> ParseMoney(std::string_view json_number);
 // 5998 -> "59.98", 5 -> "0.05", -120 -> "-1.20". Always two decimals, a valid JSON number.
 std::string FormatMoney(Cents cents);
 
-inline constexpr Cents kMaxParsableCents = 1'000'000'000'000'000;  // 10^16 cents: far above any limit we use
+inline constexpr Cents kMaxParsableCents = 1'000'000'000'000'000;  // 10^15 cents: far above any limit we use
 
 }  // namespace sagaflow

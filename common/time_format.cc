@@ -27,6 +27,9 @@ namespace {
 
 bool ParseDigits(std::string_view text, size_t pos, size_t count, int& out) {
   if (pos + count > text.size()) return false;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;  // from_chars would accept a '-'
+  }
   const char* first = text.data() + pos;
   const char* last = first + count;
   auto [ptr, ec] = std::from_chars(first, last, out);
@@ -53,7 +56,10 @@ Result<TimePoint> ParseIso8601(std::string_view text) {
   tm.tm_min = minute;
   tm.tm_sec = second;
   const std::time_t seconds = timegm(&tm);
-  return FromEpochMillis(static_cast<int64_t>(seconds) * 1000 + millis);
+  const TimePoint t = FromEpochMillis(static_cast<int64_t>(seconds) * 1000 + millis);
+  // timegm normalizes out-of-range fields (month 13, February 30): accept only what formats back the same.
+  if (FormatIso8601(t) != text) return Status::InvalidArgument("not a valid UTC instant: " + std::string(text));
+  return t;
 }
 
 }  // namespace sagaflow

@@ -45,13 +45,17 @@ void Consumer::Handle(const IncomingMessage& message) {
     return;
   }
   auto root = ParseJson(parser_, message.payload);
-  if (!root.ok()) return DeadLetter(message, "", root.status().message());
+  if (!root.ok()) return DeadLetter(message, "", "", root.status().message());
   simdjson::dom::object body;
-  if (root->get_object().get(body)) return DeadLetter(message, "", "payload must be a JSON object");
+  if (root->get_object().get(body)) return DeadLetter(message, "", "", "payload must be a JSON object");
   auto message_id = GetString(body, "messageId");
-  if (!message_id.ok() || message_id->empty()) return DeadLetter(message, "", "messageId must be a non-empty string");
+  if (!message_id.ok() || message_id->empty()) {
+    return DeadLetter(message, "", "", "messageId must be a non-empty string");
+  }
   auto order_id = GetString(body, "orderId");
-  if (!order_id.ok() || order_id->empty()) return DeadLetter(message, "", "orderId must be a non-empty string");
+  if (!order_id.ok() || order_id->empty()) {
+    return DeadLetter(message, *message_id, "", "orderId must be a non-empty string");
+  }
 
   const Envelope envelope{message.topic, *message_id, *order_id, body, message.redelivered};
   for (int attempt = 1;; ++attempt) {
@@ -66,7 +70,7 @@ void Consumer::Handle(const IncomingMessage& message) {
       if (handled.IsInvalidArgument()) rejected = handled;
       return handled;
     });
-    if (!rejected.ok()) return DeadLetter(message, envelope.order_id, rejected.message());
+    if (!rejected.ok()) return DeadLetter(message, envelope.message_id, envelope.order_id, rejected.message());
     if (status.ok()) {
       if (duplicate) {
         metrics_.Add("sagaflow_messages_duplicate_total");
@@ -88,7 +92,8 @@ void Consumer::Handle(const IncomingMessage& message) {
   }
 }
 
-void Consumer::DeadLetter(const IncomingMessage& message, std::string_view order_id, const std::string& error) {
+void Consumer::DeadLetter(const IncomingMessage& message, std::string_view message_id, std::string_view order_id,
+                          const std::string& error) {
   const std::string at = FormatIso8601(clock_.Now());
   JsonWriter json;
   json.BeginObject()
@@ -99,7 +104,14 @@ void Consumer::DeadLetter(const IncomingMessage& message, std::string_view order
       .Key("error").String(error)
       .Key("at").String(at)
       .EndObject();
+  bool duplicate = false;
   Status status = db_.Write([&](storage::UnitOfWork& uow) {
+    // The handler's rollback undid its claim; without this a redelivery would be dead-lettered again.
+    if (!message_id.empty() &&
+        storage::ClaimInbox(uow, message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
+      duplicate = true;
+      return Status::Ok();
+    }
     auto& insert = uow.Prepare("INSERT INTO dead_letters(topic, payload, error, received_at) VALUES (?, ?, ?, ?)");
     insert.bind(1, message.topic);
     insert.bind(2, message.payload);
@@ -110,6 +122,11 @@ void Consumer::DeadLetter(const IncomingMessage& message, std::string_view order
     return Status::Ok();
   });
   if (!status.ok()) return on_fatal_("cannot dead-letter a message on " + message.topic + ": " + status.ToString());
+  if (duplicate) {
+    metrics_.Add("sagaflow_messages_duplicate_total");
+    logger_->debug("duplicate {} messageId={} skipped (dead-lettered before)", message.topic, message_id);
+    return;
+  }
   metrics_.Add("sagaflow_dead_letters_total{topic=\"" + PromLabel(message.topic) + "\"}");
   logger_->warn("dead-lettered a message on {} orderId={}: {}", message.topic, order_id.empty() ? "-" : order_id,
                 error);

@@ -52,7 +52,9 @@ class Consumer {
   void Handle(const IncomingMessage& message);
 
  private:
-  void DeadLetter(const IncomingMessage& message, std::string_view order_id, const std::string& error);
+  // Claims `message_id` (if known) with the dead letter, so a redelivery is not dead-lettered twice.
+  void DeadLetter(const IncomingMessage& message, std::string_view message_id, std::string_view order_id,
+                  const std::string& error);
 
   storage::Database& db_;
   storage::Outbox& outbox_;

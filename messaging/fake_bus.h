@@ -26,7 +26,7 @@ class FakeBus final : public MessageBus {
   void SetHandler(std::vector<std::string> topics, Handler handler) override;
   void SetConnectedCallback(std::function<void()> callback) override { on_connected_ = std::move(callback); }
   Status Start() override;
-  void Stop() override { connected_ = false; }
+  void Stop() override { SetConnected(false); }  // under mu_: the relay thread reads connected_
   bool IsConnected() const override;
   size_t PublishBatch(std::span<const OutgoingMessage> messages, Millis timeout) override;
 

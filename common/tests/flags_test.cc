@@ -1,0 +1,175 @@
+#include "common/flags.h"
+
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace sagaflow {
+namespace {
+
+// A fake environment, so no test reads or changes the real one.
+class FakeEnv {
+ public:
+  FakeEnv() = default;
+  FakeEnv(std::initializer_list<std::pair<const std::string, std::string>> vars) : vars_(vars) {}
+  FlagSet::EnvLookup Lookup() const {
+    return [this](const char* name) -> const char* {
+      auto it = vars_.find(name);
+      return it == vars_.end() ? nullptr : it->second.c_str();
+    };
+  }
+
+ private:
+  std::map<std::string, std::string> vars_;
+};
+
+struct Parsed {
+  Status status;
+  std::string host;
+  int64_t port = 0;
+  std::string durability;
+  bool help = false;
+};
+
+Parsed Parse(std::vector<const char*> args, const FakeEnv& env = {}) {
+  Parsed out;
+  FlagSet flags("order-service", "Serves the order API.");
+  flags.AddString("host", "SAGAFLOW_HOST", "127.0.0.1", "address to listen on", &out.host);
+  flags.AddInt("port", "SAGAFLOW_PORT", 3000, 1, 65535, "HTTP port", &out.port);
+  flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"}, "SQLite synchronous mode",
+                  &out.durability);
+  args.insert(args.begin(), "order-service");
+  out.status = flags.Parse(static_cast<int>(args.size()), args.data(), env.Lookup());
+  out.help = flags.help_requested();
+  return out;
+}
+
+TEST(FlagSet, UsesDefaultsWithoutFlagsOrEnvironment) {
+  const Parsed p = Parse({});
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.host, "127.0.0.1");
+  EXPECT_EQ(p.port, 3000);
+  EXPECT_EQ(p.durability, "full");
+  EXPECT_FALSE(p.help);
+}
+
+TEST(FlagSet, EnvironmentOverridesTheDefault) {
+  const Parsed p = Parse({}, FakeEnv({{"SAGAFLOW_PORT", "4000"}, {"SAGAFLOW_DURABILITY", "normal"}}));
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.port, 4000);
+  EXPECT_EQ(p.durability, "normal");
+  EXPECT_EQ(p.host, "127.0.0.1");
+}
+
+TEST(FlagSet, EmptyEnvironmentVariableKeepsTheDefault) {
+  const Parsed p = Parse({}, FakeEnv({{"SAGAFLOW_PORT", ""}}));
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.port, 3000);
+}
+
+TEST(FlagSet, FlagOverridesTheEnvironment) {
+  const Parsed p = Parse({"--port", "5000"}, FakeEnv({{"SAGAFLOW_PORT", "4000"}}));
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.port, 5000);
+}
+
+TEST(FlagSet, AcceptsEqualsAndSeparateValueForms) {
+  const Parsed p = Parse({"--host=0.0.0.0", "--port", "8080", "--durability=normal"});
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.host, "0.0.0.0");
+  EXPECT_EQ(p.port, 8080);
+  EXPECT_EQ(p.durability, "normal");
+}
+
+TEST(FlagSet, ValueMayContainEquals) {
+  const Parsed p = Parse({"--host=a=b"});
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.host, "a=b");
+}
+
+TEST(FlagSet, LastOccurrenceWins) {
+  const Parsed p = Parse({"--port=1", "--port=2"});
+  ASSERT_TRUE(p.status.ok());
+  EXPECT_EQ(p.port, 2);
+}
+
+TEST(FlagSet, RejectsUnknownFlag) {
+  const Parsed p = Parse({"--prot=1"});
+  ASSERT_TRUE(p.status.IsInvalidArgument());
+  EXPECT_EQ(p.status.message(), "unknown flag --prot (see --help)");
+}
+
+TEST(FlagSet, RejectsPositionalArgument) {
+  const Parsed p = Parse({"port"});
+  ASSERT_TRUE(p.status.IsInvalidArgument());
+  EXPECT_NE(p.status.message().find("unexpected argument 'port'"), std::string::npos);
+}
+
+TEST(FlagSet, RejectsMissingValue) {
+  const Parsed p = Parse({"--port"});
+  ASSERT_TRUE(p.status.IsInvalidArgument());
+  EXPECT_EQ(p.status.message(), "flag --port needs a value");
+}
+
+TEST(FlagSet, RejectsBadInteger) {
+  for (const char* value : {"--port=abc", "--port=80x", "--port=", "--port=8.0", "--port= 80"}) {
+    const Parsed p = Parse({value});
+    ASSERT_TRUE(p.status.IsInvalidArgument()) << value;
+    EXPECT_NE(p.status.message().find("--port must be an integer"), std::string::npos) << p.status.message();
+  }
+}
+
+TEST(FlagSet, RejectsIntegerOutOfRange) {
+  for (const char* value : {"--port=0", "--port=65536", "--port=-1", "--port=99999999999999999999"}) {
+    const Parsed p = Parse({value});
+    ASSERT_TRUE(p.status.IsInvalidArgument()) << value;
+  }
+  const Parsed p = Parse({"--port=65536"});
+  EXPECT_EQ(p.status.message(), "--port must be between 1 and 65535, got 65536");
+  EXPECT_TRUE(Parse({"--port=1"}).status.ok());
+  EXPECT_TRUE(Parse({"--port=65535"}).status.ok());
+}
+
+TEST(FlagSet, RejectsBadEnvironmentValueNamingTheVariable) {
+  const Parsed p = Parse({}, FakeEnv({{"SAGAFLOW_PORT", "http"}}));
+  ASSERT_TRUE(p.status.IsInvalidArgument());
+  EXPECT_EQ(p.status.message().rfind("SAGAFLOW_PORT: ", 0), 0U) << p.status.message();
+}
+
+TEST(FlagSet, RestrictsChoices) {
+  const Parsed p = Parse({"--durability", "off"});
+  ASSERT_TRUE(p.status.IsInvalidArgument());
+  EXPECT_EQ(p.status.message(), "--durability must be one of full|normal, got 'off'");
+}
+
+TEST(FlagSet, HelpStopsParsingAndIsNotAnError) {
+  for (const char* help : {"--help", "-h"}) {
+    const Parsed p = Parse({help, "--unknown"});
+    EXPECT_TRUE(p.status.ok()) << help;
+    EXPECT_TRUE(p.help) << help;
+  }
+}
+
+TEST(FlagSet, UsageListsFlagsDefaultsEnvironmentAndChoices) {
+  std::string host;
+  int64_t port = 0;
+  std::string durability;
+  FlagSet flags("order-service", "Serves the order API.");
+  flags.AddString("host", "SAGAFLOW_HOST", "127.0.0.1", "address to listen on", &host);
+  flags.AddInt("port", "", 3000, 1, 65535, "HTTP port", &port);
+  flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"}, "SQLite mode", &durability);
+  const std::string usage = flags.Usage();
+  EXPECT_EQ(usage.rfind("usage: order-service", 0), 0U) << usage;
+  EXPECT_NE(usage.find("Serves the order API."), std::string::npos);
+  EXPECT_NE(usage.find("--host  address to listen on [default: 127.0.0.1] (env SAGAFLOW_HOST)\n"), std::string::npos)
+      << usage;
+  EXPECT_NE(usage.find("--port  HTTP port [default: 3000]\n"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("--durability  SQLite mode (full|normal) [default: full]"), std::string::npos) << usage;
+}
+
+}  // namespace
+}  // namespace sagaflow

@@ -1,0 +1,275 @@
+#include "storage/database.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace sagaflow::storage {
+namespace {
+
+// A fresh directory per test, removed afterwards, so tests never share a database file.
+class DatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-database-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string PathOf(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::unique_ptr<Database> Open(DatabaseOptions options = {}) {
+    if (options.path.empty()) options.path = PathOf("test.db");
+    auto db = Database::Open(options);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    return db.ok() ? std::move(db).value() : nullptr;
+  }
+
+  std::unique_ptr<Database> OpenWithTable() {
+    auto db = Open();
+    if (db == nullptr) return nullptr;
+    EXPECT_TRUE(db->Write([](UnitOfWork& uow) {
+                    uow.Exec("CREATE TABLE t (x INTEGER NOT NULL)");
+                    return Status::Ok();
+                  }).ok());
+    return db;
+  }
+
+  static std::string QueryText(Database& db, const std::string& sql) {
+    std::string value;
+    Status status = db.Read([&](Sql& q) {
+      auto& select = q.Prepare(sql);
+      if (select.executeStep()) value = select.getColumn(0).getString();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    return value;
+  }
+
+  static int64_t QueryInt(Database& db, const std::string& sql) {
+    int64_t value = -1;
+    Status status = db.Read([&](Sql& q) {
+      auto& select = q.Prepare(sql);
+      if (select.executeStep()) value = select.getColumn(0).getInt64();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    return value;
+  }
+
+  static Status Insert(UnitOfWork& uow, int64_t x) {
+    auto& insert = uow.Prepare("INSERT INTO t(x) VALUES (?)");
+    insert.bind(1, x);
+    insert.exec();
+    return Status::Ok();
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(DatabaseTest, OpensInWalModeWithForeignKeysAndFullSync) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(QueryText(*db, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(QueryInt(*db, "PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(QueryInt(*db, "PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(db->path(), PathOf("test.db"));
+  EXPECT_TRUE(std::filesystem::exists(PathOf("test.db")));
+}
+
+TEST_F(DatabaseTest, NormalDurabilityIsAnExplicitOptIn) {
+  auto db = Open({PathOf("normal.db"), Durability::kNormal});
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(QueryInt(*db, "PRAGMA synchronous"), 1);  // NORMAL
+}
+
+TEST_F(DatabaseTest, ForeignKeysAreEnforced) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Write([](UnitOfWork& uow) {
+                  uow.Exec("CREATE TABLE parent (id INTEGER PRIMARY KEY)");
+                  uow.Exec("CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent(id))");
+                  return Status::Ok();
+                }).ok());
+  Status status = db->Write([](UnitOfWork& uow) {
+    uow.Exec("INSERT INTO child(parent_id) VALUES (42)");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(status.IsIoError()) << status.ToString();
+  EXPECT_NE(status.message().find("FOREIGN KEY"), std::string::npos) << status.message();
+}
+
+TEST_F(DatabaseTest, OpenReportsAnUnusablePathAsIoError) {
+  auto db = Database::Open({PathOf("missing-dir/test.db")});
+  ASSERT_FALSE(db.ok());
+  EXPECT_TRUE(db.status().IsIoError());
+  EXPECT_NE(db.status().message().find("missing-dir/test.db"), std::string::npos) << db.status().message();
+}
+
+TEST_F(DatabaseTest, ReadOnlyDoesNotCreateTheFile) {
+  DatabaseOptions options{PathOf("absent.db")};
+  options.read_only = true;
+  auto db = Database::Open(options);
+  EXPECT_FALSE(db.ok());
+  EXPECT_FALSE(std::filesystem::exists(PathOf("absent.db")));
+}
+
+TEST_F(DatabaseTest, ReadOnlyRefusesWrites) {
+  ASSERT_NE(OpenWithTable(), nullptr);
+  DatabaseOptions options{PathOf("test.db")};
+  options.read_only = true;
+  auto db = Open(options);
+  ASSERT_NE(db, nullptr);
+  Status status = db->Write([](UnitOfWork& uow) { return Insert(uow, 1); });
+  EXPECT_TRUE(status.IsIoError()) << status.ToString();
+}
+
+TEST_F(DatabaseTest, WriteCommitsForOtherConnectionsToSee) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Write([](UnitOfWork& uow) {
+                  Insert(uow, 1);
+                  return Insert(uow, 2);
+                }).ok());
+  auto other = Open();
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(QueryInt(*other, "SELECT COUNT(*) FROM t"), 2);
+  EXPECT_EQ(QueryInt(*other, "SELECT SUM(x) FROM t"), 3);
+}
+
+TEST_F(DatabaseTest, WriteRollsBackAndReturnsANonOkStatus) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  Status status = db->Write([](UnitOfWork& uow) {
+    Insert(uow, 1);
+    return Status::Conflict("changed my mind");
+  });
+  EXPECT_TRUE(status.IsConflict());
+  EXPECT_EQ(status.message(), "changed my mind");
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 0);
+}
+
+TEST_F(DatabaseTest, WriteRollsBackOnExceptionAndReturnsIoError) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  Status status = db->Write([](UnitOfWork& uow) -> Status {
+    Insert(uow, 1);
+    throw std::runtime_error("boom");
+  });
+  EXPECT_TRUE(status.IsIoError()) << status.ToString();
+  EXPECT_NE(status.message().find("boom"), std::string::npos);
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 0);
+  // The connection is usable afterwards: no transaction was left open.
+  EXPECT_TRUE(db->Write([](UnitOfWork& uow) { return Insert(uow, 2); }).ok());
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 1);
+}
+
+TEST_F(DatabaseTest, WriteTurnsAnSqlErrorIntoIoErrorAndRollsBack) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  Status status = db->Write([](UnitOfWork& uow) {
+    Insert(uow, 1);
+    uow.Prepare("INSERT INTO no_such_table VALUES (1)").exec();
+    return Status::Ok();
+  });
+  EXPECT_TRUE(status.IsIoError()) << status.ToString();
+  EXPECT_NE(status.message().find("no_such_table"), std::string::npos) << status.message();
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 0);
+}
+
+TEST_F(DatabaseTest, AfterCommitRunsOnlyOnceTheCommitIsVisible) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  auto other = Open();
+  ASSERT_NE(other, nullptr);
+  int runs = 0;
+  int64_t seen_by_other_connection = -1;
+  Status status = db->Write([&](UnitOfWork& uow) {
+    Insert(uow, 1);
+    uow.AfterCommit([&] {
+      ++runs;
+      seen_by_other_connection = QueryInt(*other, "SELECT COUNT(*) FROM t");
+    });
+    EXPECT_EQ(runs, 0);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(seen_by_other_connection, 1);
+}
+
+TEST_F(DatabaseTest, AfterCommitDoesNotRunOnRollback) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  int runs = 0;
+  EXPECT_FALSE(db->Write([&](UnitOfWork& uow) {
+                   uow.AfterCommit([&] { ++runs; });
+                   return Status::InvalidArgument("no");
+                 }).ok());
+  EXPECT_FALSE(db->Write([&](UnitOfWork& uow) -> Status {
+                   uow.AfterCommit([&] { ++runs; });
+                   throw std::runtime_error("boom");
+                 }).ok());
+  EXPECT_EQ(runs, 0);
+  // And actions of a rolled-back unit of work do not leak into the next one.
+  ASSERT_TRUE(db->Write([](UnitOfWork&) { return Status::Ok(); }).ok());
+  EXPECT_EQ(runs, 0);
+}
+
+TEST_F(DatabaseTest, ReusesAPreparedStatementWithinOneTransaction) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Write([](UnitOfWork& uow) {
+                  for (int64_t x = 1; x <= 10; ++x) Insert(uow, x);
+                  return Status::Ok();
+                }).ok());
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 10);
+  EXPECT_EQ(QueryInt(*db, "SELECT SUM(x) FROM t"), 55);
+}
+
+TEST_F(DatabaseTest, AHalfReadSelectDoesNotPinAnOldSnapshot) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Write([](UnitOfWork& uow) {
+                  Insert(uow, 1);
+                  return Insert(uow, 2);
+                }).ok());
+  // Read one row of two and return: the statement must not keep its read transaction open.
+  ASSERT_TRUE(db->Read([](Sql& q) {
+                  auto& select = q.Prepare("SELECT x FROM t ORDER BY x");
+                  EXPECT_TRUE(select.executeStep());
+                  return Status::Ok();
+                }).ok());
+  auto other = Open();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->Write([](UnitOfWork& uow) { return Insert(uow, 3); }).ok());
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 3);
+}
+
+TEST_F(DatabaseTest, ReadReportsSqlErrorsAsIoError) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Status status = db->Read([](Sql& q) {
+    q.Prepare("SELECT * FROM nothing_here").executeStep();
+    return Status::Ok();
+  });
+  EXPECT_TRUE(status.IsIoError()) << status.ToString();
+  EXPECT_TRUE(db->Read([](Sql&) { return Status::NotFound("x"); }).IsNotFound());
+}
+
+TEST(ParseDurability, AcceptsFullAndNormalOnly) {
+  EXPECT_EQ(ParseDurability("full").value(), Durability::kFull);
+  EXPECT_EQ(ParseDurability("normal").value(), Durability::kNormal);
+  EXPECT_TRUE(ParseDurability("FULL").status().IsInvalidArgument());
+  EXPECT_TRUE(ParseDurability("off").status().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace sagaflow::storage
