@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "orchestrator/engine/saga_instance.h"
+
 namespace sagaflow::engine {
 
 const StepDefinition* SagaDefinition::FindStep(const std::string& step_name) const {
@@ -49,6 +51,10 @@ Status SagaDefinition::Validate() const {
     if (stage.steps.empty()) return Status::InvalidArgument("saga " + name + " has an empty stage");
     for (const auto& step : stage.steps) {
       if (!names.insert(step.name).second) return Status::InvalidArgument("duplicate step " + step.name);
+      if (step.name == kOutcomeStep) return Status::InvalidArgument("step name " + step.name + " is reserved");
+      if (!step.compensation_topic.empty() && step.compensation_reply_topic.empty()) {
+        return Status::InvalidArgument("step " + step.name + " has a compensation but no compensation reply topic");
+      }
       if (!topics.insert(step.reply_topic).second) {
         return Status::InvalidArgument("reply topic " + step.reply_topic + " used twice");
       }

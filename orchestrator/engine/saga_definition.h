@@ -71,6 +71,8 @@ struct Stage {
 struct ProgressEvent {
   std::string event;   // "saga_started", "payment_succeeded", "compensating", ...
   std::string status;  // the observer-facing status it implies, or empty
+
+  bool operator==(const ProgressEvent&) const = default;  // without it Action's defaulted == is deleted
 };
 
 struct OutcomeDefinition {
@@ -102,7 +104,8 @@ struct SagaDefinition {
   const StepDefinition* FindStepByReplyTopic(const std::string& topic, bool* compensation) const;
   // Every topic the saga consumes: start, replies, compensation replies, outcome ack.
   std::vector<std::string> ConsumedTopics() const;
-  // InvalidArgument if names or topics collide or a stage is empty.
+  // InvalidArgument if names or topics collide (a step may not be named like the outcome step), a stage is
+  // empty, or a step has a compensation without a compensation reply topic.
   Status Validate() const;
 };
 

@@ -1,0 +1,63 @@
+// One regression test per bug fixed in the engine, named after the bug.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "orchestrator/engine/saga_engine.h"
+
+namespace sagaflow::engine {
+
+// So that EXPECT_EQ on actions prints them readably.
+void PrintTo(const Action& action, std::ostream* os) {
+  *os << "{kind=" << static_cast<int>(action.kind) << " step=" << action.step << " key=" << action.idempotency_key
+      << " attempt=" << action.attempt << " progress=" << action.progress.event << "/" << action.progress.status
+      << "}";
+}
+
+namespace trip {
+SagaDefinition MakeTripSaga(bool car_compensates);  // trip_saga.cc
+}  // namespace trip
+
+namespace {
+
+// Bug: Action declared `operator== = default`, but ProgressEvent had no operator==, so Action's was
+// implicitly deleted and no caller could compare actions (saga_definition.h).
+TEST(EngineRegressionTest, ActionEqualityWasDeletedBecauseProgressEventHadNone) {
+  const Action progress{ActionKind::kProgress, "", "", 0, {"compensating", "COMPENSATING"}};
+  EXPECT_EQ(progress, (Action{ActionKind::kProgress, "", "", 0, {"compensating", "COMPENSATING"}}));
+  EXPECT_NE(progress, (Action{ActionKind::kProgress, "", "", 0, {"compensating", ""}}));
+  EXPECT_NE((Action{ActionKind::kSendCommand, "flight", "t1:flight", 1, {}}),
+            (Action{ActionKind::kSendCommand, "flight", "t1:flight", 2, {}}));
+
+  const SagaDefinition definition = trip::MakeTripSaga(true);
+  const SagaEngine engine(definition);
+  const ManualClock clock;
+  SagaInstance saga = engine.Create("saga-t1", "t1", "{}", clock.Now());
+  EXPECT_EQ(engine.Start(saga, clock.Now()),
+            (std::vector<Action>{{ActionKind::kProgress, "", "", 0, {"saga_started", "PROCESSING"}},
+                                 {ActionKind::kSendCommand, "flight", "t1:flight", 1, {}}}));
+}
+
+// Bug: Validate accepted a step named "outcome", which collides with the engine's own outcome step:
+// Create made two steps of that name, its replies were taken for the outcome's acknowledgement, and
+// saga_steps (keyed by saga and step name) kept only one of them.
+TEST(EngineRegressionTest, AStepNamedLikeTheOutcomeStepWasAccepted) {
+  SagaDefinition definition = trip::MakeTripSaga(true);
+  definition.stages[2].steps[0].name = std::string(kOutcomeStep);
+  const Status valid = definition.Validate();
+  EXPECT_TRUE(valid.IsInvalidArgument()) << valid.ToString();
+}
+
+// Bug: Validate accepted a step with a compensation but no compensation reply topic; nothing could ever
+// confirm that compensation, so every saga compensating it ended FAILED.
+TEST(EngineRegressionTest, ACompensationWithoutAReplyTopicWasAccepted) {
+  SagaDefinition definition = trip::MakeTripSaga(true);
+  definition.stages[0].steps[0].compensation_reply_topic.clear();
+  const Status valid = definition.Validate();
+  EXPECT_TRUE(valid.IsInvalidArgument()) << valid.ToString();
+}
+
+}  // namespace
+}  // namespace sagaflow::engine

@@ -1,0 +1,502 @@
+// SagaManager with the order saga over a real SQLite file: messages go in through Consumer::Handle with
+// payloads shaped like the services' (order.cc, payments.cc, inventory.cc, notifier.cc), and what the
+// saga decides comes out in the outbox, committed in the same transaction. Time is a ManualClock.
+#include "orchestrator/engine/saga_manager.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "common/json.h"
+#include "common/json_writer.h"
+#include "messaging/consumer.h"
+#include "migrations/embedded_migrations.h"
+#include "orchestrator/engine/saga_store.h"
+#include "orchestrator/engine/timer_loop.h"
+#include "orchestrator/order_saga/order_saga.h"
+#include "storage/migrator.h"
+#include "storage/outbox.h"
+
+namespace sagaflow::order_saga {
+namespace {
+
+using engine::SagaManager;
+
+const OrderSagaOptions kOptions{Millis(1'000), 3, 3};
+
+struct Sent {
+  std::string topic;
+  std::string payload;
+};
+
+std::string Field(const std::string& json, const std::string& field) {
+  simdjson::dom::parser parser;
+  auto root = ParseJson(parser, json);
+  if (!root.ok()) return "<invalid json>";
+  simdjson::dom::element element;
+  if ((*root)[field].get(element)) return "<missing>";
+  if (element.is_string()) return std::string(element.get_string().value());
+  return std::string(simdjson::minify(element));
+}
+
+class SagaManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-saga-manager-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    auto db = storage::Database::Open({(dir_ / "orchestrator.db").string(), storage::Durability::kNormal});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("orchestrator"), clock_.Now()).ok());
+    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
+    consumer_ = std::make_unique<messaging::Consumer>(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
+                                                      [this](const std::string& why) { fatal_.push_back(why); });
+    manager_ = std::make_unique<SagaManager>(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
+    manager_->Register(*consumer_);
+  }
+  void TearDown() override {
+    EXPECT_TRUE(fatal_.empty()) << ::testing::PrintToString(fatal_);
+    manager_.reset();
+    consumer_.reset();
+    outbox_.reset();
+    db_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  void Deliver(const std::string& topic, const std::string& payload) { consumer_->Handle({topic, payload, false}); }
+
+  std::string NextMessageId() { return "msg-" + std::to_string(++message_count_); }
+
+  // orders/created as services/order/order.cc publishes it.
+  std::string OrderCreated(const std::string& order_id, bool with_items = true) {
+    JsonWriter json;
+    json.BeginObject()
+        .Key("messageId").String(NextMessageId())
+        .Key("orderId").String(order_id)
+        .Key("customerId").String("cust-7")
+        .Key("items").BeginArray();
+    if (with_items) {
+      json.BeginObject().Key("productId").String("p-1").Key("quantity").Int(2).Key("price").Raw("10.00").EndObject();
+      json.BeginObject().Key("productId").String("p-2").Key("quantity").Int(1).Key("price").Raw("9.99").EndObject();
+    }
+    json.EndArray()
+        .Key("totalAmount").Raw("29.99")
+        .Key("createdAt").String("2024-01-15T10:30:00.000Z")
+        .EndObject();
+    return json.Take();
+  }
+  std::string PaymentProcessed(const std::string& order_id, bool success, const std::string& reason = "") {
+    JsonWriter json;
+    json.BeginObject()
+        .Key("messageId").String(NextMessageId())
+        .Key("orderId").String(order_id)
+        .Key("idempotencyKey").String(order_id + ":payment")
+        .Key("paymentId").String("pay-1")
+        .Key("amount").Raw("29.99")
+        .Key("success").Bool(success);
+    if (!success) json.Key("reason").String(reason);
+    json.Key("processedAt").String("2024-01-15T10:30:01.000Z").EndObject();
+    return json.Take();
+  }
+  std::string InventoryReserved(const std::string& order_id, bool success, const std::string& reason = "") {
+    JsonWriter json;
+    json.BeginObject()
+        .Key("messageId").String(NextMessageId())
+        .Key("orderId").String(order_id)
+        .Key("idempotencyKey").String(order_id + ":inventory")
+        .Key("reservationId").String("res-1")
+        .Key("success").Bool(success);
+    if (!success) json.Key("reason").String(reason);
+    json.Key("reservedAt").String("2024-01-15T10:30:01.000Z").EndObject();
+    return json.Take();
+  }
+  // payments/refunded and inventory/released: always success, with the service's status.
+  std::string Undone(const std::string& order_id, const std::string& step, const std::string& status) {
+    JsonWriter json;
+    json.BeginObject()
+        .Key("messageId").String(NextMessageId())
+        .Key("orderId").String(order_id)
+        .Key("idempotencyKey").String(order_id + ":" + step + ":compensation")
+        .Key("success").Bool(true)
+        .Key("status").String(status)
+        .Key(step == "payment" ? "refundedAt" : "releasedAt").String("2024-01-15T10:30:02.000Z")
+        .EndObject();
+    return json.Take();
+  }
+  // notifications/sent as services/notification/notifier.cc publishes it.
+  std::string NotificationSent(const std::string& order_id, const std::string& key) {
+    JsonWriter json;
+    json.BeginObject()
+        .Key("messageId").String(NextMessageId())
+        .Key("orderId").String(order_id)
+        .Key("idempotencyKey").String(key)
+        .Key("kind").String("order_completed")
+        .Key("at").String("2024-01-15T10:30:03.000Z")
+        .EndObject();
+    return json.Take();
+  }
+
+  // The outbox rows appended since the last call, progress messages left out unless asked for.
+  std::vector<Sent> TakeSent(bool with_progress = false) {
+    auto rows = outbox_->LoadUnpublished(10'000);
+    EXPECT_TRUE(rows.ok());
+    std::vector<Sent> sent;
+    if (!rows.ok()) return sent;
+    for (const auto& row : *rows) {
+      if (row.id <= last_row_) continue;
+      last_row_ = row.id;
+      if (!with_progress && row.topic == "orders/progress") continue;
+      sent.push_back({row.topic, row.payload});
+    }
+    return sent;
+  }
+  static std::vector<std::string> Topics(const std::vector<Sent>& sent) {
+    std::vector<std::string> topics;
+    for (const auto& message : sent) topics.push_back(message.topic);
+    return topics;
+  }
+
+  std::string SagaState(const std::string& order_id) {
+    std::string state = "<none>";
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     auto& select = sql.Prepare("SELECT state FROM sagas WHERE order_id = ?");
+                     select.bind(1, order_id);
+                     if (select.executeStep()) state = select.getColumn(0).getString();
+                     return Status::Ok();
+                   }).ok());
+    return state;
+  }
+  std::optional<engine::SagaInstance> Load(const std::string& order_id) {
+    std::optional<engine::SagaInstance> saga;
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     saga = engine::store::LoadByCorrelation(sql, order_id);
+                     return Status::Ok();
+                   }).ok());
+    return saga;
+  }
+  int64_t Count(const std::string& sql_text) {
+    int64_t count = -1;
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     auto& select = sql.Prepare(sql_text);
+                     if (select.executeStep()) count = select.getColumn(0).getInt64();
+                     return Status::Ok();
+                   }).ok());
+    return count;
+  }
+  size_t FireDueTimers() {
+    auto fired = manager_->FireDueTimers();
+    EXPECT_TRUE(fired.ok()) << fired.status().ToString();
+    return fired.ok() ? *fired : 0;
+  }
+  void Complete(const std::string& order_id) {
+    Deliver("orders/created", OrderCreated(order_id));
+    Deliver("payments/processed", PaymentProcessed(order_id, true));
+    Deliver("inventory/reserved", InventoryReserved(order_id, true));
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_;
+  SeededRandom random_{42};
+  Metrics metrics_;
+  WakeSignal new_rows_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::Outbox> outbox_;
+  std::unique_ptr<messaging::Consumer> consumer_;
+  const engine::SagaDefinition definition_ = MakeOrderSaga(kOptions);
+  std::unique_ptr<SagaManager> manager_;
+  std::vector<std::string> fatal_;
+  int message_count_ = 0;
+  int64_t last_row_ = 0;
+};
+
+TEST_F(SagaManagerTest, RegistersTheStartTheRepliesAndTheAcknowledgement) {
+  EXPECT_EQ(consumer_->Topics(),
+            (std::vector<std::string>{"inventory/released", "inventory/reserved", "notifications/sent",
+                                      "orders/created", "payments/processed", "payments/refunded"}));
+}
+
+TEST_F(SagaManagerTest, OrdersCreatedStartsTheSagaAndAppendsBothCommandsWithTheirKeys) {
+  new_rows_.WaitFor(Millis(0));  // consume anything from set-up
+  Deliver("orders/created", OrderCreated("o1"));
+  EXPECT_TRUE(new_rows_.WaitFor(Millis(0))) << "the outbox append must wake the relay";
+
+  const auto sent = TakeSent(true);
+  ASSERT_EQ(Topics(sent), (std::vector<std::string>{"orders/progress", "payments/process", "inventory/reserve"}));
+  EXPECT_EQ(Field(sent[0].payload, "event"), "saga_started");
+  EXPECT_EQ(Field(sent[0].payload, "status"), "PROCESSING");
+  EXPECT_EQ(Field(sent[1].payload, "orderId"), "o1");
+  EXPECT_EQ(Field(sent[1].payload, "idempotencyKey"), "o1:payment");
+  EXPECT_EQ(Field(sent[1].payload, "customerId"), "cust-7");
+  EXPECT_EQ(Field(sent[1].payload, "amount"), "29.99");
+  EXPECT_EQ(Field(sent[2].payload, "idempotencyKey"), "o1:inventory");
+  EXPECT_EQ(Field(sent[2].payload, "items"),
+            R"([{"productId":"p-1","quantity":2},{"productId":"p-2","quantity":1}])");
+  EXPECT_NE(Field(sent[1].payload, "messageId"), Field(sent[2].payload, "messageId"));
+
+  EXPECT_EQ(SagaState("o1"), "RUNNING");
+  auto saga = Load("o1");
+  ASSERT_TRUE(saga.has_value());
+  EXPECT_EQ(saga->definition, "order");
+  EXPECT_EQ(saga->Step("payment")->status, engine::StepStatus::kRunning);
+  EXPECT_EQ(saga->Step("payment")->attempts, 1);
+  EXPECT_EQ(saga->Step("inventory")->deadline, clock_.Now() + Millis(1'000));
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_started_total"), 1);
+}
+
+TEST_F(SagaManagerTest, SuccessfulRepliesCompleteTheSagaAndAppendOrdersCompleted) {
+  Deliver("orders/created", OrderCreated("o1"));
+  TakeSent();
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  EXPECT_TRUE(TakeSent().empty());
+  Deliver("inventory/reserved", InventoryReserved("o1", true));
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/completed"});
+  EXPECT_EQ(Field(sent[0].payload, "orderId"), "o1");
+  EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:outcome");
+  EXPECT_EQ(Field(sent[0].payload, "at"), "2024-01-15T10:30:00.000Z");
+  EXPECT_EQ(SagaState("o1"), "COMPLETED");
+
+  // Until notification acknowledges it, the outcome is published again on its deadline; then never.
+  clock_.Advance(Millis(1'000));
+  EXPECT_EQ(FireDueTimers(), 1u);
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/completed"});
+  Deliver("notifications/sent", NotificationSent("o1", "o1:outcome"));
+  EXPECT_EQ(Load("o1")->Step(std::string(engine::kOutcomeStep))->status, engine::StepStatus::kSucceeded);
+  clock_.Advance(Millis(3'600'000));
+  EXPECT_EQ(FireDueTimers(), 0u);
+  EXPECT_TRUE(TakeSent().empty());
+  auto earliest = manager_->EarliestDeadline();
+  ASSERT_TRUE(earliest.ok());
+  EXPECT_FALSE(earliest->has_value());
+}
+
+TEST_F(SagaManagerTest, FireDueTimersPastTheTimeoutResendsTheCommandsWithTheSameKeys) {
+  const TimePoint started = clock_.Now();
+  Deliver("orders/created", OrderCreated("o1"));
+  const auto first = TakeSent();
+  auto earliest = manager_->EarliestDeadline();
+  ASSERT_TRUE(earliest.ok());
+  ASSERT_TRUE(earliest->has_value());
+  EXPECT_EQ(**earliest, started + Millis(1'000));
+
+  clock_.Advance(Millis(999));
+  EXPECT_EQ(FireDueTimers(), 0u);
+  EXPECT_TRUE(TakeSent().empty());
+
+  clock_.Advance(Millis(1));
+  EXPECT_EQ(FireDueTimers(), 1u);
+  const auto again = TakeSent();
+  ASSERT_EQ(Topics(again), (std::vector<std::string>{"payments/process", "inventory/reserve"}));
+  EXPECT_EQ(Field(again[0].payload, "idempotencyKey"), "o1:payment");
+  EXPECT_EQ(Field(again[1].payload, "idempotencyKey"), "o1:inventory");
+  EXPECT_EQ(Field(again[0].payload, "amount"), Field(first[0].payload, "amount"));
+  EXPECT_NE(Field(again[0].payload, "messageId"), Field(first[0].payload, "messageId"));
+  EXPECT_EQ(Load("o1")->Step("payment")->attempts, 2);
+
+  // A reply to the re-sent command counts like one to the first.
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  Deliver("inventory/reserved", InventoryReserved("o1", true));
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/completed"});
+}
+
+TEST_F(SagaManagerTest, RetriesExhaustedCompensateBothStepsAndCancelWithTimeout) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("inventory/reserved", InventoryReserved("o1", true));
+  TakeSent();
+  for (int i = 0; i < 2; ++i) {
+    clock_.Advance(Millis(10'000));
+    EXPECT_EQ(FireDueTimers(), 1u);
+    EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"payments/process"});
+  }
+  clock_.Advance(Millis(10'000));
+  EXPECT_EQ(FireDueTimers(), 1u);
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/refund", "inventory/release"}));
+  EXPECT_EQ(SagaState("o1"), "COMPENSATING");
+  Deliver("payments/processed", PaymentProcessed("o1", true));  // late: recorded, refunded anyway
+  EXPECT_TRUE(TakeSent().empty());
+  EXPECT_EQ(Load("o1")->Step("payment")->last_reply, "late: success");
+  Deliver("payments/refunded", Undone("o1", "payment", "REFUNDED"));
+  Deliver("inventory/released", Undone("o1", "inventory", "RELEASED"));
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "timeout");
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+}
+
+TEST_F(SagaManagerTest, ADeclinedPaymentReleasesTheReservationAndCancels) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("inventory/reserved", InventoryReserved("o1", true));
+  TakeSent();
+  Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));
+  const auto release = TakeSent();
+  ASSERT_EQ(Topics(release), std::vector<std::string>{"inventory/release"});
+  EXPECT_EQ(Field(release[0].payload, "idempotencyKey"), "o1:inventory:compensation");
+  Deliver("inventory/released", Undone("o1", "inventory", "RELEASED"));
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "payment_declined");
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+}
+
+TEST_F(SagaManagerTest, ARepeatedOrdersCreatedForAFinishedSagaAppendsItsOutcomeAgain) {
+  Complete("o1");
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve", "orders/completed"}));
+  Deliver("orders/created", OrderCreated("o1"));  // the order service's nudge: a new message id
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/completed"});
+  EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:outcome");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 1);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_started_total"), 1);
+}
+
+TEST_F(SagaManagerTest, ARepeatedOrdersCreatedForARunningSagaSendsNothing) {
+  Deliver("orders/created", OrderCreated("o1"));
+  TakeSent();
+  Deliver("orders/created", OrderCreated("o1"));
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(Load("o1")->Step("payment")->attempts, 1);
+}
+
+TEST_F(SagaManagerTest, ARedeliveredMessageIsHandledOnce) {
+  const std::string created = OrderCreated("o1");
+  Deliver("orders/created", created);
+  TakeSent();
+  const std::string reply = PaymentProcessed("o1", false, "payment_declined");
+  Deliver("payments/processed", reply);
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"inventory/release"});
+  consumer_->Handle({"payments/processed", reply, true});
+  consumer_->Handle({"orders/created", created, true});
+  EXPECT_TRUE(TakeSent(true).empty());
+}
+
+TEST_F(SagaManagerTest, AnInvalidOrdersCreatedIsDeadLetteredAndStartsNothing) {
+  const std::string invalid = OrderCreated("o1", /*with_items=*/false);
+  Deliver("orders/created", invalid);
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"deadletter/orders/created"});
+  EXPECT_EQ(Field(sent[0].payload, "payload"), invalid);
+  EXPECT_NE(Field(sent[0].payload, "error").find("items"), std::string::npos) << sent[0].payload;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM dead_letters WHERE topic = 'orders/created'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM saga_steps"), 0);
+}
+
+TEST_F(SagaManagerTest, AReplyWithoutAnIdempotencyKeyIsDeadLettered) {
+  Deliver("orders/created", OrderCreated("o1"));
+  TakeSent();
+  Deliver("payments/processed", R"({"messageId":"m-x","orderId":"o1","success":true})");
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"deadletter/payments/processed"});
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kRunning);
+}
+
+TEST_F(SagaManagerTest, AReplyForAnUnknownSagaIsIgnored) {
+  Deliver("payments/processed", PaymentProcessed("nobody", true));
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM dead_letters"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
+}
+
+TEST_F(SagaManagerTest, RedriveOfAnUnknownIdIsNotFound) {
+  auto result = manager_->Redrive("no-such-order");
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(result.status().IsNotFound()) << result.status().ToString();
+}
+
+TEST_F(SagaManagerTest, RedriveOfAFailedSagaByOrderIdOrSagaIdCompensatesAgainAndCancels) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  Deliver("inventory/reserved", InventoryReserved("o1", false, "out_of_stock"));
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve", "payments/refund"}));
+  for (int i = 0; i < kOptions.compensation_attempts; ++i) {
+    clock_.Advance(Millis(10'000));
+    EXPECT_EQ(FireDueTimers(), 1u);
+  }
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/refund", "payments/refund"}));
+  EXPECT_EQ(SagaState("o1"), "FAILED");
+  auto earliest = manager_->EarliestDeadline();
+  ASSERT_TRUE(earliest.ok());
+  EXPECT_FALSE(earliest->has_value());
+
+  const std::string saga_id = Load("o1")->saga_id;
+  auto result = manager_->Redrive(saga_id);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_NE(result->find("was FAILED, is COMPENSATING"), std::string::npos) << *result;
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"payments/refund"});
+  Deliver("payments/refunded", Undone("o1", "payment", "REFUNDED"));
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "out_of_stock");
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+
+  auto again = manager_->Redrive("o1");  // by order id: the unacknowledged outcome goes out again
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/cancelled"});
+}
+
+TEST_F(SagaManagerTest, TimersOfManySagasAreAllFiredInOnePass) {
+  for (int i = 0; i < 130; ++i) Deliver("orders/created", OrderCreated("o" + std::to_string(i)));
+  TakeSent();
+  clock_.Advance(Millis(1'000));
+  EXPECT_EQ(FireDueTimers(), 130u);
+  EXPECT_EQ(TakeSent().size(), 260u);
+  EXPECT_EQ(FireDueTimers(), 0u);
+}
+
+// The TimerLoop runs FireDueTimers on its own thread; the test waits for the outbox's wake-up signal
+// (with a deadline), never for a fixed time.
+std::vector<Sent> WaitForSent(WakeSignal& new_rows, size_t count, const std::function<std::vector<Sent>()>& take) {
+  std::vector<Sent> sent;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (sent.size() < count && std::chrono::steady_clock::now() < give_up) {
+    new_rows.WaitFor(Millis(100));
+    for (auto& message : take()) sent.push_back(std::move(message));
+  }
+  return sent;
+}
+
+TEST_F(SagaManagerTest, TimerLoopResendsADueCommandWhenWoken) {
+  Deliver("orders/created", OrderCreated("o1"));
+  TakeSent();
+  clock_.Advance(Millis(1'000));
+  engine::TimerLoop timers(*manager_, clock_, MakeNullLogger(), Millis(50));
+  timers.Start();
+  timers.Wake();
+  const auto sent = WaitForSent(new_rows_, 2, [this] { return TakeSent(); });
+  timers.Stop();
+  ASSERT_EQ(Topics(sent), (std::vector<std::string>{"payments/process", "inventory/reserve"}));
+  EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:payment");
+  EXPECT_EQ(Load("o1")->Step("payment")->attempts, 2);
+}
+
+TEST_F(SagaManagerTest, AfterARestartTheFirstTimerPassHandlesWhatFellDueWhileDown) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  TakeSent();
+  manager_.reset();  // the process dies; a new one opens the same file an hour later
+  clock_.Advance(Millis(3'600'000));
+  auto reopened = storage::Database::Open({(dir_ / "orchestrator.db").string(), storage::Durability::kNormal});
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  WakeSignal new_rows;
+  storage::Outbox outbox(**reopened, clock_, new_rows);
+  Metrics metrics;
+  SagaManager manager(definition_, **reopened, outbox, clock_, random_, MakeNullLogger(), metrics);
+  engine::TimerLoop timers(manager, clock_, MakeNullLogger(), Millis(50));
+  timers.Start();
+  const auto sent = WaitForSent(new_rows, 1, [this] { return TakeSent(); });
+  timers.Stop();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"inventory/reserve"});
+  EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:inventory");
+}
+
+}  // namespace
+}  // namespace sagaflow::order_saga
