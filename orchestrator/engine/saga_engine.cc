@@ -138,6 +138,25 @@ std::vector<Action> SagaEngine::OnReply(SagaInstance& saga, const Reply& reply, 
     step->last_reply = "ignored compensation reply (key " + reply.idempotency_key + ")";
     return actions;
   }
+  if (step->status == StepStatus::kCompensationFailed && reply.success) {
+    // The confirmation came after we gave up: the compensation did happen, so the saga may still end.
+    step->status = StepStatus::kCompensated;
+    step->last_reply = "late compensation " + verdict;
+    saga.updated_at = now;
+    actions.push_back(Progress(step->name, step->name + "_compensated"));
+    const bool none_failed = std::none_of(saga.steps.begin(), saga.steps.end(), [](const StepState& s) {
+      return s.status == StepStatus::kCompensationFailed;
+    });
+    if (saga.state == SagaState::kFailed && none_failed) {
+      saga.state = SagaState::kCompensating;
+      actions.push_back(Progress("", "compensating", "COMPENSATING"));
+      for (auto& other : saga.steps) {  // FAILED cleared their timers: drive them again
+        if (other.status == StepStatus::kCompensating && !other.deadline) SendCompensation(saga, other, now, actions);
+      }
+      ContinueCompensation(saga, now, actions);
+    }
+    return actions;
+  }
   if (step->status != StepStatus::kCompensating) {
     step->last_reply = "late compensation reply: " + verdict;
     return actions;

@@ -59,5 +59,37 @@ TEST(EngineRegressionTest, ACompensationWithoutAReplyTopicWasAccepted) {
   EXPECT_TRUE(valid.IsInvalidArgument()) << valid.ToString();
 }
 
+// Bug: a compensation confirmed only after its attempts ran out left the saga FAILED for ever, although
+// the compensation had happened; now the late confirmation resumes it and it can end CANCELLED.
+TEST(EngineRegressionTest, ALateCompensationConfirmationLeftTheSagaFailed) {
+  const SagaDefinition definition = trip::MakeTripSaga(true);
+  const SagaEngine engine(definition);
+  ManualClock clock;
+  SagaInstance saga = engine.Create("saga-t2", "t2", "{}", clock.Now());
+  engine.Start(saga, clock.Now());
+  engine.OnReply(saga, {"flight", false, "t2:flight", false, "sold_out"}, clock.Now(), 0.5);
+  ASSERT_EQ(saga.state, SagaState::kCancelled) << "a failed first step leaves nothing to compensate";
+
+  // Now a saga whose flight succeeded and whose hotel fails: the flight's cancellation never confirms.
+  saga = engine.Create("saga-t3", "t3", "{}", clock.Now());
+  engine.Start(saga, clock.Now());
+  engine.OnReply(saga, {"flight", false, "t3:flight", true, ""}, clock.Now(), 0.5);
+  engine.OnReply(saga, {"hotel", false, "t3:hotel", false, "no_rooms"}, clock.Now(), 0.5);
+  for (int i = 0; i < 20 && saga.state != SagaState::kFailed; ++i) {
+    clock.Advance(Millis(60'000));
+    engine.OnTimers(saga, clock.Now(), 0.5);
+    // The car (stage 1, parallel to the hotel) confirms its cancellation; the flight's never comes.
+    engine.OnReply(saga, {"car", true, "t3:car:compensation", true, ""}, clock.Now(), 0.5);
+  }
+  ASSERT_EQ(saga.state, SagaState::kFailed);
+  ASSERT_EQ(saga.Step("flight")->status, StepStatus::kCompensationFailed);
+
+  const auto actions = engine.OnReply(saga, {"flight", true, "t3:flight:compensation", true, ""}, clock.Now(), 0.5);
+  EXPECT_EQ(saga.Step("flight")->status, StepStatus::kCompensated);
+  EXPECT_EQ(saga.state, SagaState::kCancelled);
+  ASSERT_FALSE(actions.empty());
+  EXPECT_EQ(actions.back().kind, ActionKind::kSendOutcome);
+}
+
 }  // namespace
 }  // namespace sagaflow::engine
