@@ -14,8 +14,12 @@ namespace sagaflow {
 using Millis = std::chrono::milliseconds;
 using TimePoint = std::chrono::time_point<std::chrono::system_clock, Millis>;
 
-inline int64_t ToEpochMillis(TimePoint t) { return t.time_since_epoch().count(); }
-inline TimePoint FromEpochMillis(int64_t ms) { return TimePoint(Millis(ms)); }
+inline int64_t ToEpochMillis(TimePoint t) {
+  return t.time_since_epoch().count();
+}
+inline TimePoint FromEpochMillis(int64_t ms) {
+  return TimePoint(Millis(ms));
+}
 
 class Clock {
  public:

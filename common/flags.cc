@@ -11,11 +11,11 @@ FlagSet::FlagSet(std::string program, std::string summary)
 void FlagSet::AddString(std::string name, std::string env, std::string default_value, std::string help,
                         std::string* target) {
   *target = default_value;
-  flags_.push_back({std::move(name), std::move(env), std::move(default_value), std::move(help),
-                    [target](const std::string& value) {
-                      *target = value;
-                      return Status::Ok();
-                    }});
+  flags_.push_back(
+      {std::move(name), std::move(env), std::move(default_value), std::move(help), [target](const std::string& value) {
+         *target = value;
+         return Status::Ok();
+       }});
 }
 
 void FlagSet::AddInt(std::string name, std::string env, int64_t default_value, int64_t min, int64_t max,
@@ -38,8 +38,8 @@ void FlagSet::AddInt(std::string name, std::string env, int64_t default_value, i
                     }});
 }
 
-void FlagSet::AddChoice(std::string name, std::string env, std::string default_value,
-                        std::vector<std::string> choices, std::string help, std::string* target) {
+void FlagSet::AddChoice(std::string name, std::string env, std::string default_value, std::vector<std::string> choices,
+                        std::string help, std::string* target) {
   *target = default_value;
   std::string joined;
   for (const auto& choice : choices) joined += (joined.empty() ? "" : "|") + choice;

@@ -7,7 +7,9 @@ namespace sagaflow {
 
 namespace {
 
-std::string FamilyOf(const std::string& series) { return series.substr(0, series.find('{')); }
+std::string FamilyOf(const std::string& series) {
+  return series.substr(0, series.find('{'));
+}
 
 std::string FormatValue(double value) {
   if (std::floor(value) == value && std::fabs(value) < 1e15) return std::to_string(static_cast<long long>(value));

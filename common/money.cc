@@ -7,7 +7,9 @@ namespace sagaflow {
 
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -73,8 +75,8 @@ Result<Cents> ParseMoney(std::string_view text) {
 
 std::string FormatMoney(Cents cents) {
   std::string out;
-  unsigned long long magnitude = cents < 0 ? 0ULL - static_cast<unsigned long long>(cents)
-                                           : static_cast<unsigned long long>(cents);
+  unsigned long long magnitude =
+      cents < 0 ? 0ULL - static_cast<unsigned long long>(cents) : static_cast<unsigned long long>(cents);
   if (cents < 0) out.push_back('-');
   out += std::to_string(magnitude / 100);
   out.push_back('.');

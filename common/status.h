@@ -24,9 +24,7 @@ class Status {
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
   static Status IoError(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
-  static Status FailedPrecondition(std::string msg) {
-    return Status(Code::kFailedPrecondition, std::move(msg));
-  }
+  static Status FailedPrecondition(std::string msg) { return Status(Code::kFailedPrecondition, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
@@ -42,8 +40,16 @@ class Status {
   std::string ToString() const;
 
  private:
-  enum class Code { kOk, kInvalidArgument, kNotFound, kConflict, kUnavailable, kIoError, kCorruption,
-                    kFailedPrecondition };
+  enum class Code {
+    kOk,
+    kInvalidArgument,
+    kNotFound,
+    kConflict,
+    kUnavailable,
+    kIoError,
+    kCorruption,
+    kFailedPrecondition
+  };
   Status(Code code, std::string msg) : code_(code), message_(std::move(msg)) {}
 
   Code code_ = Code::kOk;
@@ -54,7 +60,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor): reads like `return x;`
+  Result(T value) : value_(std::move(value)) {}        // NOLINT(google-explicit-constructor): reads like `return x;`
   Result(Status status) : value_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(value_).ok());
   }

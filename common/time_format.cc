@@ -18,8 +18,8 @@ std::string FormatIso8601(TimePoint t) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
   return buf;
 }
 
@@ -41,11 +41,10 @@ bool ParseDigits(std::string_view text, size_t pos, size_t count, int& out) {
 Result<TimePoint> ParseIso8601(std::string_view text) {
   // 2024-01-15T10:30:00.000Z
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0;
-  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':' || text[19] != '.' || text[23] != 'Z' || !ParseDigits(text, 0, 4, year) ||
-      !ParseDigits(text, 5, 2, month) || !ParseDigits(text, 8, 2, day) || !ParseDigits(text, 11, 2, hour) ||
-      !ParseDigits(text, 14, 2, minute) || !ParseDigits(text, 17, 2, second) ||
-      !ParseDigits(text, 20, 3, millis)) {
+  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text[19] != '.' || text[23] != 'Z' || !ParseDigits(text, 0, 4, year) || !ParseDigits(text, 5, 2, month) ||
+      !ParseDigits(text, 8, 2, day) || !ParseDigits(text, 11, 2, hour) || !ParseDigits(text, 14, 2, minute) ||
+      !ParseDigits(text, 17, 2, second) || !ParseDigits(text, 20, 3, millis)) {
     return Status::InvalidArgument("not an ISO-8601 UTC timestamp: " + std::string(text));
   }
   std::tm tm{};

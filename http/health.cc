@@ -8,9 +8,12 @@ HttpResponse HealthResponse(const HealthReport& report) {
   const bool healthy = report.database_ok && report.broker_connected;
   JsonWriter json;
   json.BeginObject()
-      .Key("status").String(healthy ? "ok" : "unavailable")
-      .Key("database").String(report.database_ok ? "ok" : "unavailable")
-      .Key("broker").String(report.broker_connected ? "connected" : "disconnected")
+      .Key("status")
+      .String(healthy ? "ok" : "unavailable")
+      .Key("database")
+      .String(report.database_ok ? "ok" : "unavailable")
+      .Key("broker")
+      .String(report.broker_connected ? "connected" : "disconnected")
       .EndObject();
   return JsonOk(healthy ? 200 : 503, json.Take());
 }

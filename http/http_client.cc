@@ -23,7 +23,9 @@ std::string Lower(std::string text) {
 
 }  // namespace
 
-HttpClient::~HttpClient() { Close(); }
+HttpClient::~HttpClient() {
+  Close();
+}
 
 void HttpClient::Close() {
   if (fd_ >= 0) close(fd_);
@@ -83,8 +85,8 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& pat
           size_t line_start = head.find("\r\n");
           while (line_start != std::string::npos) {
             const size_t next = head.find("\r\n", line_start + 2);
-            const std::string line = head.substr(line_start + 2, next == std::string::npos ? std::string::npos
-                                                                                            : next - line_start - 2);
+            const std::string line =
+                head.substr(line_start + 2, next == std::string::npos ? std::string::npos : next - line_start - 2);
             const size_t colon = line.find(':');
             if (colon != std::string::npos) {
               std::string value = line.substr(colon + 1);

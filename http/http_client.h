@@ -9,7 +9,7 @@
 namespace sagaflow::http {
 
 struct HttpResult {
-  int status = 0;  // 0: could not connect or the connection failed
+  int status = 0;                              // 0: could not connect or the connection failed
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
 };

@@ -16,6 +16,8 @@ HttpResponse JsonError(int status, const std::string& message) {
   return {status, "application/json", json.Take(), {}};
 }
 
-HttpResponse JsonOk(int status, std::string body) { return {status, "application/json", std::move(body), {}}; }
+HttpResponse JsonOk(int status, std::string body) {
+  return {status, "application/json", std::move(body), {}};
+}
 
 }  // namespace sagaflow::http

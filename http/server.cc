@@ -67,7 +67,9 @@ class PistacheAdapter : public Pistache::Http::Handler {
 HttpServer::HttpServer(HttpServerOptions options, Handler handler, Logger logger)
     : options_(std::move(options)), handler_(std::move(handler)), logger_(std::move(logger)) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+}
 
 Status HttpServer::Start() {
   try {

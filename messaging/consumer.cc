@@ -30,7 +30,9 @@ Consumer::Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& 
   metrics_.Describe("sagaflow_dead_letters_total", "counter", "Messages dead-lettered, by topic");
 }
 
-void Consumer::On(std::string topic, TopicHandler handler) { handlers_[std::move(topic)] = std::move(handler); }
+void Consumer::On(std::string topic, TopicHandler handler) {
+  handlers_[std::move(topic)] = std::move(handler);
+}
 
 std::vector<std::string> Consumer::Topics() const {
   std::vector<std::string> topics;
@@ -97,18 +99,23 @@ void Consumer::DeadLetter(const IncomingMessage& message, std::string_view messa
   const std::string at = FormatIso8601(clock_.Now());
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String(NewUuid(random_))
-      .Key("orderId").String(order_id)
-      .Key("topic").String(message.topic)
-      .Key("payload").String(message.payload)
-      .Key("error").String(error)
-      .Key("at").String(at)
+      .Key("messageId")
+      .String(NewUuid(random_))
+      .Key("orderId")
+      .String(order_id)
+      .Key("topic")
+      .String(message.topic)
+      .Key("payload")
+      .String(message.payload)
+      .Key("error")
+      .String(error)
+      .Key("at")
+      .String(at)
       .EndObject();
   bool duplicate = false;
   Status status = db_.Write([&](storage::UnitOfWork& uow) {
     // The handler's rollback undid its claim; without this a redelivery would be dead-lettered again.
-    if (!message_id.empty() &&
-        storage::ClaimInbox(uow, message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
+    if (!message_id.empty() && storage::ClaimInbox(uow, message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
       duplicate = true;
       return Status::Ok();
     }

@@ -7,14 +7,18 @@ namespace sagaflow::messaging {
 MqttBus::MqttBus(MqttBusOptions options, Logger logger, RandomSource& random)
     : options_(std::move(options)), logger_(std::move(logger)), random_(random) {}
 
-MqttBus::~MqttBus() { Stop(); }
+MqttBus::~MqttBus() {
+  Stop();
+}
 
 void MqttBus::SetHandler(std::vector<std::string> topics, Handler handler) {
   topics_ = std::move(topics);
   handler_ = std::move(handler);
 }
 
-void MqttBus::SetConnectedCallback(std::function<void()> callback) { on_connected_ = std::move(callback); }
+void MqttBus::SetConnectedCallback(std::function<void()> callback) {
+  on_connected_ = std::move(callback);
+}
 
 Status MqttBus::Start() {
   try {

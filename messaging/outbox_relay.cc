@@ -16,7 +16,9 @@ OutboxRelay::OutboxRelay(storage::Outbox& outbox, MessageBus& bus, WakeSignal& n
   metrics_.Describe("sagaflow_outbox_publish_failures_total", "counter", "Outbox batches not fully acknowledged");
 }
 
-OutboxRelay::~OutboxRelay() { Stop(); }
+OutboxRelay::~OutboxRelay() {
+  Stop();
+}
 
 Result<size_t> OutboxRelay::PublishOnce() {
   if (!bus_.IsConnected()) return Status::Unavailable("not connected to the broker");

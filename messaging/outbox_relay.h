@@ -33,8 +33,8 @@ struct OutboxRelayOptions {
 
 class OutboxRelay {
  public:
-  OutboxRelay(storage::Outbox& outbox, MessageBus& bus, WakeSignal& new_rows, const Clock& clock,
-              RandomSource& random, Logger logger, Metrics& metrics, OutboxRelayOptions options = {});
+  OutboxRelay(storage::Outbox& outbox, MessageBus& bus, WakeSignal& new_rows, const Clock& clock, RandomSource& random,
+              Logger logger, Metrics& metrics, OutboxRelayOptions options = {});
   ~OutboxRelay();
 
   // Publishes at most one batch. Returns how many rows were published; Unavailable while the bus is

@@ -20,6 +20,8 @@ inline constexpr std::string_view kInventoryReserved = "inventory/reserved";
 inline constexpr std::string_view kInventoryRelease = "inventory/release";
 inline constexpr std::string_view kInventoryReleased = "inventory/released";
 
-inline std::string DeadLetter(std::string_view topic) { return "deadletter/" + std::string(topic); }
+inline std::string DeadLetter(std::string_view topic) {
+  return "deadletter/" + std::string(topic);
+}
 
 }  // namespace sagaflow::topics

@@ -50,10 +50,10 @@ int main(int argc, char** argv) {
     }
     return http::JsonOk(200, "{\"result\":\"" + *result + "\"}");
   };
-  http::HttpServer admin({rt.bind_address(), rt.http_port()},
-                         http::MakeAdminRouter([&rt] { return rt.Health(); }, rt.metrics(),
-                                               {{"POST /admin/sagas/retry", retry}}),
-                         rt.logger());
+  http::HttpServer admin(
+      {rt.bind_address(), rt.http_port()},
+      http::MakeAdminRouter([&rt] { return rt.Health(); }, rt.metrics(), {{"POST /admin/sagas/retry", retry}}),
+      rt.logger());
   if (Status serving = admin.Start(); !serving.ok()) {
     std::fprintf(stderr, "orchestrator: %s\n", serving.message().c_str());
     return 1;

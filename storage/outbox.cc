@@ -19,8 +19,8 @@ Result<std::vector<OutboxRow>> Outbox::LoadUnpublished(int limit) {
     auto& select = sql.Prepare("SELECT id, topic, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?");
     select.bind(1, limit);
     while (select.executeStep()) {
-      rows.push_back({select.getColumn(0).getInt64(), select.getColumn(1).getString(),
-                      select.getColumn(2).getString()});
+      rows.push_back(
+          {select.getColumn(0).getInt64(), select.getColumn(1).getString(), select.getColumn(2).getString()});
     }
     return Status::Ok();
   });

@@ -49,7 +49,11 @@ TEST(JsonErrorTest, EscapesQuotesBackslashesAndControlCharacters) {
 TEST(JsonErrorTest, KeepsUnicodeAndReplacesInvalidUtf8SoTheBodyIsAlwaysValidJson) {
   EXPECT_EQ(ErrorOf(JsonError(400, "caf\xC3\xA9 \xE2\x82\xAC")), "caf\xC3\xA9 \xE2\x82\xAC");
   // An echoed header value may hold any bytes; the body must still parse.
-  EXPECT_EQ(ErrorOf(JsonError(400, "key 'a\xFF" "b' is bad")), "key 'a\xEF\xBF\xBD" "b' is bad");
+  EXPECT_EQ(ErrorOf(JsonError(400,
+                              "key 'a\xFF"
+                              "b' is bad")),
+            "key 'a\xEF\xBF\xBD"
+            "b' is bad");
 }
 
 TEST(JsonOkTest, CarriesTheStatusAndTheBodyUnchanged) {

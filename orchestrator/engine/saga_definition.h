@@ -53,7 +53,7 @@ struct StepDefinition {
   std::string name;
   std::string command_topic;
   std::string reply_topic;
-  std::string compensation_topic;        // empty: the step changes nothing that must be undone
+  std::string compensation_topic;  // empty: the step changes nothing that must be undone
   std::string compensation_reply_topic;
   Millis timeout{10'000};
   RetryPolicy retry;

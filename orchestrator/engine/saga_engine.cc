@@ -239,8 +239,8 @@ std::vector<Action> SagaEngine::OnTimers(SagaInstance& saga, TimePoint now, doub
         continue;
       }
       ++step.attempts;
-      step.deadline = now + WaitAfterSend(definition_.outcome.timeout, definition_.outcome.retry,
-                                          step.attempts, random_unit);
+      step.deadline =
+          now + WaitAfterSend(definition_.outcome.timeout, definition_.outcome.retry, step.attempts, random_unit);
       actions.push_back({ActionKind::kSendOutcome, name, OutcomeKey(saga), step.attempts, {}});
       continue;
     }
@@ -316,8 +316,8 @@ std::vector<Action> SagaEngine::Redrive(SagaInstance& saga, TimePoint now) const
       actions.push_back({ActionKind::kSendCommand, step.name, CommandKey(saga, step.name), step.attempts, {}});
     } else if (step.status == StepStatus::kCompensating) {
       step.deadline = now + definition_.FindStep(step.name)->timeout;
-      actions.push_back({ActionKind::kSendCompensation, step.name, CompensationKey(saga, step.name),
-                         step.compensation_attempts, {}});
+      actions.push_back(
+          {ActionKind::kSendCompensation, step.name, CompensationKey(saga, step.name), step.compensation_attempts, {}});
     }
   }
   return actions;

@@ -61,7 +61,9 @@ bool ParseStepStatus(std::string_view text, StepStatus* status) {
   return false;
 }
 
-bool IsFinished(SagaState state) { return state == SagaState::kCompleted || state == SagaState::kCancelled; }
+bool IsFinished(SagaState state) {
+  return state == SagaState::kCompleted || state == SagaState::kCancelled;
+}
 
 StepState* SagaInstance::Step(std::string_view name) {
   for (auto& step : steps) {

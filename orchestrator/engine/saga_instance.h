@@ -32,8 +32,8 @@ struct StepState {
   std::string name;
   int stage = 0;  // -1 for the outcome step
   StepStatus status = StepStatus::kPending;
-  int attempts = 0;               // sends of the command (or of the outcome)
-  int compensation_attempts = 0;  // sends of the compensation
+  int attempts = 0;                   // sends of the command (or of the outcome)
+  int compensation_attempts = 0;      // sends of the compensation
   std::optional<TimePoint> deadline;  // when to act if no reply came
   std::optional<TimePoint> sent_at;   // first send of the current phase, for latency
   std::string failure_reason;
@@ -46,7 +46,7 @@ struct SagaInstance {
   std::string definition;
   std::string data;
   SagaState state = SagaState::kRunning;
-  int stage = 0;  // the stage running, or being compensated
+  int stage = 0;               // the stage running, or being compensated
   std::string failure_reason;  // the first failure's reason
   TimePoint created_at{};
   TimePoint updated_at{};

@@ -148,14 +148,14 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
       }
       case ActionKind::kSendOutcome: {
         const bool completed = saga.state == SagaState::kCompleted;
-        for (auto& message : definition_.outcome.build(context, completed, saga.failure_reason,
-                                                       action.idempotency_key, NewUuid(random_), at)) {
+        for (auto& message : definition_.outcome.build(context, completed, saga.failure_reason, action.idempotency_key,
+                                                       NewUuid(random_), at)) {
           outbox_.Append(uow, message.topic, message.payload);
         }
         metrics_.Add("sagaflow_saga_commands_sent_total");
         if (action.attempt > 1) {
-          logger_->info("orderId={} outcome {} published again (attempt {})", saga.correlation_id,
-                        ToString(saga.state), action.attempt);
+          logger_->info("orderId={} outcome {} published again (attempt {})", saga.correlation_id, ToString(saga.state),
+                        action.attempt);
         }
         break;
       }
@@ -170,9 +170,10 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
   }
   if (saga.state != before) {
     if (saga.state == SagaState::kFailed) {
-      logger_->error("orderId={} saga {} FAILED: a compensation was never confirmed; an operator must retry it "
-                     "(sagactl retry {})",
-                     saga.correlation_id, saga.saga_id, saga.correlation_id);
+      logger_->error(
+          "orderId={} saga {} FAILED: a compensation was never confirmed; an operator must retry it "
+          "(sagactl retry {})",
+          saga.correlation_id, saga.saga_id, saga.correlation_id);
     } else {
       logger_->info("orderId={} saga {} -> {}{}", saga.correlation_id, ToString(before), ToString(saga.state),
                     saga.failure_reason.empty() ? "" : " reason=" + saga.failure_reason);

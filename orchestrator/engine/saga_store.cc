@@ -9,7 +9,8 @@ namespace {
 std::optional<SagaInstance> LoadWhere(storage::Sql& sql, const std::string& column, const std::string& value) {
   auto& select = sql.Prepare(
       "SELECT saga_id, order_id, definition, state, stage, failure_reason, data, created_at, updated_at "
-      "FROM sagas WHERE " + column + " = ?");
+      "FROM sagas WHERE " +
+      column + " = ?");
   select.bind(1, value);
   if (!select.executeStep()) return std::nullopt;
   SagaInstance saga;

@@ -52,9 +52,12 @@ OrderData Parse(const engine::SagaContext& context) {
 JsonWriter& BeginMessage(JsonWriter& json, const engine::SagaContext& context, const std::string& key,
                          const std::string& message_id) {
   return json.BeginObject()
-      .Key("messageId").String(message_id)
-      .Key("orderId").String(context.correlation_id)
-      .Key("idempotencyKey").String(key);
+      .Key("messageId")
+      .String(message_id)
+      .Key("orderId")
+      .String(context.correlation_id)
+      .Key("idempotencyKey")
+      .String(key);
 }
 
 engine::ReplyVerdict ReadVerdict(simdjson::dom::object reply, const char* default_reason) {
@@ -87,8 +90,10 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
     const OrderData order = Parse(context);
     JsonWriter json;
     BeginMessage(json, context, key, id)
-        .Key("customerId").String(order.customer_id)
-        .Key("amount").Raw(FormatMoney(order.total_cents))
+        .Key("customerId")
+        .String(order.customer_id)
+        .Key("amount")
+        .Raw(FormatMoney(order.total_cents))
         .EndObject();
     return json.Take();
   };
@@ -119,8 +124,7 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
     json.EndArray().EndObject();
     return json.Take();
   };
-  inventory.build_compensation = [](const engine::SagaContext& context, const std::string& key,
-                                    const std::string& id) {
+  inventory.build_compensation = [](const engine::SagaContext& context, const std::string& key, const std::string& id) {
     JsonWriter json;
     BeginMessage(json, context, key, id).EndObject();
     return json.Take();
@@ -145,9 +149,12 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
                            const std::string& id, const std::string& at) -> std::optional<engine::OutgoingPayload> {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(id)
-        .Key("orderId").String(context.correlation_id)
-        .Key("event").String(event.event);
+        .Key("messageId")
+        .String(id)
+        .Key("orderId")
+        .String(context.correlation_id)
+        .Key("event")
+        .String(event.event);
     if (!event.status.empty()) json.Key("status").String(event.status);
     json.Key("at").String(at).EndObject();
     return engine::OutgoingPayload{std::string(topics::kOrderProgress), json.Take()};

@@ -9,7 +9,9 @@ namespace sagaflow::commands {
 CommandProcessor::CommandProcessor(storage::Database& db, storage::Outbox& outbox, const Clock& clock, Logger logger)
     : db_(db), outbox_(outbox), clock_(clock), logger_(std::move(logger)) {}
 
-CommandProcessor::~CommandProcessor() { Stop(); }
+CommandProcessor::~CommandProcessor() {
+  Stop();
+}
 
 void CommandProcessor::Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay,
                               Executor executor) {
@@ -35,7 +37,8 @@ void CommandProcessor::Complete(storage::UnitOfWork& uow, const std::string& key
 
 Status CommandProcessor::OnCommand(storage::UnitOfWork& uow, const messaging::Envelope& message, const Route& route) {
   auto key_field = GetString(message.body, "idempotencyKey");
-  if (!key_field.ok() || key_field->empty()) return Status::InvalidArgument("idempotencyKey must be a non-empty string");
+  if (!key_field.ok() || key_field->empty())
+    return Status::InvalidArgument("idempotencyKey must be a non-empty string");
   const std::string key(*key_field);
   const std::string order_id(message.order_id);
   const std::string topic(message.topic);

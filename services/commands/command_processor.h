@@ -55,8 +55,7 @@ class CommandProcessor {
     Executor executor;
   };
   Status OnCommand(storage::UnitOfWork& uow, const messaging::Envelope& message, const Route& route);
-  void Complete(storage::UnitOfWork& uow, const std::string& key, const std::string& topic,
-                const CommandReply& reply);
+  void Complete(storage::UnitOfWork& uow, const std::string& key, const std::string& topic, const CommandReply& reply);
 
   storage::Database& db_;
   storage::Outbox& outbox_;

@@ -119,7 +119,8 @@ Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simd
     Insert(uow, order_id, *row, at);
     if (reason.empty()) {
       auto& take = uow.Prepare("UPDATE stock SET available = available - ? WHERE product_id = ? AND available >= ?");
-      auto& record = uow.Prepare("INSERT INTO reservation_items(reservation_id, product_id, quantity) VALUES (?, ?, ?)");
+      auto& record =
+          uow.Prepare("INSERT INTO reservation_items(reservation_id, product_id, quantity) VALUES (?, ?, ?)");
       for (const auto& [product, quantity] : wanted) {
         take.reset();
         take.bind(1, quantity);
@@ -132,8 +133,7 @@ Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simd
         record.bind(3, quantity);
         record.exec();
       }
-      logger_->info("orderId={} reserved {} product(s), reservation {}", order_id, wanted.size(),
-                    row->reservation_id);
+      logger_->info("orderId={} reserved {} product(s), reservation {}", order_id, wanted.size(), row->reservation_id);
     } else {
       logger_->info("orderId={} reservation rejected: {}", order_id, reason);
     }
@@ -145,11 +145,16 @@ Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simd
   if (row->status == "RELEASED" || row->status == "VOIDED") reason = "cancelled";
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String(NewUuid(random_))
-      .Key("orderId").String(order_id)
-      .Key("idempotencyKey").String(key)
-      .Key("reservationId").String(row->reservation_id)
-      .Key("success").Bool(success);
+      .Key("messageId")
+      .String(NewUuid(random_))
+      .Key("orderId")
+      .String(order_id)
+      .Key("idempotencyKey")
+      .String(key)
+      .Key("reservationId")
+      .String(row->reservation_id)
+      .Key("success")
+      .Bool(success);
   if (!success) json.Key("reason").String(reason);
   json.Key("reservedAt").String(at).EndObject();
   return commands::CommandReply{std::string(topics::kInventoryReserved), json.Take()};
@@ -183,12 +188,18 @@ Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simd
   }
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String(NewUuid(random_))
-      .Key("orderId").String(order_id)
-      .Key("idempotencyKey").String(key)
-      .Key("success").Bool(true)
-      .Key("status").String(status)
-      .Key("releasedAt").String(at)
+      .Key("messageId")
+      .String(NewUuid(random_))
+      .Key("orderId")
+      .String(order_id)
+      .Key("idempotencyKey")
+      .String(key)
+      .Key("success")
+      .Bool(true)
+      .Key("status")
+      .String(status)
+      .Key("releasedAt")
+      .String(at)
       .EndObject();
   return commands::CommandReply{std::string(topics::kInventoryReleased), json.Take()};
 }

@@ -18,9 +18,9 @@ void LogSink::Send(const Notification& notification) {
 }
 
 void Notifier::Register(messaging::Consumer& consumer) {
-  for (std::string_view topic : {topics::kOrderCreated, topics::kPaymentProcessed, topics::kInventoryReserved,
-                                 topics::kOrderCompleted, topics::kOrderCancelled, topics::kPaymentRefunded,
-                                 topics::kInventoryReleased}) {
+  for (std::string_view topic :
+       {topics::kOrderCreated, topics::kPaymentProcessed, topics::kInventoryReserved, topics::kOrderCompleted,
+        topics::kOrderCancelled, topics::kPaymentRefunded, topics::kInventoryReleased}) {
     consumer.On(std::string(topic),
                 [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnMessage(uow, m); });
   }
@@ -84,11 +84,16 @@ void Notifier::Notify(storage::UnitOfWork& uow, Notification notification) {
 void Notifier::Acknowledge(storage::UnitOfWork& uow, const messaging::Envelope& message, const std::string& kind) {
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String(NewUuid(random_))
-      .Key("orderId").String(message.order_id)
-      .Key("idempotencyKey").String(GetStringOr(message.body, "idempotencyKey", ""))
-      .Key("kind").String(kind)
-      .Key("at").String(FormatIso8601(clock_.Now()))
+      .Key("messageId")
+      .String(NewUuid(random_))
+      .Key("orderId")
+      .String(message.order_id)
+      .Key("idempotencyKey")
+      .String(GetStringOr(message.body, "idempotencyKey", ""))
+      .Key("kind")
+      .String(kind)
+      .Key("at")
+      .String(FormatIso8601(clock_.Now()))
       .EndObject();
   outbox_.Append(uow, kNotificationSent, json.str());
 }

@@ -24,15 +24,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   runtime::Runtime& rt = **created;
-  order::OrderContext context{rt.db(), rt.outbox(), rt.clock(), rt.random(), rt.metrics(), rt.logger(),
-                              Millis(nudge_ms)};
+  order::OrderContext context{rt.db(),      rt.outbox(), rt.clock(),      rt.random(),
+                              rt.metrics(), rt.logger(), Millis(nudge_ms)};
   order::StatusUpdates status_updates(context);
   status_updates.Register(rt.consumer());
   order::OrderApi api(context, [&rt] { return rt.Health(); });
   order::Nudger nudger(context);
 
-  http::HttpServer server({rt.bind_address(), rt.http_port()},
-                          [&api](const http::HttpRequest& request) { return api.Handle(request); }, rt.logger());
+  http::HttpServer server(
+      {rt.bind_address(), rt.http_port()}, [&api](const http::HttpRequest& request) { return api.Handle(request); },
+      rt.logger());
   Status serving = server.Start();
   if (!serving.ok()) {
     std::fprintf(stderr, "order-service: %s\n", serving.message().c_str());

@@ -16,7 +16,9 @@ Nudger::Nudger(OrderContext& context)
   context_.metrics.Describe("sagaflow_order_nudges_total", "counter", "orders/created re-published by the nudge");
 }
 
-Nudger::~Nudger() { Stop(); }
+Nudger::~Nudger() {
+  Stop();
+}
 
 Result<size_t> Nudger::RunOnce() {
   size_t nudged = 0;

@@ -19,9 +19,12 @@ void WriteItems(JsonWriter& json, const std::vector<OrderItem>& items) {
   json.BeginArray();
   for (const auto& item : items) {
     json.BeginObject()
-        .Key("productId").String(item.product_id)
-        .Key("quantity").Int(item.quantity)
-        .Key("price").Raw(FormatMoney(item.price_cents))
+        .Key("productId")
+        .String(item.product_id)
+        .Key("quantity")
+        .Int(item.quantity)
+        .Key("price")
+        .Raw(FormatMoney(item.price_cents))
         .EndObject();
   }
   json.EndArray();
@@ -29,9 +32,13 @@ void WriteItems(JsonWriter& json, const std::vector<OrderItem>& items) {
 
 }  // namespace
 
-bool IsKnownStatus(std::string_view status) { return Rank(status) >= 0; }
+bool IsKnownStatus(std::string_view status) {
+  return Rank(status) >= 0;
+}
 
-bool IsTerminal(std::string_view status) { return status == kCompleted || status == kCancelled; }
+bool IsTerminal(std::string_view status) {
+  return status == kCompleted || status == kCancelled;
+}
 
 bool CanAdvance(std::string_view from, std::string_view to) {
   if (IsTerminal(from)) return false;
@@ -40,10 +47,7 @@ bool CanAdvance(std::string_view from, std::string_view to) {
 
 std::string OrderJson(const Order& order, bool with_history) {
   JsonWriter json;
-  json.BeginObject()
-      .Key("orderId").String(order.order_id)
-      .Key("customerId").String(order.customer_id)
-      .Key("items");
+  json.BeginObject().Key("orderId").String(order.order_id).Key("customerId").String(order.customer_id).Key("items");
   WriteItems(json, order.items);
   json.Key("totalAmount").Raw(FormatMoney(order.total_cents)).Key("status").String(order.status);
   if (!order.reason.empty()) json.Key("reason").String(order.reason);
@@ -62,9 +66,12 @@ std::string OrderJson(const Order& order, bool with_history) {
 std::string OrderCreatedEvent(const Order& order, std::string_view message_id) {
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String(message_id)
-      .Key("orderId").String(order.order_id)
-      .Key("customerId").String(order.customer_id)
+      .Key("messageId")
+      .String(message_id)
+      .Key("orderId")
+      .String(order.order_id)
+      .Key("customerId")
+      .String(order.customer_id)
       .Key("items");
   WriteItems(json, order.items);
   json.Key("totalAmount").Raw(FormatMoney(order.total_cents)).Key("createdAt").String(order.created_at).EndObject();

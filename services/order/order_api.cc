@@ -37,10 +37,14 @@ bool IsValidIdempotencyKey(const std::string& key) {
 std::string AcceptedJson(const Order& order, const char* message) {
   JsonWriter json;
   json.BeginObject()
-      .Key("orderId").String(order.order_id)
-      .Key("status").String(order.status)
-      .Key("totalAmount").Raw(FormatMoney(order.total_cents))
-      .Key("message").String(message)
+      .Key("orderId")
+      .String(order.order_id)
+      .Key("status")
+      .String(order.status)
+      .Key("totalAmount")
+      .Raw(FormatMoney(order.total_cents))
+      .Key("message")
+      .String(message)
       .EndObject();
   return json.Take();
 }
@@ -66,7 +70,8 @@ http::HttpResponse OrderApi::Handle(const http::HttpRequest& request) {
     } else {
       response = http::JsonError(405, "method " + request.method + " not allowed on /api/orders");
     }
-  } else if (path.rfind(std::string(kOrdersPath) + "/", 0) == 0 && path.find('/', kOrdersPath.size() + 1) == std::string::npos) {
+  } else if (path.rfind(std::string(kOrdersPath) + "/", 0) == 0 &&
+             path.find('/', kOrdersPath.size() + 1) == std::string::npos) {
     route = "/api/orders/:id";
     if (request.method == "GET") {
       response = GetOrder(path.substr(kOrdersPath.size() + 1));
@@ -176,8 +181,10 @@ http::HttpResponse OrderApi::ListOrders(const http::HttpRequest& request) {
   if (auto it = request.query.find("status"); it != request.query.end() && !it->second.empty()) {
     status_filter = it->second;
     if (!IsKnownStatus(status_filter)) {
-      return http::JsonError(400, "status must be one of PENDING, PROCESSING, COMPENSATING, COMPLETED, CANCELLED, "
-                                  "FAILED; got '" + status_filter + "'");
+      return http::JsonError(400,
+                             "status must be one of PENDING, PROCESSING, COMPENSATING, COMPLETED, CANCELLED, "
+                             "FAILED; got '" +
+                                 status_filter + "'");
     }
   }
   int limit = kDefaultListLimit;

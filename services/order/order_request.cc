@@ -20,9 +20,12 @@ std::string OrderRequest::Canonical() const {
   json.BeginObject().Key("customerId").String(customer_id).Key("items").BeginArray();
   for (const auto& item : items) {
     json.BeginObject()
-        .Key("productId").String(item.product_id)
-        .Key("quantity").Int(item.quantity)
-        .Key("priceCents").Int(item.price_cents)
+        .Key("productId")
+        .String(item.product_id)
+        .Key("quantity")
+        .Int(item.quantity)
+        .Key("priceCents")
+        .Int(item.price_cents)
         .EndObject();
   }
   json.EndArray().EndObject();
@@ -39,7 +42,9 @@ size_t Utf8Length(std::string_view text) {
 
 namespace {
 
-Status Invalid(const std::string& message) { return Status::InvalidArgument(message); }
+Status Invalid(const std::string& message) {
+  return Status::InvalidArgument(message);
+}
 
 std::string_view TrimRight(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t')) {
@@ -81,8 +86,8 @@ Result<OrderItem> ReadItem(ondemand::value value, const std::string& prefix) {
       has_product = true;
     } else if (key == "quantity") {
       const std::string name = prefix + ".quantity";
-      const std::string range = name + " must be an integer from " + std::to_string(kMinQuantity) + " to " +
-                                std::to_string(kMaxQuantity);
+      const std::string range =
+          name + " must be an integer from " + std::to_string(kMinQuantity) + " to " + std::to_string(kMaxQuantity);
       if (field_value.type().get(type) || type != ondemand::json_type::number) return Invalid(range);
       ondemand::number_type number_type;
       if (field_value.get_number_type().get(number_type) ||
@@ -146,8 +151,8 @@ Result<OrderRequest> ParseOrderRequest(std::string_view body) {
       request.customer_id = std::move(*id);
       has_customer = true;
     } else if (key == "items") {
-      const std::string count_rule = "items must have from " + std::to_string(kMinItems) + " to " +
-                                     std::to_string(kMaxItems) + " entries";
+      const std::string count_rule =
+          "items must have from " + std::to_string(kMinItems) + " to " + std::to_string(kMaxItems) + " entries";
       ondemand::json_type type;
       ondemand::array array;
       if (value.type().get(type) || type != ondemand::json_type::array || value.get_array().get(array)) {

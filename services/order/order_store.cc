@@ -17,7 +17,8 @@ Order ReadOrderRow(SQLite::Statement& row) {
 }
 
 void LoadItems(storage::Sql& sql, Order& order) {
-  auto& items = sql.Prepare("SELECT product_id, quantity, price_cents FROM order_items WHERE order_id = ? ORDER BY line");
+  auto& items =
+      sql.Prepare("SELECT product_id, quantity, price_cents FROM order_items WHERE order_id = ? ORDER BY line");
   items.bind(1, order.order_id);
   while (items.executeStep()) {
     order.items.push_back(
@@ -41,8 +42,8 @@ void InsertOrder(storage::UnitOfWork& uow, const Order& order, int64_t nudge_at_
   insert.bind(6, order.updated_at);
   insert.bind(7, nudge_at_ms);
   insert.exec();
-  auto& item = uow.Prepare(
-      "INSERT INTO order_items(order_id, line, product_id, quantity, price_cents) VALUES (?, ?, ?, ?, ?)");
+  auto& item =
+      uow.Prepare("INSERT INTO order_items(order_id, line, product_id, quantity, price_cents) VALUES (?, ?, ?, ?, ?)");
   int line = 0;
   for (const auto& entry : order.items) {
     item.reset();
@@ -66,7 +67,8 @@ std::optional<Order> LoadOrder(storage::Sql& sql, const std::string& order_id, b
   if (with_history) {
     auto& history = sql.Prepare("SELECT at, event FROM order_history WHERE order_id = ? ORDER BY seq");
     history.bind(1, order_id);
-    while (history.executeStep()) order.history.push_back({history.getColumn(0).getString(), history.getColumn(1).getString()});
+    while (history.executeStep())
+      order.history.push_back({history.getColumn(0).getString(), history.getColumn(1).getString()});
   }
   return order;
 }
@@ -139,7 +141,8 @@ void UpdateStatus(storage::UnitOfWork& uow, const std::string& order_id, std::st
 std::vector<NudgeDue> DueForNudge(storage::Sql& sql, int64_t now_ms, int limit) {
   std::vector<NudgeDue> due;
   auto& select = sql.Prepare(
-      "SELECT order_id, nudge_count FROM orders WHERE nudge_at IS NOT NULL AND nudge_at <= ? ORDER BY nudge_at LIMIT ?");
+      "SELECT order_id, nudge_count FROM orders WHERE nudge_at IS NOT NULL AND nudge_at <= ? ORDER BY nudge_at LIMIT "
+      "?");
   select.bind(1, now_ms);
   select.bind(2, limit);
   while (select.executeStep()) due.push_back({select.getColumn(0).getString(), select.getColumn(1).getInt()});

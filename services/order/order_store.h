@@ -33,8 +33,7 @@ void InsertIdempotencyKey(storage::UnitOfWork& uow, const std::string& key, cons
                           const std::string& order_id, const std::string& at);
 
 // Appends to the order's history unless an entry with the same event is already there.
-void AddHistory(storage::UnitOfWork& uow, const std::string& order_id, const std::string& at,
-                const std::string& event);
+void AddHistory(storage::UnitOfWork& uow, const std::string& order_id, const std::string& at, const std::string& event);
 // Sets status, reason (NULL if empty), updated_at, and the nudge deadline (NULL when terminal).
 void UpdateStatus(storage::UnitOfWork& uow, const std::string& order_id, std::string_view status,
                   const std::string& reason, const std::string& updated_at, std::optional<int64_t> nudge_at_ms);

@@ -59,7 +59,8 @@ Status StatusUpdates::Apply(storage::UnitOfWork& uow, const messaging::Envelope&
   if (!status.empty() && CanAdvance(order->status, status)) next = status;
   const std::optional<int64_t> nudge_at =
       IsTerminal(next) ? std::nullopt : std::optional<int64_t>(ToEpochMillis(now + context_.nudge_after));
-  store::UpdateStatus(uow, order_id, next, std::string(next) == kCancelled ? reason : order->reason, now_text, nudge_at);
+  store::UpdateStatus(uow, order_id, next, std::string(next) == kCancelled ? reason : order->reason, now_text,
+                      nudge_at);
   if (next != order->status) {
     context_.logger->info("orderId={} {} -> {}{}", order_id, order->status, next,
                           reason.empty() ? "" : " reason=" + reason);

@@ -49,8 +49,9 @@ Result<commands::CommandReply> Payments::Process(storage::UnitOfWork& uow, simdj
   if (!row) {
     row = PaymentRow{NewUuid(random_), *amount, *amount > limit_cents_ ? "DECLINED" : "CHARGED"};
     Insert(uow, order_id, *row, at);
-    logger_->info("orderId={} payment {} of {} {}", order_id, row->payment_id, FormatMoney(*amount),
-                  row->status == "CHARGED" ? "charged" : "declined (above the limit " + FormatMoney(limit_cents_) + ")");
+    logger_->info(
+        "orderId={} payment {} of {} {}", order_id, row->payment_id, FormatMoney(*amount),
+        row->status == "CHARGED" ? "charged" : "declined (above the limit " + FormatMoney(limit_cents_) + ")");
   } else {
     logger_->info("orderId={} payments/process for a payment already {}", order_id, row->status);
   }
@@ -59,12 +60,18 @@ Result<commands::CommandReply> Payments::Process(storage::UnitOfWork& uow, simdj
   if (row->status == "REFUNDED" || row->status == "VOIDED") reason = "cancelled";
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String(NewUuid(random_))
-      .Key("orderId").String(order_id)
-      .Key("idempotencyKey").String(key)
-      .Key("paymentId").String(row->payment_id)
-      .Key("amount").Raw(FormatMoney(row->amount_cents))
-      .Key("success").Bool(success);
+      .Key("messageId")
+      .String(NewUuid(random_))
+      .Key("orderId")
+      .String(order_id)
+      .Key("idempotencyKey")
+      .String(key)
+      .Key("paymentId")
+      .String(row->payment_id)
+      .Key("amount")
+      .Raw(FormatMoney(row->amount_cents))
+      .Key("success")
+      .Bool(success);
   if (!success) json.Key("reason").String(reason);
   json.Key("processedAt").String(at).EndObject();
   return commands::CommandReply{std::string(topics::kPaymentProcessed), json.Take()};
@@ -93,12 +100,18 @@ Result<commands::CommandReply> Payments::Refund(storage::UnitOfWork& uow, simdjs
   }
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String(NewUuid(random_))
-      .Key("orderId").String(order_id)
-      .Key("idempotencyKey").String(key)
-      .Key("success").Bool(true)
-      .Key("status").String(status)
-      .Key("refundedAt").String(at)
+      .Key("messageId")
+      .String(NewUuid(random_))
+      .Key("orderId")
+      .String(order_id)
+      .Key("idempotencyKey")
+      .String(key)
+      .Key("success")
+      .Bool(true)
+      .Key("status")
+      .String(status)
+      .Key("refundedAt")
+      .String(at)
       .EndObject();
   return commands::CommandReply{std::string(topics::kPaymentRefunded), json.Take()};
 }

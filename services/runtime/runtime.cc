@@ -21,11 +21,10 @@ void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spe
                "order service port; this service listens on it +" + std::to_string(spec.port_offset),
                &config.http_port);
   flags.AddString("bind", "SAGAFLOW_BIND", "127.0.0.1", "address to serve HTTP on", &config.bind_address);
-  flags.AddChoice("log-level", "SAGAFLOW_LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error"},
-                  "log level", &config.log_level);
+  flags.AddChoice("log-level", "SAGAFLOW_LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error"}, "log level",
+                  &config.log_level);
   flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"},
-                  "SQLite synchronous mode: full survives power loss, normal only process crashes",
-                  &config.durability);
+                  "SQLite synchronous mode: full survives power loss, normal only process crashes", &config.durability);
   flags.AddString("client-id", "", "sagaflow-" + spec.name, "MQTT client id (fixed: it names the broker session)",
                   &config.client_id);
   flags.AddInt("outbox-batch", "SAGAFLOW_OUTBOX_BATCH", 500, 1, 100'000,
@@ -52,7 +51,9 @@ Runtime::Runtime(ServiceSpec spec, CommonConfig config, Logger logger)
       random_(SeededRandom::SeedFromDevice()),
       logger_(std::move(logger)) {}
 
-Runtime::~Runtime() { StopMessaging(); }
+Runtime::~Runtime() {
+  StopMessaging();
+}
 
 Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const CommonConfig& config) {
   // Blocked in this thread before any other starts, so every thread inherits the mask and only
@@ -81,8 +82,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
 
   Runtime& r = *runtime;
   r.outbox_ = std::make_unique<storage::Outbox>(*r.db_, r.clock_, r.outbox_rows_);
-  const std::string uri = config.mqtt_url.empty() ? "tcp://127.0.0.1:" + std::to_string(config.mqtt_port)
-                                                  : config.mqtt_url;
+  const std::string uri =
+      config.mqtt_url.empty() ? "tcp://127.0.0.1:" + std::to_string(config.mqtt_port) : config.mqtt_url;
   r.bus_ = std::make_unique<messaging::MqttBus>(messaging::MqttBusOptions{uri, config.client_id}, r.logger_, r.random_);
   r.consumer_ = std::make_unique<messaging::Consumer>(
       *r.db_, *r.outbox_, r.clock_, r.random_, r.logger_, r.metrics_, [logger = r.logger_](const std::string& reason) {
@@ -111,9 +112,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
 http::HealthReport Runtime::Health() {
   http::HealthReport report;
   report.database_ok = db_->Read([](storage::Sql& sql) {
-                              sql.Exec("SELECT 1");
-                              return Status::Ok();
-                            }).ok();
+                            sql.Exec("SELECT 1");
+                            return Status::Ok();
+                          })
+                           .ok();
   report.broker_connected = bus_->IsConnected();
   return report;
 }

@@ -6,9 +6,9 @@
 
 #include <atomic>
 #include <memory>
-#include <thread>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "common/clock.h"
 #include "common/flags.h"

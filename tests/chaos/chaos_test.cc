@@ -30,8 +30,8 @@ struct Accepted {
   std::string product;
 };
 
-const std::vector<std::string> kProcesses = {"mosquitto", "order-service", "orchestrator", "payment-service",
-                                             "inventory-service", "notification-service"};
+const std::vector<std::string> kProcesses = {"mosquitto",       "order-service",     "orchestrator",
+                                             "payment-service", "inventory-service", "notification-service"};
 
 uint64_t SeedFromEnvironment() {
   const char* text = std::getenv("SAGAFLOW_CHAOS_SEED");
@@ -143,8 +143,8 @@ TEST(ChaosTest, EveryAcceptedOrderEndsCorrectlyWhateverIsKilled) {
           product = "LAST" + std::to_string(random() % 40);
         }
         const std::string key = "chaos-" + std::to_string(seed) + "-" + std::to_string(d) + "-" + std::to_string(i);
-        auto id = system.PostOrder(client, OrderBody("C" + std::to_string(i % 50), product, 1, price), key,
-                                   seconds(60));
+        auto id =
+            system.PostOrder(client, OrderBody("C" + std::to_string(i % 50), product, 1, price), key, seconds(60));
         {
           std::lock_guard lock(mu);
           if (id) {

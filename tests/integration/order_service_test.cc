@@ -88,8 +88,8 @@ TEST_F(OrderServiceTest, SeedOrderIsAcceptedAndItsEventPublishedWithTheSeedsFiel
   EXPECT_NE(payload.find("\"totalAmount\":59.98"), std::string::npos) << payload;
 
   // The outbox row is marked published once the broker acknowledged it.
-  EXPECT_TRUE(Eventually([&] { return Count(OrdersDb(), "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL") == 0; },
-                         seconds(10)));
+  EXPECT_TRUE(Eventually(
+      [&] { return Count(OrdersDb(), "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL") == 0; }, seconds(10)));
 }
 
 TEST_F(OrderServiceTest, PostsWhileTheBrokerIsDownAreAcceptedAndAllEventsArriveWhenItStarts) {
@@ -152,8 +152,8 @@ TEST_F(OrderServiceTest, KilledWhilePublishingABacklogLosesNoEvent) {
   ASSERT_TRUE(probe.WaitFor([&](auto& m) { return OrderIdsIn(m, "orders/created") == accepted; }, seconds(60)))
       << "received " << OrderIdsIn(probe.messages(), "orders/created").size() << " of 500";
   EXPECT_GT(accepted.size(), before_restart) << "the kill should have interrupted the backlog";
-  EXPECT_TRUE(Eventually([&] { return Count(OrdersDb(), "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL") == 0; },
-                         seconds(30)));
+  EXPECT_TRUE(Eventually(
+      [&] { return Count(OrdersDb(), "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL") == 0; }, seconds(30)));
 }
 
 TEST_F(OrderServiceTest, EveryBadInputGetsItsCodeAndStoresNothing) {
@@ -175,25 +175,47 @@ TEST_F(OrderServiceTest, EveryBadInputGetsItsCodeAndStoresNothing) {
       {"invalid utf-8", "{\"customerId\": \"C\xff\", \"items\": []}", {}, 400, "UTF-8"},
       {"not an object", "[1,2]", {}, 400, "object"},
       {"missing customer", R"({"items": [{"productId": "P001", "quantity": 1, "price": 1}]})", {}, 400, "customerId"},
-      {"empty customer", R"({"customerId": "", "items": [{"productId": "P001", "quantity": 1, "price": 1}]})", {}, 400,
+      {"empty customer",
+       R"({"customerId": "", "items": [{"productId": "P001", "quantity": 1, "price": 1}]})",
+       {},
+       400,
        "customerId"},
       {"long customer",
-       R"({"customerId": ")" + long_id + R"(", "items": [{"productId": "P001", "quantity": 1, "price": 1}]})", {}, 400,
+       R"({"customerId": ")" + long_id + R"(", "items": [{"productId": "P001", "quantity": 1, "price": 1}]})",
+       {},
+       400,
        "customerId"},
       {"no items", R"({"customerId": "C1", "items": []})", {}, 400, "items"},
       {"items not array", R"({"customerId": "C1", "items": {}})", {}, 400, "items"},
-      {"zero quantity", R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 0, "price": 1}]})", {}, 400,
+      {"zero quantity",
+       R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 0, "price": 1}]})",
+       {},
+       400,
        "items[0].quantity"},
-      {"string quantity", R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": "2", "price": 1}]})", {},
-       400, "items[0].quantity"},
-      {"three decimals", R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 1, "price": 1.001}]})",
-       {}, 400, "items[0].price"},
-      {"negative price", R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 1, "price": -1}]})", {},
-       400, "items[0].price"},
-      {"price too high",
-       R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 1, "price": 1000000.01}]})", {}, 400,
+      {"string quantity",
+       R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": "2", "price": 1}]})",
+       {},
+       400,
+       "items[0].quantity"},
+      {"three decimals",
+       R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 1, "price": 1.001}]})",
+       {},
+       400,
        "items[0].price"},
-      {"empty product", R"({"customerId": "C1", "items": [{"productId": "", "quantity": 1, "price": 1}]})", {}, 400,
+      {"negative price",
+       R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 1, "price": -1}]})",
+       {},
+       400,
+       "items[0].price"},
+      {"price too high",
+       R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 1, "price": 1000000.01}]})",
+       {},
+       400,
+       "items[0].price"},
+      {"empty product",
+       R"({"customerId": "C1", "items": [{"productId": "", "quantity": 1, "price": 1}]})",
+       {},
+       400,
        "items[0].productId"},
       {"text/plain", kSeedOrder, {{"Content-Type", "text/plain"}}, 415, "Content-Type"},
       {"too large", "{\"customerId\": \"" + std::string(70 * 1024, 'a') + "\", \"items\": []}", {}, 413, "body"},
@@ -204,8 +226,8 @@ TEST_F(OrderServiceTest, EveryBadInputGetsItsCodeAndStoresNothing) {
     EXPECT_EQ(response.status, c.status) << c.name << ": " << response.body;
     EXPECT_EQ(response.headers["content-type"].rfind("application/json", 0), 0u) << c.name;
     EXPECT_NE(response.body.find("\"error\""), std::string::npos) << c.name << ": " << response.body;
-    EXPECT_NE(response.body.find(c.field), std::string::npos) << c.name << " should name " << c.field << ": "
-                                                              << response.body;
+    EXPECT_NE(response.body.find(c.field), std::string::npos)
+        << c.name << " should name " << c.field << ": " << response.body;
   }
   auto unknown = client.Get("/api/orders/does-not-exist");
   EXPECT_EQ(unknown.status, 404);
@@ -217,7 +239,8 @@ TEST_F(OrderServiceTest, EveryBadInputGetsItsCodeAndStoresNothing) {
   // Same key and body: one order; same key, other body: 409.
   auto first = client.PostJson("/api/orders", kSeedOrder, {{"Idempotency-Key", "key-1"}});
   auto again = client.PostJson("/api/orders", kSeedOrder, {{"Idempotency-Key", "key-1"}});
-  auto other = client.PostJson("/api/orders", R"({"customerId": "C9", "items": [{"productId": "P001", "quantity": 1, "price": 1}]})",
+  auto other = client.PostJson("/api/orders",
+                               R"({"customerId": "C9", "items": [{"productId": "P001", "quantity": 1, "price": 1}]})",
                                {{"Idempotency-Key", "key-1"}});
   EXPECT_EQ(first.status, 202);
   EXPECT_TRUE(again.status == 200 || again.status == 202) << again.status;
@@ -255,8 +278,9 @@ TEST_F(OrderServiceTest, OrderCompletedMovesTheOrderToCompletedWithHistory) {
   HttpClient client(service->port());
   const std::string order_id = OrderIdOf(client.PostJson("/api/orders", kSeedOrder).body);
 
-  probe.Publish("orders/progress", R"({"messageId": "p1", "orderId": ")" + order_id +
-                                       R"(", "event": "saga started", "status": "PROCESSING", "at": "2026-01-01T00:00:00.000Z"})");
+  probe.Publish("orders/progress",
+                R"({"messageId": "p1", "orderId": ")" + order_id +
+                    R"(", "event": "saga started", "status": "PROCESSING", "at": "2026-01-01T00:00:00.000Z"})");
   probe.Publish("orders/completed",
                 R"({"messageId": "c1", "orderId": ")" + order_id + R"(", "at": "2026-01-01T00:00:01.000Z"})");
   probe.Publish("orders/completed",  // a duplicate outcome with another message id changes nothing
@@ -296,8 +320,9 @@ TEST_F(OrderServiceTest, ADatabaseFromANewerVersionIsRefused) {
   std::filesystem::create_directories(home_.path() + "/data");
   {
     SQLite::Database db(OrdersDb(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);"
-            "INSERT INTO schema_migrations VALUES (999, 'future', '2030-01-01T00:00:00.000Z')");
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);"
+        "INSERT INTO schema_migrations VALUES (999, 'future', '2030-01-01T00:00:00.000Z')");
   }
   auto service = MakeOrderService();
   service->Start();

@@ -52,13 +52,16 @@ class SagaFlowTest : public ::testing::Test {
 TEST_F(SagaFlowTest, TheSeedOrderCompletesWithItsNotifications) {
   const std::string id = PostAndWait(OrderBody("C123", "P001", 2, "29.99"), "seed");
   EXPECT_EQ(system_.StatusOf(client_, id), "COMPLETED");
-  EXPECT_EQ(QueryText(Db("payments.db"), "SELECT status || ':' || amount_cents FROM payments WHERE order_id = '" + id + "'"),
-            "CHARGED:5998");
+  EXPECT_EQ(
+      QueryText(Db("payments.db"), "SELECT status || ':' || amount_cents FROM payments WHERE order_id = '" + id + "'"),
+      "CHARGED:5998");
   EXPECT_EQ(QueryText(Db("inventory.db"), "SELECT status FROM reservations WHERE order_id = '" + id + "'"), "RESERVED");
   // Confirmation, payment, inventory and completion notices (the completion may trail the status).
-  EXPECT_TRUE(Eventually([&] {
-    return Query(Db("notifications.db"), "SELECT COUNT(*) FROM notifications WHERE order_id = '" + id + "'") >= 4;
-  }, seconds(10)));
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return Query(Db("notifications.db"), "SELECT COUNT(*) FROM notifications WHERE order_id = '" + id + "'") >= 4;
+      },
+      seconds(10)));
   EXPECT_EQ(QueryText(Db("notifications.db"),
                       "SELECT message FROM notifications WHERE kind = 'order_received' AND order_id = '" + id + "'"),
             "Order confirmation email sent to C123");
@@ -74,9 +77,9 @@ TEST_F(SagaFlowTest, AnOrderOverTheLimitIsCancelledAndItsStockComesBack) {
   EXPECT_EQ(system_.StatusOf(client_, id), "CANCELLED");
   EXPECT_NE(client_.Get("/api/orders/" + id).body.find("\"reason\":\"payment_declined\""), std::string::npos);
   EXPECT_EQ(QueryText(Db("payments.db"), "SELECT status FROM payments WHERE order_id = '" + id + "'"), "DECLINED");
-  EXPECT_TRUE(Eventually([&] {
-    return Query(Db("inventory.db"), "SELECT available FROM stock WHERE product_id = 'P002'") == 100000;
-  }, seconds(10)));
+  EXPECT_TRUE(Eventually(
+      [&] { return Query(Db("inventory.db"), "SELECT available FROM stock WHERE product_id = 'P002'") == 100000; },
+      seconds(10)));
   auto violations = system_.WaitGuarantees(seconds(30));
   EXPECT_TRUE(violations.empty()) << FormatViolations(violations);
 }
@@ -88,7 +91,8 @@ TEST_F(SagaFlowTest, UnknownProductAndOutOfStockAreCancelledWithoutKeepingThePay
   EXPECT_NE(client_.Get("/api/orders/" + short_of_stock).body.find("\"reason\":\"out_of_stock\""), std::string::npos);
   for (const auto& id : {unknown, short_of_stock}) {
     // Charged then refunded, or voided when the refund overtook the charge: never CHARGED.
-    const std::string payment = QueryText(Db("payments.db"), "SELECT status FROM payments WHERE order_id = '" + id + "'");
+    const std::string payment =
+        QueryText(Db("payments.db"), "SELECT status FROM payments WHERE order_id = '" + id + "'");
     EXPECT_TRUE(payment == "REFUNDED" || payment == "VOIDED") << payment;
   }
   EXPECT_EQ(Query(Db("inventory.db"), "SELECT available FROM stock WHERE product_id = 'P003'"), 5);
@@ -99,7 +103,8 @@ TEST_F(SagaFlowTest, UnknownProductAndOutOfStockAreCancelledWithoutKeepingThePay
 TEST_F(SagaFlowTest, TwoOrdersRacingForTheLastUnitHaveExactlyOneWinner) {
   std::vector<std::string> ids;
   for (int i = 0; i < 2; ++i) {
-    auto id = system_.PostOrder(client_, OrderBody("C" + std::to_string(i), "LAST", 1, "1.00"), "last-" + std::to_string(i));
+    auto id =
+        system_.PostOrder(client_, OrderBody("C" + std::to_string(i), "LAST", 1, "1.00"), "last-" + std::to_string(i));
     ASSERT_TRUE(id);
     ids.push_back(*id);
   }
@@ -138,7 +143,8 @@ TEST(SagaFlowDelays, AHundredConcurrentOrdersWithTheSeedsDelaysDoNotWaitForEachO
   // deadline only holds if the delays overlap.
   const auto started = std::chrono::steady_clock::now();
   ASSERT_TRUE(system.WaitAllTerminal(ids, seconds(25))) << system.Logs();
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   std::cout << "100 orders with 1000/800 ms delays terminal " << elapsed.count() << " ms after the last POST\n";
   HttpClient client(system.http_port());
   for (const auto& id : ids) EXPECT_EQ(system.StatusOf(client, id), "COMPLETED");
@@ -162,10 +168,17 @@ TEST_P(KillDuringStreamTest, EveryOrderEndsAndEveryGuaranteeHolds) {
     for (int i = 0; i < kOrders; ++i) {
       std::string body;
       switch (i % 10) {
-        case 7: body = OrderBody("C7", "P002", 1, "10000.01"); break;     // declined
-        case 8: body = OrderBody("C8", "NOPE", 1, "3.00"); break;         // unknown product
-        case 9: body = OrderBody("C9", "SCARCE", 1, "4.00"); break;       // contested
-        default: body = OrderBody("C" + std::to_string(i % 7), "P001", 1 + i % 3, "12.34");
+        case 7:
+          body = OrderBody("C7", "P002", 1, "10000.01");
+          break;  // declined
+        case 8:
+          body = OrderBody("C8", "NOPE", 1, "3.00");
+          break;  // unknown product
+        case 9:
+          body = OrderBody("C9", "SCARCE", 1, "4.00");
+          break;  // contested
+        default:
+          body = OrderBody("C" + std::to_string(i % 7), "P001", 1 + i % 3, "12.34");
       }
       auto id = system.PostOrder(client, body, victim + "-" + std::to_string(i), seconds(90));
       if (id) {

@@ -60,9 +60,13 @@ void Broker::Start() {
   }
 }
 
-void Broker::Kill() { process_->Kill(); }
+void Broker::Kill() {
+  process_->Kill();
+}
 
-void Broker::Stop() { process_->Terminate(); }
+void Broker::Stop() {
+  process_->Terminate();
+}
 
 void Broker::WipePersistence() {
   std::error_code ignored;

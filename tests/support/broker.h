@@ -14,8 +14,8 @@ class Broker {
   Broker(std::string home, int port);
   // Starts and waits until the port accepts connections.
   void Start();
-  void Kill();       // SIGKILL: loses what arrived since the last autosave
-  void Stop();       // SIGTERM: saves persistence first
+  void Kill();  // SIGKILL: loses what arrived since the last autosave
+  void Stop();  // SIGTERM: saves persistence first
   void WipePersistence();
   bool IsRunning() { return process_ && process_->IsRunning(); }
   int port() const { return port_; }

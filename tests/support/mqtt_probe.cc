@@ -7,7 +7,10 @@
 namespace sagaflow::testing {
 
 MqttProbe::MqttProbe(std::string uri, std::string client_id, std::vector<std::string> topics, bool clean_session)
-    : uri_(std::move(uri)), client_id_(std::move(client_id)), topics_(std::move(topics)), clean_session_(clean_session) {
+    : uri_(std::move(uri)),
+      client_id_(std::move(client_id)),
+      topics_(std::move(topics)),
+      clean_session_(clean_session) {
   client_ = std::make_unique<mqtt::async_client>(uri_, client_id_);
   client_->set_message_callback([this](mqtt::const_message_ptr message) {
     std::lock_guard lock(mu_);
@@ -15,7 +18,9 @@ MqttProbe::MqttProbe(std::string uri, std::string client_id, std::vector<std::st
   });
 }
 
-MqttProbe::~MqttProbe() { Disconnect(); }
+MqttProbe::~MqttProbe() {
+  Disconnect();
+}
 
 void MqttProbe::Connect(std::chrono::milliseconds timeout) {
   auto options = mqtt::connect_options_builder()

@@ -71,7 +71,9 @@ bool Process::Reap(bool block) {
   return false;
 }
 
-bool Process::IsRunning() { return pid_ > 0 && !Reap(false); }
+bool Process::IsRunning() {
+  return pid_ > 0 && !Reap(false);
+}
 
 void Process::Signal(int signal) {
   if (pid_ > 0) kill(pid_, signal);
@@ -98,6 +100,8 @@ std::optional<int> Process::Terminate(std::chrono::milliseconds timeout) {
   return code;
 }
 
-std::string Process::Log() const { return ReadFile(log_path_); }
+std::string Process::Log() const {
+  return ReadFile(log_path_);
+}
 
 }  // namespace sagaflow::testing

@@ -35,7 +35,9 @@ Service::Service(std::string name, std::string home, SystemPorts ports, std::map
                                        home + "/log/" + name_ + ".log");
 }
 
-void Service::Start() { process_->Start(); }
+void Service::Start() {
+  process_->Start();
+}
 
 bool Service::WaitHealthy(std::chrono::milliseconds timeout) {
   HttpClient client(port_);

@@ -8,8 +8,8 @@
 namespace sagaflow::testing {
 
 std::string OrderBody(const std::string& customer, const std::string& product, int quantity, const std::string& price) {
-  return R"({"customerId": ")" + customer + R"(", "items": [{"productId": ")" + product +
-         R"(", "quantity": )" + std::to_string(quantity) + R"(, "price": )" + price + "}]}";
+  return R"({"customerId": ")" + customer + R"(", "items": [{"productId": ")" + product + R"(", "quantity": )" +
+         std::to_string(quantity) + R"(, "price": )" + price + "}]}";
 }
 
 System::System(SystemOptions options) : options_(std::move(options)), ports_{FreePort(), FreePortRange(5)} {
@@ -74,7 +74,9 @@ void System::Restart(const std::string& name) {
   }
 }
 
-bool System::IsRunning(const std::string& name) { return process(name).IsRunning(); }
+bool System::IsRunning(const std::string& name) {
+  return process(name).IsRunning();
+}
 
 std::optional<std::string> System::PostOrder(HttpClient& client, const std::string& body, const std::string& key,
                                              std::chrono::milliseconds deadline) {
@@ -136,8 +138,8 @@ std::vector<verify::Violation> System::WaitGuarantees(std::chrono::milliseconds 
 
 std::string System::Logs() const {
   std::string out;
-  for (const auto& name : {"mosquitto", "order-service", "orchestrator", "payment-service", "inventory-service",
-                           "notification-service"}) {
+  for (const auto& name :
+       {"mosquitto", "order-service", "orchestrator", "payment-service", "inventory-service", "notification-service"}) {
     std::string log = ReadFile(home_.path() + "/log/" + name + ".log");
     if (log.size() > 4000) log = "..." + log.substr(log.size() - 4000);
     out += std::string("==== ") + name + " ====\n" + log + "\n";

@@ -57,7 +57,9 @@ int KernelPickedPort() {
 
 }  // namespace
 
-int FreePort() { return KernelPickedPort(); }
+int FreePort() {
+  return KernelPickedPort();
+}
 
 int FreePortRange(int count) {
   for (int attempt = 0; attempt < 200; ++attempt) {
@@ -79,8 +81,12 @@ bool Eventually(const std::function<bool()>& condition, std::chrono::millisecond
   }
 }
 
-std::string BinDir() { return SAGAFLOW_TEST_BIN_DIR; }
-std::string SourceDir() { return SAGAFLOW_TEST_SOURCE_DIR; }
+std::string BinDir() {
+  return SAGAFLOW_TEST_BIN_DIR;
+}
+std::string SourceDir() {
+  return SAGAFLOW_TEST_SOURCE_DIR;
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);

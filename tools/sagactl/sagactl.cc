@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/json.h"
 #include "common/json_writer.h"
 #include "common/money.h"
 #include "common/time_format.h"
@@ -69,11 +71,21 @@ std::optional<Millis> ParseDuration(const std::string& text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || value < 0) return std::nullopt;
   const std::string unit(ptr, text.data() + text.size());
-  if (unit == "ms") return Millis(value);
-  if (unit == "s" || unit.empty()) return Millis(value * 1000);
-  if (unit == "m") return Millis(value * 60'000);
-  if (unit == "h") return Millis(value * 3'600'000);
-  return std::nullopt;
+  long long factor = 0;
+  if (unit == "ms") factor = 1;
+  if (unit == "s" || unit.empty()) factor = 1000;
+  if (unit == "m") factor = 60'000;
+  if (unit == "h") factor = 3'600'000;
+  if (factor == 0 || value > std::numeric_limits<long long>::max() / factor) return std::nullopt;
+  return Millis(value * factor);
+}
+
+// The order service's port; the orchestrator's admin port (what retry calls) is this + 1.
+std::optional<int> ParsePort(const std::string& text) {
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 1 || value > 65534) return std::nullopt;
+  return value;
 }
 
 std::string Text(SQLite::Statement& row, int column) {
@@ -317,16 +329,21 @@ int Verify(const Context& context) {
   text << in.rdbuf();
   std::map<std::string, int64_t> stock;
   {
-    // {"P001": 1000, ...}: a flat object of integers; parsed by hand to keep sagactl free of the services.
-    const std::string s = text.str();
-    size_t pos = 0;
-    while ((pos = s.find('"', pos)) != std::string::npos) {
-      const size_t end = s.find('"', pos + 1);
-      const size_t colon = s.find(':', end);
-      if (end == std::string::npos || colon == std::string::npos) break;
-      stock[s.substr(pos + 1, end - pos - 1)] = std::strtoll(s.c_str() + colon + 1, nullptr, 10);
-      pos = s.find_first_of(",}", colon);
-      if (pos == std::string::npos) break;
+    // {"P001": 1000, ...}: an object of non-negative integers, as the inventory service reads it.
+    const auto bad = [&](const std::string& why) {
+      return Failure(2, "stock file " + context.stock_file + ": " + why);
+    };
+    simdjson::dom::parser parser;
+    auto root = ParseJson(parser, text.str());
+    if (!root.ok()) throw bad(root.status().message());
+    simdjson::dom::object object;
+    if (root->get_object().get(object)) throw bad("must be a JSON object");
+    for (auto [key, value] : object) {
+      int64_t quantity = 0;
+      if (value.get_int64().get(quantity) || quantity < 0) {
+        throw bad("stock of " + std::string(key) + " must be a non-negative integer");
+      }
+      stock[std::string(key)] = quantity;
     }
   }
   for (const auto& [service, file] : kDatabases) context.Open(file);  // clear error for a missing one
@@ -398,7 +415,8 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   const char* home = getenv("SAGAFLOW_HOME");
   context.home = home != nullptr && *home != '\0' ? home : "var";
   const char* port = getenv("SAGAFLOW_HTTP_PORT");
-  if (port != nullptr && *port != '\0') context.http_port = std::atoi(port);
+  std::optional<std::pair<std::string, std::string>> port_setting;  // where from, text
+  if (port != nullptr && *port != '\0') port_setting = {"SAGAFLOW_HTTP_PORT", port};
   const char* stock = getenv("SAGAFLOW_STOCK_FILE");
   context.stock_file = stock != nullptr && *stock != '\0' ? stock : "config/stock.json";
 
@@ -420,7 +438,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       } else if (arg == "--home") {
         context.home = value();
       } else if (arg == "--http-port") {
-        context.http_port = std::atoi(value().c_str());
+        port_setting = {"--http-port", value()};
       } else if (arg == "--stock-file") {
         context.stock_file = value();
       } else if (arg == "--state") {
@@ -438,6 +456,15 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       err << "sagactl: " << failure.what() << "\n";
       return failure.exit_code;
     }
+  }
+  if (port_setting) {
+    auto parsed = ParsePort(port_setting->second);
+    if (!parsed) {
+      err << "sagactl: " << port_setting->first << " must be a port from 1 to 65534 (the orchestrator's is it + 1), "
+          << "not '" << port_setting->second << "'\n";
+      return 2;
+    }
+    context.http_port = *parsed;
   }
   if (args.empty()) {
     err << kUsage;

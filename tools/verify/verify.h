@@ -18,7 +18,7 @@ struct Violation {
 };
 
 struct VerifyOptions {
-  std::string data_dir;                         // $SAGAFLOW_HOME/data
+  std::string data_dir;                          // $SAGAFLOW_HOME/data
   std::map<std::string, int64_t> initial_stock;  // the stock file's contents
 };
 

@@ -12,8 +12,7 @@ namespace sagaflow::engine {
 // So that EXPECT_EQ on actions prints them readably.
 void PrintTo(const Action& action, std::ostream* os) {
   *os << "{kind=" << static_cast<int>(action.kind) << " step=" << action.step << " key=" << action.idempotency_key
-      << " attempt=" << action.attempt << " progress=" << action.progress.event << "/" << action.progress.status
-      << "}";
+      << " attempt=" << action.attempt << " progress=" << action.progress.event << "/" << action.progress.status << "}";
 }
 
 namespace trip {

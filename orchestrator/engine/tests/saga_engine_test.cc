@@ -303,7 +303,8 @@ TEST(WaitAfterSendTest, GrowsByTheMultiplierAfterEverySend) {
   EXPECT_EQ(WaitAfterSend(Millis(1'000), policy, 3, 0.0), Millis(4'000));
   EXPECT_EQ(WaitAfterSend(Millis(1'000), policy, 4, 0.0), Millis(8'000));
   for (int attempt = 2; attempt < 10; ++attempt) {
-    EXPECT_GT(WaitAfterSend(Millis(1'000), policy, attempt + 1, 0.0), WaitAfterSend(Millis(1'000), policy, attempt, 0.0));
+    EXPECT_GT(WaitAfterSend(Millis(1'000), policy, attempt + 1, 0.0),
+              WaitAfterSend(Millis(1'000), policy, attempt, 0.0));
   }
 }
 
@@ -503,9 +504,7 @@ TEST(SagaCompensationOrderTest, CompensatesStagesInReverseOrderEachAfterTheLater
       .ThenStep("flight", StepStatus::kSucceeded);
   s.WhenCompensated("car").ThenSends({}).ThenStep("flight", StepStatus::kSucceeded);
   s.WhenCompensated("hotel").ThenSends({"compensate flight t1:flight:compensation #1"});
-  s.WhenCompensated("flight")
-      .ThenSends({"outcome t1:outcome #1"})
-      .ThenSaga(SagaState::kCancelled, "timeout");
+  s.WhenCompensated("flight").ThenSends({"outcome t1:outcome #1"}).ThenSaga(SagaState::kCancelled, "timeout");
   for (const char* step : {"flight", "hotel", "car", "insurance"}) s.ThenStep(step, StepStatus::kCompensated);
 }
 
@@ -526,8 +525,9 @@ TEST(SagaTimeoutTest, ATimedOutCommandIsSentAgainWithTheSameKeyAndAGrowingWait) 
       .ThenAttempts("flight", 2)
       .ThenStep("flight", StepStatus::kRunning)
       .ThenDeadlineIn("flight", Wait(Millis(1'000), 2));
-  s.WhenDeadlinePasses("flight").ThenSends({"command flight t1:flight #3"}).ThenDeadlineIn(
-      "flight", Wait(Millis(1'000), 3));
+  s.WhenDeadlinePasses("flight")
+      .ThenSends({"command flight t1:flight #3"})
+      .ThenDeadlineIn("flight", Wait(Millis(1'000), 3));
   EXPECT_EQ(Wait(Millis(1'000), 2), Millis(1'800));
   EXPECT_EQ(Wait(Millis(1'000), 3), Millis(2'700));  // capped at 3 s, less jitter
 }
@@ -612,8 +612,7 @@ TEST(SagaLateReplyTest, AReplyWithAWrongKeyIsIgnored) {
 
 TEST(SagaLateReplyTest, ASecondSuccessDoesNothing) {
   Scenario s;
-  s.GivenStarted().WhenSucceeds("flight").WhenSucceeds("flight").ThenNothing().ThenLastReply("flight",
-                                                                                              "late: success");
+  s.GivenStarted().WhenSucceeds("flight").WhenSucceeds("flight").ThenNothing().ThenLastReply("flight", "late: success");
   s.ThenAttempts("hotel", 1).ThenAttempts("car", 1);
 }
 
@@ -713,8 +712,7 @@ TEST(SagaRedriveTest, RedriveOfAFailedSagaResendsEveryUnconfirmedCompensationOfT
   Scenario s;
   s.GivenStageRunning(2).WhenEveryAttemptTimesOut("insurance").WhenCompensated("insurance");
   s.WhenEveryCompensationTimesOut("hotel").ThenSaga(SagaState::kFailed, "timeout");
-  s.WhenRedriven().ThenSends(
-      {"compensate hotel t1:hotel:compensation #1", "compensate car t1:car:compensation #1"});
+  s.WhenRedriven().ThenSends({"compensate hotel t1:hotel:compensation #1", "compensate car t1:car:compensation #1"});
   s.WhenCompensated("car").ThenSends({}).WhenCompensated("hotel").ThenSends(
       {"compensate flight t1:flight:compensation #1"});
 }
@@ -732,8 +730,10 @@ TEST(SagaRedriveTest, RedriveOfARunningSagaSendsTheWaitingCommandNowWithTheSameK
   Scenario s;
   s.GivenStageRunning(1).WhenSucceeds("hotel");
   s.clock().Advance(Millis(500));
-  s.WhenRedriven().ThenSends({"command car t1:car #1"}).ThenDeadlineIn("car", Millis(2'000)).ThenSaga(
-      SagaState::kRunning);
+  s.WhenRedriven()
+      .ThenSends({"command car t1:car #1"})
+      .ThenDeadlineIn("car", Millis(2'000))
+      .ThenSaga(SagaState::kRunning);
 }
 
 TEST(SagaRedriveTest, RedriveOfACompensatingSagaResendsTheWaitingCompensation) {
@@ -744,8 +744,10 @@ TEST(SagaRedriveTest, RedriveOfACompensatingSagaResendsTheWaitingCompensation) {
 
 TEST(SagaRedriveTest, RedriveOfAFinishedSagaResendsOnlyAnUnacknowledgedOutcome) {
   Scenario s;
-  s.GivenCompleted().WhenRedriven().ThenSends({"outcome t1:outcome #2"}).ThenDeadlineIn(std::string(kOutcomeStep),
-                                                                                         Millis(1'000));
+  s.GivenCompleted()
+      .WhenRedriven()
+      .ThenSends({"outcome t1:outcome #2"})
+      .ThenDeadlineIn(std::string(kOutcomeStep), Millis(1'000));
   s.WhenAcknowledged().WhenRedriven().ThenSends({}).ThenSaga(SagaState::kCompleted).ThenNoDeadlines();
 }
 
@@ -761,12 +763,13 @@ TEST(SagaRepeatedStartTest, ARunningOrCompensatingSagaDoesNothing) {
 
 TEST(SagaRepeatedStartTest, AFinishedSagaPublishesItsOutcomeAgain) {
   Scenario s;
-  s.GivenCompleted().WhenStartArrivesAgain().ThenSends({"outcome t1:outcome #2"}).ThenAttempts(
-      std::string(kOutcomeStep), 2);
+  s.GivenCompleted()
+      .WhenStartArrivesAgain()
+      .ThenSends({"outcome t1:outcome #2"})
+      .ThenAttempts(std::string(kOutcomeStep), 2);
   s.WhenAcknowledged().WhenStartArrivesAgain().ThenSends({"outcome t1:outcome #3"}).ThenSaga(SagaState::kCompleted);
   Scenario cancelled;
-  cancelled.GivenStarted().WhenFails("flight", "sold_out").WhenStartArrivesAgain().ThenSends(
-      {"outcome t1:outcome #2"});
+  cancelled.GivenStarted().WhenFails("flight", "sold_out").WhenStartArrivesAgain().ThenSends({"outcome t1:outcome #2"});
 }
 
 TEST(SagaRepeatedStartTest, AFailedSagaReportsThatItFailed) {
@@ -784,8 +787,9 @@ TEST(SagaOutcomeTest, TheOutcomeIsSentAgainOnItsDeadlineWithGrowingWaitsUntilAck
   s.GivenCompleted();
   const std::string outcome(kOutcomeStep);
   s.WhenTimePasses(Millis(999)).ThenNothing();
-  s.WhenDeadlinePasses(outcome).ThenSends({"outcome t1:outcome #2"}).ThenDeadlineIn(
-      outcome, WaitAfterSend(Millis(1'000), kOutcomeRetry, 2, kRandomUnit));
+  s.WhenDeadlinePasses(outcome)
+      .ThenSends({"outcome t1:outcome #2"})
+      .ThenDeadlineIn(outcome, WaitAfterSend(Millis(1'000), kOutcomeRetry, 2, kRandomUnit));
   s.WhenDeadlinePasses(outcome).ThenSends({"outcome t1:outcome #3"});
   for (int attempt = 4; attempt < 10; ++attempt) s.WhenDeadlinePasses(outcome);
   s.ThenSends({"outcome t1:outcome #9"}).ThenDeadlineIn(outcome, Millis(3'600));  // capped at 4 s, less jitter

@@ -39,10 +39,10 @@ std::string Describe(const SagaInstance& saga) {
   std::map<std::string, std::string> steps;
   for (const auto& step : saga.steps) {
     steps[step.name] = "  " + step.name + " stage=" + std::to_string(step.stage) +
-                       " status=" + std::string(ToString(step.status)) + " attempts=" +
-                       std::to_string(step.attempts) + "/" + std::to_string(step.compensation_attempts) +
-                       " deadline=" + Describe(step.deadline) + " sent=" + Describe(step.sent_at) +
-                       " reason=" + step.failure_reason + " last=" + step.last_reply + "\n";
+                       " status=" + std::string(ToString(step.status)) + " attempts=" + std::to_string(step.attempts) +
+                       "/" + std::to_string(step.compensation_attempts) + " deadline=" + Describe(step.deadline) +
+                       " sent=" + Describe(step.sent_at) + " reason=" + step.failure_reason +
+                       " last=" + step.last_reply + "\n";
   }
   for (const auto& [name, line] : steps) out += line;
   return out;
@@ -125,16 +125,24 @@ Event Make(Event::Kind kind, Reply reply = {}) {
   event.reply = std::move(reply);
   return event;
 }
-Event Start() { return Make(Event::Kind::kStart); }
-Event Ok(const std::string& step) { return Make(Event::Kind::kReply, {step, false, "", true, ""}); }
+Event Start() {
+  return Make(Event::Kind::kStart);
+}
+Event Ok(const std::string& step) {
+  return Make(Event::Kind::kReply, {step, false, "", true, ""});
+}
 Event Fail(const std::string& step, const std::string& reason) {
   return Make(Event::Kind::kReply, {step, false, "", false, reason});
 }
-Event Compensated(const std::string& step) { return Make(Event::Kind::kReply, {step, true, "", true, ""}); }
+Event Compensated(const std::string& step) {
+  return Make(Event::Kind::kReply, {step, true, "", true, ""});
+}
 Event CompensationRefused(const std::string& step) {
   return Make(Event::Kind::kReply, {step, true, "", false, "refused"});
 }
-Event Ack() { return Make(Event::Kind::kReply, {std::string(kOutcomeStep), false, "", true, ""}); }
+Event Ack() {
+  return Make(Event::Kind::kReply, {std::string(kOutcomeStep), false, "", true, ""});
+}
 Event WrongKey(const std::string& step) {
   Event event = Ok(step);
   event.wrong_key = "someone-else:" + step;
@@ -155,7 +163,9 @@ Event Redrive(Millis after) {
   event.advance = after;
   return event;
 }
-Event StartAgain() { return Make(Event::Kind::kRepeatedStart); }
+Event StartAgain() {
+  return Make(Event::Kind::kRepeatedStart);
+}
 
 struct RunResult {
   std::vector<std::string> log;  // "<event>: <action>" for every action, in order
@@ -225,20 +235,23 @@ RunResult RunScript(const SagaDefinition& definition, const std::vector<Event>& 
 // before every event: all must send the same messages and end in the same state.
 void ExpectRestartAnywhereChangesNothing(const SagaDefinition& definition, const std::vector<Event>& script,
                                          const std::string& final_state) {
-  const RunResult baseline = RunScript(definition, script, [](size_t) { return false; }, nullptr);
+  const RunResult baseline = RunScript(
+      definition, script, [](size_t) { return false; }, nullptr);
   ASSERT_EQ(std::string(ToString(baseline.saga.state)), final_state) << ::testing::PrintToString(baseline.log);
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
   for (size_t k = 0; k <= script.size(); ++k) {
     auto db = OpenOrchestratorDb(dir.path() / ("restart-" + std::to_string(k) + ".db"));
     ASSERT_NE(db, nullptr);
-    const RunResult restarted = RunScript(definition, script, [k](size_t i) { return i == k; }, db.get());
+    const RunResult restarted = RunScript(
+        definition, script, [k](size_t i) { return i == k; }, db.get());
     EXPECT_EQ(restarted.log, baseline.log) << "restart before event " << k;
     EXPECT_EQ(Describe(restarted.saga), Describe(baseline.saga)) << "restart before event " << k;
   }
   auto db = OpenOrchestratorDb(dir.path() / "restart-always.db");
   ASSERT_NE(db, nullptr);
-  const RunResult always = RunScript(definition, script, [](size_t) { return true; }, db.get());
+  const RunResult always = RunScript(
+      definition, script, [](size_t) { return true; }, db.get());
   EXPECT_EQ(always.log, baseline.log);
   EXPECT_EQ(Describe(always.saga), Describe(baseline.saga));
   // The last state, too, survives a save and load.
@@ -260,7 +273,8 @@ class SagaStoreTest : public ::testing::Test {
   }
 
   SagaInstance Started(const std::string& correlation_id) {
-    SagaInstance saga = engine_.Create("saga-" + correlation_id, correlation_id, R"({"traveller":"ada"})", clock_.Now());
+    SagaInstance saga =
+        engine_.Create("saga-" + correlation_id, correlation_id, R"({"traveller":"ada"})", clock_.Now());
     engine_.Start(saga, clock_.Now());
     return saga;
   }
@@ -295,7 +309,8 @@ TEST_F(SagaStoreTest, SaveThenLoadRoundTripsEveryField) {
   ASSERT_TRUE(db_->Read([&](storage::Sql& sql) {
                    by_correlation = store::LoadByCorrelation(sql, "t1");
                    return Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   ASSERT_TRUE(by_correlation.has_value());
   EXPECT_EQ(Describe(*by_correlation), Describe(saga));
 }
@@ -307,7 +322,8 @@ TEST_F(SagaStoreTest, LoadingAnUnknownSagaGivesNothing) {
   ASSERT_TRUE(db_->Read([&](storage::Sql& sql) {
                    by_correlation = store::LoadByCorrelation(sql, "saga-t1");  // an id is not a correlation id
                    return Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_FALSE(by_correlation.has_value());
 }
 
@@ -331,13 +347,15 @@ TEST_F(SagaStoreTest, TheContractColumnsHoldReadableValues) {
   std::map<std::string, std::pair<std::string, int>> steps;
   ASSERT_TRUE(db_->Read([&](storage::Sql& sql) {
                    auto& select = sql.Prepare("SELECT order_id, state FROM sagas WHERE saga_id = 'saga-t1'");
-                   if (select.executeStep()) state = select.getColumn(0).getString() + " " + select.getColumn(1).getString();
+                   if (select.executeStep())
+                     state = select.getColumn(0).getString() + " " + select.getColumn(1).getString();
                    auto& rows = sql.Prepare("SELECT step, status, attempts FROM saga_steps WHERE saga_id = 'saga-t1'");
                    while (rows.executeStep()) {
                      steps[rows.getColumn(0).getString()] = {rows.getColumn(1).getString(), rows.getColumn(2).getInt()};
                    }
                    return Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(state, "t1 RUNNING");
   EXPECT_EQ(steps["flight"], (std::pair<std::string, int>{"RUNNING", 1}));
   EXPECT_EQ(steps["hotel"], (std::pair<std::string, int>{"PENDING", 0}));
@@ -347,9 +365,9 @@ TEST_F(SagaStoreTest, TheContractColumnsHoldReadableValues) {
 
 TEST_F(SagaStoreTest, DueSagasAreThoseWithADeadlineAtOrBeforeNowEarliestFirst) {
   const TimePoint t0 = clock_.Now();
-  SagaInstance late = Started("late");     // flight due at t0 + 1000
+  SagaInstance late = Started("late");  // flight due at t0 + 1000
   clock_.Advance(Millis(-500));
-  SagaInstance early = Started("early");   // flight due at t0 + 500
+  SagaInstance early = Started("early");  // flight due at t0 + 500
   clock_.Set(t0);
   SagaInstance idle = engine_.Create("saga-idle", "idle", "{}", t0);  // nothing awaited
   for (const auto* saga : {&late, &early, &idle}) Save(*db_, *saga);
@@ -361,7 +379,8 @@ TEST_F(SagaStoreTest, DueSagasAreThoseWithADeadlineAtOrBeforeNowEarliestFirst) {
                      due = store::DueSagas(sql, now, limit);
                      earliest = store::EarliestDeadline(sql);
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
   };
   query(t0 + Millis(499), 10);
   EXPECT_TRUE(due.empty());
@@ -381,7 +400,8 @@ TEST_F(SagaStoreTest, WithNoDeadlineAnywhereThereIsNoEarliestDeadline) {
   ASSERT_TRUE(db_->Read([&](storage::Sql& sql) {
                    earliest = store::EarliestDeadline(sql);
                    return Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_FALSE(earliest.has_value());
 }
 
@@ -400,9 +420,9 @@ TEST(SagaRestartTest, HappyPathWithRetriesDuplicatesAndOutcomeResends) {
 TEST(SagaRestartTest, ReverseCompensationAfterATimeoutInTheLastStage) {
   ExpectRestartAnywhereChangesNothing(
       trip::MakeTripSaga(true),
-      {Start(), Ok("flight"), Ok("hotel"), Ok("car"), NextDeadline(), NextDeadline(), NextDeadline(),
-       Ok("insurance"), Compensated("insurance"), NextDeadline(), CompensationRefused("car"), Compensated("hotel"),
-       NextDeadline(), Compensated("car"), Compensated("flight"), Compensated("flight"), NextDeadline(), Ack()},
+      {Start(), Ok("flight"), Ok("hotel"), Ok("car"), NextDeadline(), NextDeadline(), NextDeadline(), Ok("insurance"),
+       Compensated("insurance"), NextDeadline(), CompensationRefused("car"), Compensated("hotel"), NextDeadline(),
+       Compensated("car"), Compensated("flight"), Compensated("flight"), NextDeadline(), Ack()},
       "CANCELLED");
 }
 

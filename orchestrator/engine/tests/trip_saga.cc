@@ -19,10 +19,14 @@ PayloadBuilder Builder(std::string what) {
   return [what = std::move(what)](const SagaContext& context, const std::string& key, const std::string& message_id) {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(message_id)
-        .Key("tripId").String(context.correlation_id)
-        .Key("idempotencyKey").String(key)
-        .Key("what").String(what)
+        .Key("messageId")
+        .String(message_id)
+        .Key("tripId")
+        .String(context.correlation_id)
+        .Key("idempotencyKey")
+        .String(key)
+        .Key("what")
+        .String(what)
         .EndObject();
     return json.Take();
   };
@@ -64,13 +68,16 @@ SagaDefinition MakeTripSaga(bool car_compensates) {
   saga.outcome.ack_topic = "trip/traveller_told";
   saga.outcome.timeout = Millis(1'000);
   saga.outcome.retry = RetryPolicy{1'000'000, 2.0, Millis(4'000), 0.2};
-  saga.outcome.build = [](const SagaContext& context, bool completed, const std::string& reason,
-                          const std::string& key, const std::string& message_id, const std::string& at) {
+  saga.outcome.build = [](const SagaContext& context, bool completed, const std::string& reason, const std::string& key,
+                          const std::string& message_id, const std::string& at) {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(message_id)
-        .Key("tripId").String(context.correlation_id)
-        .Key("idempotencyKey").String(key);
+        .Key("messageId")
+        .String(message_id)
+        .Key("tripId")
+        .String(context.correlation_id)
+        .Key("idempotencyKey")
+        .String(key);
     if (!completed) json.Key("why").String(reason);
     json.Key("at").String(at).EndObject();
     return std::vector<OutgoingPayload>{{completed ? "trip/booked" : "trip/abandoned", json.Take()}};

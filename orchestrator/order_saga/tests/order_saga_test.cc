@@ -44,15 +44,35 @@ const std::string kOutcome(engine::kOutcomeStep);
 std::string OrderCreated(const std::string& order_id, const std::string& message_id = "m-created") {
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String(message_id)
-      .Key("orderId").String(order_id)
-      .Key("customerId").String("cust-7")
-      .Key("items").BeginArray()
-      .BeginObject().Key("productId").String("p-1").Key("quantity").Int(2).Key("price").Raw("10.00").EndObject()
-      .BeginObject().Key("productId").String("p-2").Key("quantity").Int(1).Key("price").Raw("9.99").EndObject()
+      .Key("messageId")
+      .String(message_id)
+      .Key("orderId")
+      .String(order_id)
+      .Key("customerId")
+      .String("cust-7")
+      .Key("items")
+      .BeginArray()
+      .BeginObject()
+      .Key("productId")
+      .String("p-1")
+      .Key("quantity")
+      .Int(2)
+      .Key("price")
+      .Raw("10.00")
+      .EndObject()
+      .BeginObject()
+      .Key("productId")
+      .String("p-2")
+      .Key("quantity")
+      .Int(1)
+      .Key("price")
+      .Raw("9.99")
+      .EndObject()
       .EndArray()
-      .Key("totalAmount").Raw("29.99")
-      .Key("createdAt").String("2024-01-15T10:30:00.000Z")
+      .Key("totalAmount")
+      .Raw("29.99")
+      .Key("createdAt")
+      .String("2024-01-15T10:30:00.000Z")
       .EndObject();
   return json.Take();
 }
@@ -61,12 +81,18 @@ std::string OrderCreated(const std::string& order_id, const std::string& message
 std::string PaymentProcessed(const std::string& key, bool success, const std::string& reason = "") {
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String("m-" + key)
-      .Key("orderId").String("o1")
-      .Key("idempotencyKey").String(key)
-      .Key("paymentId").String("pay-1")
-      .Key("amount").Raw("29.99")
-      .Key("success").Bool(success);
+      .Key("messageId")
+      .String("m-" + key)
+      .Key("orderId")
+      .String("o1")
+      .Key("idempotencyKey")
+      .String(key)
+      .Key("paymentId")
+      .String("pay-1")
+      .Key("amount")
+      .Raw("29.99")
+      .Key("success")
+      .Bool(success);
   if (!reason.empty()) json.Key("reason").String(reason);
   json.Key("processedAt").String("2024-01-15T10:30:01.000Z").EndObject();
   return json.Take();
@@ -75,11 +101,16 @@ std::string PaymentProcessed(const std::string& key, bool success, const std::st
 std::string InventoryReserved(const std::string& key, bool success, const std::string& reason = "") {
   JsonWriter json;
   json.BeginObject()
-      .Key("messageId").String("m-" + key)
-      .Key("orderId").String("o1")
-      .Key("idempotencyKey").String(key)
-      .Key("reservationId").String("res-1")
-      .Key("success").Bool(success);
+      .Key("messageId")
+      .String("m-" + key)
+      .Key("orderId")
+      .String("o1")
+      .Key("idempotencyKey")
+      .String(key)
+      .Key("reservationId")
+      .String("res-1")
+      .Key("success")
+      .Bool(success);
   if (!reason.empty()) json.Key("reason").String(reason);
   json.Key("reservedAt").String("2024-01-15T10:30:01.000Z").EndObject();
   return json.Take();
@@ -153,8 +184,8 @@ TEST_F(OrderSagaDefinitionTest, IsValidWithOneParallelStageOfPaymentAndInventory
   EXPECT_EQ(payment.compensation_retry.max_attempts, 3);
   EXPECT_EQ(saga_.outcome.ack_topic, "notifications/sent");
   EXPECT_EQ(saga_.ConsumedTopics(),
-            (std::vector<std::string>{"orders/created", "payments/processed", "payments/refunded",
-                                      "inventory/reserved", "inventory/released", "notifications/sent"}));
+            (std::vector<std::string>{"orders/created", "payments/processed", "payments/refunded", "inventory/reserved",
+                                      "inventory/released", "notifications/sent"}));
 }
 
 TEST_F(OrderSagaDefinitionTest, ValidateStartAcceptsTheOrderServicesEventAndRejectsBrokenOnes) {
@@ -255,19 +286,20 @@ class OrderScenario {
     return Record(engine_.Start(saga_, clock_.Now()));
   }
   OrderScenario& GivenCompleted() {
-    return GivenStarted().WhenPaymentReplies(PaymentProcessed("o1:payment", true)).WhenInventoryReplies(
-        InventoryReserved("o1:inventory", true));
+    return GivenStarted()
+        .WhenPaymentReplies(PaymentProcessed("o1:payment", true))
+        .WhenInventoryReplies(InventoryReserved("o1:inventory", true));
   }
 
   OrderScenario& WhenPaymentReplies(const std::string& json) { return WhenStepReplies("payment", json); }
   OrderScenario& WhenInventoryReplies(const std::string& json) { return WhenStepReplies("inventory", json); }
   OrderScenario& WhenCompensated(const std::string& step) {
-    return Record(engine_.OnReply(saga_, {step, true, SagaEngine::CompensationKey(saga_, step), true, ""},
-                                  clock_.Now(), kRandomUnit));
+    return Record(engine_.OnReply(saga_, {step, true, SagaEngine::CompensationKey(saga_, step), true, ""}, clock_.Now(),
+                                  kRandomUnit));
   }
   OrderScenario& WhenAcknowledged() {
-    return Record(engine_.OnReply(saga_, {kOutcome, false, SagaEngine::OutcomeKey(saga_), true, ""}, clock_.Now(),
-                                  kRandomUnit));
+    return Record(
+        engine_.OnReply(saga_, {kOutcome, false, SagaEngine::OutcomeKey(saga_), true, ""}, clock_.Now(), kRandomUnit));
   }
   OrderScenario& WhenDeadlinePasses(const std::string& step) {
     EXPECT_TRUE(saga_.Step(step)->deadline.has_value()) << step;
@@ -281,8 +313,7 @@ class OrderScenario {
     return *this;
   }
   OrderScenario& WhenCompensationTimedOutUntilFailed(const std::string& step) {
-    for (int i = 0; i < kOptions.compensation_attempts && saga_.Step(step)->status == StepStatus::kCompensating;
-         ++i) {
+    for (int i = 0; i < kOptions.compensation_attempts && saga_.Step(step)->status == StepStatus::kCompensating; ++i) {
       WhenDeadlinePasses(step);
     }
     return *this;
@@ -383,7 +414,9 @@ struct FailureCase {
   std::vector<std::string> compensations;  // sent when the failure is noticed
 };
 
-void PrintTo(const FailureCase& failure, std::ostream* os) { *os << failure.name; }
+void PrintTo(const FailureCase& failure, std::ostream* os) {
+  *os << failure.name;
+}
 
 class OrderSagaFailureTest : public ::testing::TestWithParam<FailureCase> {};
 
@@ -401,41 +434,40 @@ TEST_P(OrderSagaFailureTest, TheOrderIsCancelledWithTheFailuresReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     EachReason, OrderSagaFailureTest,
-    ::testing::Values(
-        FailureCase{"payment_declined",
-                    [](OrderScenario& s) {
-                      s.WhenPaymentReplies(PaymentProcessed("o1:payment", false, "payment_declined"));
-                    },
-                    "payment_declined",
-                    {"compensate inventory o1:inventory:compensation #1"}},
-        FailureCase{"out_of_stock",
-                    [](OrderScenario& s) {
-                      s.WhenInventoryReplies(InventoryReserved("o1:inventory", false, "out_of_stock"));
-                    },
-                    "out_of_stock",
-                    {"compensate payment o1:payment:compensation #1"}},
-        FailureCase{"unknown_product",
-                    [](OrderScenario& s) {
-                      s.WhenInventoryReplies(InventoryReserved("o1:inventory", false, "unknown_product"));
-                    },
-                    "unknown_product",
-                    {"compensate payment o1:payment:compensation #1"}},
-        FailureCase{"payment_timeout",
-                    [](OrderScenario& s) {
-                      s.WhenInventoryReplies(InventoryReserved("o1:inventory", true));
-                      s.WhenTimedOutUntilFailed("payment");
-                    },
-                    "timeout",
-                    {"compensate payment o1:payment:compensation #1",
-                     "compensate inventory o1:inventory:compensation #1"}},
-        FailureCase{"inventory_timeout",
-                    [](OrderScenario& s) {
-                      s.WhenPaymentReplies(PaymentProcessed("o1:payment", true));
-                      s.WhenTimedOutUntilFailed("inventory");
-                    },
-                    "timeout",
-                    {"compensate payment o1:payment:compensation #1",
-                     "compensate inventory o1:inventory:compensation #1"}}),
+    ::testing::Values(FailureCase{"payment_declined",
+                                  [](OrderScenario& s) {
+                                    s.WhenPaymentReplies(PaymentProcessed("o1:payment", false, "payment_declined"));
+                                  },
+                                  "payment_declined",
+                                  {"compensate inventory o1:inventory:compensation #1"}},
+                      FailureCase{"out_of_stock",
+                                  [](OrderScenario& s) {
+                                    s.WhenInventoryReplies(InventoryReserved("o1:inventory", false, "out_of_stock"));
+                                  },
+                                  "out_of_stock",
+                                  {"compensate payment o1:payment:compensation #1"}},
+                      FailureCase{"unknown_product",
+                                  [](OrderScenario& s) {
+                                    s.WhenInventoryReplies(InventoryReserved("o1:inventory", false, "unknown_product"));
+                                  },
+                                  "unknown_product",
+                                  {"compensate payment o1:payment:compensation #1"}},
+                      FailureCase{"payment_timeout",
+                                  [](OrderScenario& s) {
+                                    s.WhenInventoryReplies(InventoryReserved("o1:inventory", true));
+                                    s.WhenTimedOutUntilFailed("payment");
+                                  },
+                                  "timeout",
+                                  {"compensate payment o1:payment:compensation #1",
+                                   "compensate inventory o1:inventory:compensation #1"}},
+                      FailureCase{"inventory_timeout",
+                                  [](OrderScenario& s) {
+                                    s.WhenPaymentReplies(PaymentProcessed("o1:payment", true));
+                                    s.WhenTimedOutUntilFailed("inventory");
+                                  },
+                                  "timeout",
+                                  {"compensate payment o1:payment:compensation #1",
+                                   "compensate inventory o1:inventory:compensation #1"}}),
     [](const ::testing::TestParamInfo<FailureCase>& param_info) { return param_info.param.name; });
 
 TEST(OrderSagaScenarioTest, WhenBothStepsFailTheFirstFailuresReasonWins) {
@@ -454,8 +486,9 @@ TEST(OrderSagaScenarioTest, ATimeoutResendsWithTheSameKeyAndALaterSuccessComplet
   s.GivenStarted().WhenInventoryReplies(InventoryReserved("o1:inventory", true));
   s.WhenDeadlinePasses("payment").ThenSends({"command payment o1:payment #2"});
   s.WhenDeadlinePasses("payment").ThenSends({"command payment o1:payment #3"});
-  s.WhenPaymentReplies(PaymentProcessed("o1:payment", true)).ThenSends({"outcome o1:outcome #1"}).ThenSaga(
-      SagaState::kCompleted);
+  s.WhenPaymentReplies(PaymentProcessed("o1:payment", true))
+      .ThenSends({"outcome o1:outcome #1"})
+      .ThenSaga(SagaState::kCompleted);
 }
 
 TEST(OrderSagaScenarioTest, ALateChargeAfterThePaymentTimedOutIsRecordedAndRefunded) {
@@ -480,8 +513,9 @@ TEST(OrderSagaScenarioTest, DuplicateAndForeignRepliesChangeNothing) {
   s.WhenPaymentReplies(PaymentProcessed("o1:payment", true)).WhenPaymentReplies(PaymentProcessed("o1:payment", true));
   s.ThenSends({}).ThenStep("payment", StepStatus::kSucceeded, "late: success");
   s.WhenInventoryReplies(InventoryReserved("o1:inventory", true)).ThenSends({"outcome o1:outcome #1"});
-  s.WhenInventoryReplies(InventoryReserved("o1:inventory", false, "out_of_stock")).ThenSends({}).ThenSaga(
-      SagaState::kCompleted);
+  s.WhenInventoryReplies(InventoryReserved("o1:inventory", false, "out_of_stock"))
+      .ThenSends({})
+      .ThenSaga(SagaState::kCompleted);
 }
 
 TEST(OrderSagaScenarioTest, ARefundNeverConfirmedFailsTheSagaUntilAnOperatorRedrivesIt) {
@@ -501,8 +535,8 @@ TEST(OrderSagaScenarioTest, ARefundNeverConfirmedFailsTheSagaUntilAnOperatorRedr
 TEST(OrderSagaScenarioTest, ARepeatedOrderCreatedRepublishesTheOutcomeOfAFinishedSagaOnly) {
   OrderScenario s;
   s.GivenStarted().WhenOrderCreatedArrivesAgain().ThenSends({}).ThenReports({});
-  s.WhenPaymentReplies(PaymentProcessed("o1:payment", true)).WhenInventoryReplies(
-      InventoryReserved("o1:inventory", true));
+  s.WhenPaymentReplies(PaymentProcessed("o1:payment", true))
+      .WhenInventoryReplies(InventoryReserved("o1:inventory", true));
   s.WhenAcknowledged().WhenOrderCreatedArrivesAgain().ThenSends({"outcome o1:outcome #2"});
 }
 
@@ -527,7 +561,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-std::string Describe(const std::optional<TimePoint>& t) { return t ? std::to_string(ToEpochMillis(*t)) : "-"; }
+std::string Describe(const std::optional<TimePoint>& t) {
+  return t ? std::to_string(ToEpochMillis(*t)) : "-";
+}
 
 std::string Describe(const SagaInstance& saga) {
   std::string out = saga.saga_id + " " + saga.correlation_id + " " + saga.definition + " " + saga.data + " " +
@@ -555,7 +591,10 @@ struct Step {
 class RestartRun {
  public:
   RestartRun(const std::vector<Step>& script, storage::Database* db, std::function<bool(size_t)> restart)
-      : definition_(MakeOrderSaga(kOptions)), engine_(definition_), script_(script), db_(db),
+      : definition_(MakeOrderSaga(kOptions)),
+        engine_(definition_),
+        script_(script),
+        db_(db),
         restart_(std::move(restart)) {}
 
   void Run() {
@@ -581,8 +620,8 @@ class RestartRun {
                                   kRandomUnit);
       } else if (what == "refunded" || what == "released") {
         const std::string step = what == "refunded" ? "payment" : "inventory";
-        actions = engine_.OnReply(saga_, {step, true, SagaEngine::CompensationKey(saga_, step), true, ""},
-                                  clock_.Now(), kRandomUnit);
+        actions = engine_.OnReply(saga_, {step, true, SagaEngine::CompensationKey(saga_, step), true, ""}, clock_.Now(),
+                                  kRandomUnit);
       } else {  // "payment" or "inventory" with the service's reply
         const engine::StepDefinition& step = *definition_.FindStep(what);
         const Reply reply = WithObject(json, [&](simdjson::dom::object object) {
@@ -606,12 +645,14 @@ class RestartRun {
     ASSERT_TRUE(db_->Write([&](storage::UnitOfWork& uow) {
                      engine::store::Save(uow, saga_);
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     std::optional<SagaInstance> loaded;
     ASSERT_TRUE(db_->Read([&](storage::Sql& sql) {
                      loaded = engine::store::LoadById(sql, saga_.saga_id);
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     ASSERT_TRUE(loaded.has_value());
     EXPECT_EQ(Describe(*loaded), Describe(saga_)) << "round trip before event " << i;
     saga_ = std::move(*loaded);  // the process died; only the database remembers
@@ -658,51 +699,48 @@ void ExpectRestartAnywhereChangesNothing(const std::vector<Step>& script, SagaSt
 }
 
 TEST(OrderSagaRestartTest, HappyPathWithARetryAndOutcomeResends) {
-  ExpectRestartAnywhereChangesNothing(
-      {{"start", ""},
-       {"inventory", InventoryReserved("o1:inventory", true)},
-       {"timers", ""},
-       {"inventory", InventoryReserved("o1:inventory", true)},
-       {"payment", PaymentProcessed("o1:payment", true)},
-       {"timers", ""},
-       {"again", ""},
-       {"timers", ""},
-       {"ack", ""},
-       {"again", ""}},
-      SagaState::kCompleted);
+  ExpectRestartAnywhereChangesNothing({{"start", ""},
+                                       {"inventory", InventoryReserved("o1:inventory", true)},
+                                       {"timers", ""},
+                                       {"inventory", InventoryReserved("o1:inventory", true)},
+                                       {"payment", PaymentProcessed("o1:payment", true)},
+                                       {"timers", ""},
+                                       {"again", ""},
+                                       {"timers", ""},
+                                       {"ack", ""},
+                                       {"again", ""}},
+                                      SagaState::kCompleted);
 }
 
 TEST(OrderSagaRestartTest, DeclinedPaymentWithALateReservationIsReleased) {
-  ExpectRestartAnywhereChangesNothing(
-      {{"start", ""},
-       {"payment", PaymentProcessed("o1:payment", false, "payment_declined")},
-       {"inventory", InventoryReserved("o1:inventory", true)},
-       {"timers", ""},
-       {"released", ""},
-       {"released", ""},
-       {"timers", ""},
-       {"ack", ""}},
-      SagaState::kCancelled);
+  ExpectRestartAnywhereChangesNothing({{"start", ""},
+                                       {"payment", PaymentProcessed("o1:payment", false, "payment_declined")},
+                                       {"inventory", InventoryReserved("o1:inventory", true)},
+                                       {"timers", ""},
+                                       {"released", ""},
+                                       {"released", ""},
+                                       {"timers", ""},
+                                       {"ack", ""}},
+                                      SagaState::kCancelled);
 }
 
 TEST(OrderSagaRestartTest, TimeoutsEverywhereThenFailedThenRedriven) {
-  ExpectRestartAnywhereChangesNothing(
-      {{"start", ""},
-       {"payment", PaymentProcessed("o1:payment", true)},
-       {"timers", ""},
-       {"timers", ""},
-       {"timers", ""},
-       {"inventory", InventoryReserved("o1:inventory", true)},
-       {"released", ""},
-       {"timers", ""},
-       {"timers", ""},
-       {"timers", ""},
-       {"again", ""},
-       {"redrive", ""},
-       {"refunded", ""},
-       {"again", ""},
-       {"ack", ""}},
-      SagaState::kCancelled);
+  ExpectRestartAnywhereChangesNothing({{"start", ""},
+                                       {"payment", PaymentProcessed("o1:payment", true)},
+                                       {"timers", ""},
+                                       {"timers", ""},
+                                       {"timers", ""},
+                                       {"inventory", InventoryReserved("o1:inventory", true)},
+                                       {"released", ""},
+                                       {"timers", ""},
+                                       {"timers", ""},
+                                       {"timers", ""},
+                                       {"again", ""},
+                                       {"redrive", ""},
+                                       {"refunded", ""},
+                                       {"again", ""},
+                                       {"ack", ""}},
+                                      SagaState::kCancelled);
 }
 
 }  // namespace

@@ -81,29 +81,36 @@ class SagaManagerTest : public ::testing::Test {
   std::string OrderCreated(const std::string& order_id, bool with_items = true) {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("customerId").String("cust-7")
-        .Key("items").BeginArray();
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("customerId")
+        .String("cust-7")
+        .Key("items")
+        .BeginArray();
     if (with_items) {
       json.BeginObject().Key("productId").String("p-1").Key("quantity").Int(2).Key("price").Raw("10.00").EndObject();
       json.BeginObject().Key("productId").String("p-2").Key("quantity").Int(1).Key("price").Raw("9.99").EndObject();
     }
-    json.EndArray()
-        .Key("totalAmount").Raw("29.99")
-        .Key("createdAt").String("2024-01-15T10:30:00.000Z")
-        .EndObject();
+    json.EndArray().Key("totalAmount").Raw("29.99").Key("createdAt").String("2024-01-15T10:30:00.000Z").EndObject();
     return json.Take();
   }
   std::string PaymentProcessed(const std::string& order_id, bool success, const std::string& reason = "") {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("idempotencyKey").String(order_id + ":payment")
-        .Key("paymentId").String("pay-1")
-        .Key("amount").Raw("29.99")
-        .Key("success").Bool(success);
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("idempotencyKey")
+        .String(order_id + ":payment")
+        .Key("paymentId")
+        .String("pay-1")
+        .Key("amount")
+        .Raw("29.99")
+        .Key("success")
+        .Bool(success);
     if (!success) json.Key("reason").String(reason);
     json.Key("processedAt").String("2024-01-15T10:30:01.000Z").EndObject();
     return json.Take();
@@ -111,11 +118,16 @@ class SagaManagerTest : public ::testing::Test {
   std::string InventoryReserved(const std::string& order_id, bool success, const std::string& reason = "") {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("idempotencyKey").String(order_id + ":inventory")
-        .Key("reservationId").String("res-1")
-        .Key("success").Bool(success);
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("idempotencyKey")
+        .String(order_id + ":inventory")
+        .Key("reservationId")
+        .String("res-1")
+        .Key("success")
+        .Bool(success);
     if (!success) json.Key("reason").String(reason);
     json.Key("reservedAt").String("2024-01-15T10:30:01.000Z").EndObject();
     return json.Take();
@@ -124,12 +136,18 @@ class SagaManagerTest : public ::testing::Test {
   std::string Undone(const std::string& order_id, const std::string& step, const std::string& status) {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("idempotencyKey").String(order_id + ":" + step + ":compensation")
-        .Key("success").Bool(true)
-        .Key("status").String(status)
-        .Key(step == "payment" ? "refundedAt" : "releasedAt").String("2024-01-15T10:30:02.000Z")
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("idempotencyKey")
+        .String(order_id + ":" + step + ":compensation")
+        .Key("success")
+        .Bool(true)
+        .Key("status")
+        .String(status)
+        .Key(step == "payment" ? "refundedAt" : "releasedAt")
+        .String("2024-01-15T10:30:02.000Z")
         .EndObject();
     return json.Take();
   }
@@ -137,11 +155,16 @@ class SagaManagerTest : public ::testing::Test {
   std::string NotificationSent(const std::string& order_id, const std::string& key) {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("idempotencyKey").String(key)
-        .Key("kind").String("order_completed")
-        .Key("at").String("2024-01-15T10:30:03.000Z")
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("idempotencyKey")
+        .String(key)
+        .Key("kind")
+        .String("order_completed")
+        .Key("at")
+        .String("2024-01-15T10:30:03.000Z")
         .EndObject();
     return json.Take();
   }
@@ -173,7 +196,8 @@ class SagaManagerTest : public ::testing::Test {
                      select.bind(1, order_id);
                      if (select.executeStep()) state = select.getColumn(0).getString();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return state;
   }
   std::optional<engine::SagaInstance> Load(const std::string& order_id) {
@@ -181,7 +205,8 @@ class SagaManagerTest : public ::testing::Test {
     EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
                      saga = engine::store::LoadByCorrelation(sql, order_id);
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return saga;
   }
   int64_t Count(const std::string& sql_text) {
@@ -190,7 +215,8 @@ class SagaManagerTest : public ::testing::Test {
                      auto& select = sql.Prepare(sql_text);
                      if (select.executeStep()) count = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return count;
   }
   size_t FireDueTimers() {
@@ -239,8 +265,7 @@ TEST_F(SagaManagerTest, OrdersCreatedStartsTheSagaAndAppendsBothCommandsWithThei
   EXPECT_EQ(Field(sent[1].payload, "customerId"), "cust-7");
   EXPECT_EQ(Field(sent[1].payload, "amount"), "29.99");
   EXPECT_EQ(Field(sent[2].payload, "idempotencyKey"), "o1:inventory");
-  EXPECT_EQ(Field(sent[2].payload, "items"),
-            R"([{"productId":"p-1","quantity":2},{"productId":"p-2","quantity":1}])");
+  EXPECT_EQ(Field(sent[2].payload, "items"), R"([{"productId":"p-1","quantity":2},{"productId":"p-2","quantity":1}])");
   EXPECT_NE(Field(sent[1].payload, "messageId"), Field(sent[2].payload, "messageId"));
 
   EXPECT_EQ(SagaState("o1"), "RUNNING");
@@ -350,7 +375,8 @@ TEST_F(SagaManagerTest, ADeclinedPaymentReleasesTheReservationAndCancels) {
 
 TEST_F(SagaManagerTest, ARepeatedOrdersCreatedForAFinishedSagaAppendsItsOutcomeAgain) {
   Complete("o1");
-  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve", "orders/completed"}));
+  EXPECT_EQ(Topics(TakeSent()),
+            (std::vector<std::string>{"payments/process", "inventory/reserve", "orders/completed"}));
   Deliver("orders/created", OrderCreated("o1"));  // the order service's nudge: a new message id
   const auto sent = TakeSent();
   ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/completed"});

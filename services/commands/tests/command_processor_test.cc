@@ -62,11 +62,16 @@ class CountingExecutor {
       if (GetStringOr(command, "value", "") == "storage-failure") return Status::IoError("disk on fire");
       JsonWriter json;
       json.BeginObject()
-          .Key("messageId").String(NewUuid(random_))
-          .Key("orderId").String(order_id)
-          .Key("idempotencyKey").String(key)
-          .Key("value").String(GetStringOr(command, "value", ""))
-          .Key("run").Int(calls)
+          .Key("messageId")
+          .String(NewUuid(random_))
+          .Key("orderId")
+          .String(order_id)
+          .Key("idempotencyKey")
+          .String(key)
+          .Key("value")
+          .String(GetStringOr(command, "value", ""))
+          .Key("run")
+          .Int(calls)
           .EndObject();
       return CommandReply{std::string(kReplyTopic), json.Take()};
     };
@@ -149,7 +154,8 @@ class CommandProcessorTest : public ::testing::Test {
                                        select.getColumn(2).getString(), select.getColumn(3).getString()});
                      }
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return rows;
   }
 
@@ -165,7 +171,8 @@ class CommandProcessorTest : public ::testing::Test {
                                        select.getColumn(4).getInt64()});
                      }
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return rows;
   }
 
@@ -175,7 +182,8 @@ class CommandProcessorTest : public ::testing::Test {
                      auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
                      if (select.executeStep()) count = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return count;
   }
 

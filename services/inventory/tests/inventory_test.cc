@@ -151,10 +151,14 @@ class InventoryTest : public ::testing::Test {
   void Reserve(const std::string& order_id, const Items& items, const std::string& key = "") {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("idempotencyKey").String(key.empty() ? order_id + ":inventory" : key)
-        .Key("items").BeginArray();
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("idempotencyKey")
+        .String(key.empty() ? order_id + ":inventory" : key)
+        .Key("items")
+        .BeginArray();
     for (const auto& [product, quantity] : items) {
       json.BeginObject().Key("productId").String(product).Key("quantity").Int(quantity).EndObject();
     }
@@ -165,9 +169,12 @@ class InventoryTest : public ::testing::Test {
   void Release(const std::string& order_id, const std::string& key = "") {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("idempotencyKey").String(key.empty() ? order_id + ":inventory:compensation" : key)
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("idempotencyKey")
+        .String(key.empty() ? order_id + ":inventory:compensation" : key)
         .EndObject();
     consumer_->Handle(messaging::IncomingMessage{std::string(topics::kInventoryRelease), json.Take()});
   }
@@ -183,7 +190,8 @@ class InventoryTest : public ::testing::Test {
                      select.bind(1, product);
                      if (select.executeStep()) available = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return available;
   }
 
@@ -194,7 +202,8 @@ class InventoryTest : public ::testing::Test {
                      update.bind(2, product);
                      update.exec();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
   }
 
   std::optional<ReservationRow> Reservation(const std::string& order_id) {
@@ -208,7 +217,8 @@ class InventoryTest : public ::testing::Test {
                                             select.getColumn(2).isNull() ? "" : select.getColumn(2).getString()};
                      }
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return row;
   }
 
@@ -224,7 +234,8 @@ class InventoryTest : public ::testing::Test {
                        items[select.getColumn(0).getString()] = select.getColumn(1).getInt64();
                      }
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return items;
   }
 
@@ -236,9 +247,11 @@ class InventoryTest : public ::testing::Test {
                          "SELECT s.product_id, s.available + COALESCE((SELECT SUM(i.quantity) FROM reservation_items i "
                          "JOIN reservations r ON r.reservation_id = i.reservation_id "
                          "WHERE r.status = 'RESERVED' AND i.product_id = s.product_id), 0) FROM stock s");
-                     while (select.executeStep()) total[select.getColumn(0).getString()] = select.getColumn(1).getInt64();
+                     while (select.executeStep())
+                       total[select.getColumn(0).getString()] = select.getColumn(1).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return total;
   }
 
@@ -246,9 +259,11 @@ class InventoryTest : public ::testing::Test {
     std::map<std::string, int64_t> counts;
     EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
                      auto& select = sql.Prepare("SELECT status, COUNT(*) FROM reservations GROUP BY status");
-                     while (select.executeStep()) counts[select.getColumn(0).getString()] = select.getColumn(1).getInt64();
+                     while (select.executeStep())
+                       counts[select.getColumn(0).getString()] = select.getColumn(1).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return counts;
   }
 
@@ -258,7 +273,8 @@ class InventoryTest : public ::testing::Test {
                      auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
                      if (select.executeStep()) count = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return count;
   }
 
@@ -471,8 +487,8 @@ TEST_F(InventoryTest, ReleaseReturnsStockExactlyOnce) {
   EXPECT_EQ(reply->status, "RELEASED");
   EXPECT_EQ(reply->key, "order-1:inventory:compensation");
 
-  Release("order-1");                           // retry: the stored reply
-  Release("order-1", "order-1:another-key");   // even a new key returns nothing twice
+  Release("order-1");                         // retry: the stored reply
+  Release("order-1", "order-1:another-key");  // even a new key returns nothing twice
   EXPECT_EQ(Available("P001"), 10);
   EXPECT_EQ(Available("P002"), 5);
   reply = LastReply();
@@ -573,9 +589,9 @@ TEST_F(InventoryTest, MalformedItemsAreDeadLettered) {
   Seed({{"P001", 10}});
   const std::string head = R"({"messageId":"m-)";
   int n = 0;
-  for (const char* items : {R"([])", R"("P001")", R"([{"productId":"P001","quantity":0}])",
-                            R"([{"productId":"P001","quantity":-1}])", R"([{"productId":"P001","quantity":1.5}])",
-                            R"([{"productId":"P001"}])", R"([{"quantity":1}])", R"([42])"}) {
+  for (const char* items :
+       {R"([])", R"("P001")", R"([{"productId":"P001","quantity":0}])", R"([{"productId":"P001","quantity":-1}])",
+        R"([{"productId":"P001","quantity":1.5}])", R"([{"productId":"P001"}])", R"([{"quantity":1}])", R"([42])"}) {
     ++n;
     DeliverRaw(topics::kInventoryReserve, head + std::to_string(n) + R"(","orderId":"order-)" + std::to_string(n) +
                                               R"(","idempotencyKey":"k-)" + std::to_string(n) + R"(","items":)" +

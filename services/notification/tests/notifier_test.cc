@@ -77,8 +77,10 @@ class NotifierTest : public ::testing::Test {
   std::string Message(const std::string& order_id, const std::string& fields = "") {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String("message-" + std::to_string(++messages_))
-        .Key("orderId").String(order_id);
+        .Key("messageId")
+        .String("message-" + std::to_string(++messages_))
+        .Key("orderId")
+        .String(order_id);
     std::string out = json.Take();
     if (!fields.empty()) out += "," + fields;
     return out + "}";
@@ -127,7 +129,8 @@ class NotifierTest : public ::testing::Test {
                                        select.getColumn(4).getString()});
                      }
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return rows;
   }
 
@@ -149,7 +152,8 @@ class NotifierTest : public ::testing::Test {
                      auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
                      if (select.executeStep()) count = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return count;
   }
 
@@ -343,8 +347,8 @@ TEST_F(NotifierTest, WholeSuccessfulOrderNotifiesEachKindOnce) {
 
 TEST_F(NotifierTest, SinkIsCalledOnlyAfterTheCommit) {
   size_t sent_inside = 99;
-  ASSERT_TRUE(HandleInOwnTransaction(topics::kOrderCompleted,
-                                     Message("order-1", R"("idempotencyKey":"k","at":"x")"), true, &sent_inside)
+  ASSERT_TRUE(HandleInOwnTransaction(topics::kOrderCompleted, Message("order-1", R"("idempotencyKey":"k","at":"x")"),
+                                     true, &sent_inside)
                   .ok());
   EXPECT_EQ(sent_inside, 0u);  // not while the transaction was open
   EXPECT_EQ(sink_.sent.size(), 1u);
@@ -352,9 +356,9 @@ TEST_F(NotifierTest, SinkIsCalledOnlyAfterTheCommit) {
 }
 
 TEST_F(NotifierTest, RolledBackNotificationIsNeitherStoredNorSent) {
-  EXPECT_TRUE(HandleInOwnTransaction(topics::kOrderCompleted,
-                                     Message("order-1", R"("idempotencyKey":"k","at":"x")"), false)
-                  .IsIoError());
+  EXPECT_TRUE(
+      HandleInOwnTransaction(topics::kOrderCompleted, Message("order-1", R"("idempotencyKey":"k","at":"x")"), false)
+          .IsIoError());
   EXPECT_TRUE(sink_.sent.empty());
   EXPECT_TRUE(Rows().empty());
   EXPECT_TRUE(Outbox().empty());
@@ -376,10 +380,9 @@ TEST_F(NotifierTest, OrderCreatedWithoutCustomerIsDeadLettered) {
 }
 
 TEST_F(NotifierTest, RegistersTheTopicsOfTheContract) {
-  EXPECT_EQ(consumer_->Topics(),
-            (std::vector<std::string>{"inventory/released", "inventory/reserved", "orders/cancelled",
-                                      "orders/completed", "orders/created", "payments/processed",
-                                      "payments/refunded"}));
+  EXPECT_EQ(consumer_->Topics(), (std::vector<std::string>{"inventory/released", "inventory/reserved",
+                                                           "orders/cancelled", "orders/completed", "orders/created",
+                                                           "payments/processed", "payments/refunded"}));
 }
 
 }  // namespace

@@ -210,8 +210,8 @@ TEST_F(NudgerTest, AnOrderCompletedAfterBeingNudgedIsNotNudgedAgain) {
 TEST_F(NudgerTest, AProgressUpdatePushesTheDeadlineOut) {
   const std::string order_id = CreateOrder();
   clock_.Advance(kNudgeAfter - Millis(1000));
-  ASSERT_TRUE(Deliver(topics::kOrderProgress,
-                      R"({"messageId":"m1","orderId":")" + order_id + R"(","event":"saga started","status":"PROCESSING"})")
+  ASSERT_TRUE(Deliver(topics::kOrderProgress, R"({"messageId":"m1","orderId":")" + order_id +
+                                                  R"(","event":"saga started","status":"PROCESSING"})")
                   .ok());
 
   clock_.Advance(Millis(2000));  // past the original deadline
@@ -247,7 +247,8 @@ TEST_F(NudgerTest, NudgesMoreOrdersThanOneBatchInOnePass) {
                      store::InsertOrder(uow, order, ToEpochMillis(clock_.Now() + kNudgeAfter));
                    }
                    return Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   clock_.Advance(kNudgeAfter);
 
   EXPECT_EQ(RunOnce(), static_cast<size_t>(kOrders));

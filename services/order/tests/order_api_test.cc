@@ -35,7 +35,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kSeedBody[] = R"({"customerId": "C123", "items": [{"productId": "P001", "quantity": 2, "price": 29.99}]})";
+constexpr char kSeedBody[] =
+    R"({"customerId": "C123", "items": [{"productId": "P001", "quantity": 2, "price": 29.99}]})";
 constexpr char kStartTime[] = "2024-01-15T10:30:00.000Z";  // ManualClock's default start
 
 class OrderApiTest : public ::testing::Test {
@@ -63,8 +64,8 @@ class OrderApiTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ignored);
   }
 
-  static http::HttpRequest Post(std::string body, std::map<std::string, std::string> headers = {
-                                                      {"content-type", "application/json"}}) {
+  static http::HttpRequest Post(std::string body,
+                                std::map<std::string, std::string> headers = {{"content-type", "application/json"}}) {
     http::HttpRequest request;
     request.method = "POST";
     request.path = "/api/orders";
@@ -77,7 +78,8 @@ class OrderApiTest : public ::testing::Test {
     return Post(std::move(body), {{"content-type", "application/json"}, {"idempotency-key", std::move(key)}});
   }
 
-  static http::HttpRequest Request(std::string method, std::string path, std::map<std::string, std::string> query = {}) {
+  static http::HttpRequest Request(std::string method, std::string path,
+                                   std::map<std::string, std::string> query = {}) {
     http::HttpRequest request;
     request.method = std::move(method);
     request.path = std::move(path);
@@ -108,7 +110,8 @@ class OrderApiTest : public ::testing::Test {
                      auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
                      if (select.executeStep()) count = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return count;
   }
 
@@ -231,7 +234,8 @@ std::vector<BadBody> BadBodies() {
       {"NumericCustomerId", R"({"customerId": 7, "items": [{"productId": "P001", "quantity": 2, "price": 29.99}]})",
        "customerId"},
       {"LongCustomerId",
-       R"({"customerId": ")" + std::string(65, 'c') + R"(", "items": [{"productId": "P001", "quantity": 2, "price": 1}]})",
+       R"({"customerId": ")" + std::string(65, 'c') +
+           R"(", "items": [{"productId": "P001", "quantity": 2, "price": 1}]})",
        "customerId"},
       {"NoItems", R"({"customerId": "C123", "items": []})", "items"},
       {"ItemNotObject", R"({"customerId": "C123", "items": [1]})", "items[0]"},
@@ -275,9 +279,9 @@ TEST_F(OrderApiTest, NothingIsStoredForAnyRejectedRequest) {
   rejected.emplace_back("TooLarge", Post(std::string(kMaxBodyBytes + 1, ' ')));
   rejected.emplace_back("KeyTooLong", PostWithKey(kSeedBody, std::string(129, 'k')));
   rejected.emplace_back("KeyWithControlChar", PostWithKey(kSeedBody, "key\x01"));
-  rejected.emplace_back("KeyReusedWithOtherBody",
-                        PostWithKey(R"({"customerId": "C999", "items": [{"productId": "P1", "quantity": 1, "price": 1}]})",
-                                    "key-1"));
+  rejected.emplace_back(
+      "KeyReusedWithOtherBody",
+      PostWithKey(R"({"customerId": "C999", "items": [{"productId": "P1", "quantity": 1, "price": 1}]})", "key-1"));
   for (const auto& [name, request] : rejected) {
     SCOPED_TRACE(name);
     auto response = api_->Handle(request);
@@ -299,9 +303,9 @@ TEST_F(OrderApiTest, SameKeyAndSameBodyReturnsTheSameOrderAndCreatesNothingNew) 
   ASSERT_EQ(first.status, 202) << first.body;
   clock_.Advance(Millis(5000));
   // The same logical body, spelled differently.
-  auto second = api_->Handle(PostWithKey(
-      R"({ "items": [ { "price": 29.990, "quantity": 2, "productId": "P001" } ], "customerId": "C123" })",
-      "checkout-42"));
+  auto second = api_->Handle(
+      PostWithKey(R"({ "items": [ { "price": 29.990, "quantity": 2, "productId": "P001" } ], "customerId": "C123" })",
+                  "checkout-42"));
 
   EXPECT_THAT(second.status, ::testing::AnyOf(200, 202));
   EXPECT_EQ(StringField(second.body, "orderId"), StringField(first.body, "orderId"));
@@ -338,8 +342,7 @@ TEST_F(OrderApiTest, KeyOf128PrintableCharactersIsAcceptedAnd129IsNot) {
 }
 
 TEST_F(OrderApiTest, KeyThatIsEmptyOrHasAControlCharacterIsRejected) {
-  for (std::string key : {std::string(""), std::string("a\tb"), std::string("a\nb"),
-                          std::string("a\x7F")}) {
+  for (std::string key : {std::string(""), std::string("a\tb"), std::string("a\nb"), std::string("a\x7F")}) {
     SCOPED_TRACE(key);
     auto response = api_->Handle(PostWithKey(kSeedBody, key));
     EXPECT_EQ(response.status, 400);
@@ -429,7 +432,8 @@ TEST_F(OrderApiTest, ListFiltersByStatusNewestFirstUpToTheLimit) {
   ASSERT_TRUE(db_->Write([&](storage::UnitOfWork& uow) {
                    store::UpdateStatus(uow, ids[3], kProcessing, "", FormatIso8601(clock_.Now()), std::nullopt);
                    return Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
 
   auto response = api_->Handle(Request("GET", "/api/orders", {{"status", "PENDING"}, {"limit", "2"}}));
 
@@ -483,7 +487,8 @@ TEST_F(OrderApiTest, ListLimitDefaultsTo50AndNeverExceeds1000) {
                      store::InsertOrder(uow, order, 0);
                    }
                    return Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   simdjson::dom::parser parser;
   auto by_default = api_->Handle(Request("GET", "/api/orders"));
   ASSERT_EQ(by_default.status, 200);

@@ -40,7 +40,9 @@ std::string Items(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-std::string RepeatedItems(size_t count) { return Items(std::vector<std::string>(count, Item())); }
+std::string RepeatedItems(size_t count) {
+  return Items(std::vector<std::string>(count, Item()));
+}
 
 // A whole body; each argument is raw JSON text, kOmit leaves the field out.
 std::string Body(std::string_view customer_id, std::string_view items) {
@@ -53,12 +55,20 @@ std::string Body(std::string_view customer_id, std::string_view items) {
   return out + "}";
 }
 
-std::string Body(std::string_view customer_id = R"("C123")") { return Body(customer_id, Items({Item()})); }
+std::string Body(std::string_view customer_id = R"("C123")") {
+  return Body(customer_id, Items({Item()}));
+}
 
-std::string BodyWithItems(std::string_view items) { return Body(R"("C123")", items); }
-std::string BodyWithItem(const std::string& item) { return BodyWithItems(Items({item})); }
+std::string BodyWithItems(std::string_view items) {
+  return Body(R"("C123")", items);
+}
+std::string BodyWithItem(const std::string& item) {
+  return BodyWithItems(Items({item}));
+}
 
-std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+std::string Quoted(const std::string& text) {
+  return "\"" + text + "\"";
+}
 
 std::string Repeat(std::string_view unit, size_t count) {
   std::string out;
@@ -81,7 +91,8 @@ OrderRequest MustParse(std::string_view body) {
 }
 
 TEST(ParseOrderRequestTest, AcceptsTheSeedsExampleBody) {
-  auto request = MustParse(R"({"customerId": "C123", "items": [{"productId": "P001", "quantity": 2, "price": 29.99}]})");
+  auto request =
+      MustParse(R"({"customerId": "C123", "items": [{"productId": "P001", "quantity": 2, "price": 29.99}]})");
   EXPECT_EQ(request.customer_id, "C123");
   ASSERT_EQ(request.items.size(), 1u);
   EXPECT_EQ(request.items[0].product_id, "P001");
@@ -190,8 +201,12 @@ TEST(ParseOrderRequestTest, RejectsQuantityBeyondAnyMachineInteger) {
 
 // --- price ----------------------------------------------------------------------------------------
 
-Cents PriceCentsOf(std::string_view price) { return MustParse(BodyWithItem(Item(R"("P001")", "1", price))).items[0].price_cents; }
-std::string PriceErrorOf(std::string_view price) { return ErrorOf(BodyWithItem(Item(R"("P001")", "1", price))); }
+Cents PriceCentsOf(std::string_view price) {
+  return MustParse(BodyWithItem(Item(R"("P001")", "1", price))).items[0].price_cents;
+}
+std::string PriceErrorOf(std::string_view price) {
+  return ErrorOf(BodyWithItem(Item(R"("P001")", "1", price)));
+}
 
 TEST(ParseOrderRequestTest, RejectsMissingPrice) {
   EXPECT_THAT(ErrorOf(BodyWithItem(Item(R"("P001")", "1", kOmit))), HasSubstr("items[0].price is missing"));
@@ -243,8 +258,8 @@ TEST(ParseOrderRequestTest, ErrorNamesTheIndexOfTheOffendingItem) {
 // --- the document as a whole ----------------------------------------------------------------------
 
 TEST(ParseOrderRequestTest, RejectsMalformedJson) {
-  for (std::string_view body : {R"({"customerId": "C123", )", R"({"customerId": "C123" "items": []})", "{", "",
-                                "   ", R"({'customerId': 'C1'})", "nul"}) {
+  for (std::string_view body : {R"({"customerId": "C123", )", R"({"customerId": "C123" "items": []})", "{", "", "   ",
+                                R"({'customerId': 'C1'})", "nul"}) {
     SCOPED_TRACE(body);
     EXPECT_THAT(ErrorOf(body), HasSubstr("malformed JSON"));
   }
@@ -260,9 +275,11 @@ TEST(ParseOrderRequestTest, RejectsTrailingContentAfterTheDocument) {
 }
 
 TEST(ParseOrderRequestTest, RejectsInvalidUtf8) {
-  EXPECT_THAT(ErrorOf(Body("\"C\xFF" "1\"")), HasSubstr("invalid UTF-8"));
-  EXPECT_THAT(ErrorOf(Body("\"C\xC3\"")), HasSubstr("invalid UTF-8"));                 // truncated sequence
-  EXPECT_THAT(ErrorOf(Body("\"\xED\xA0\x80\"")), HasSubstr("invalid UTF-8"));          // surrogate
+  EXPECT_THAT(ErrorOf(Body("\"C\xFF"
+                           "1\"")),
+              HasSubstr("invalid UTF-8"));
+  EXPECT_THAT(ErrorOf(Body("\"C\xC3\"")), HasSubstr("invalid UTF-8"));                    // truncated sequence
+  EXPECT_THAT(ErrorOf(Body("\"\xED\xA0\x80\"")), HasSubstr("invalid UTF-8"));             // surrogate
   EXPECT_THAT(ErrorOf(BodyWithItem(Item("\"P\xC0\xAF\""))), HasSubstr("invalid UTF-8"));  // overlong
 }
 
@@ -300,10 +317,18 @@ TEST(OrderRequestTotalTest, ManyRandomPricesAndQuantitiesMatchIntegerArithmetic)
       // The same amount in the spellings a client might use.
       std::string price;
       switch (style(random)) {
-        case 0: price = std::to_string(cents / 100) + "." + fraction; break;
-        case 1: price = std::to_string(cents) + "e-2"; break;
-        case 2: price = std::to_string(cents / 100) + "." + fraction + "000"; break;
-        default: price = std::to_string(cents * 10) + "E-3"; break;
+        case 0:
+          price = std::to_string(cents / 100) + "." + fraction;
+          break;
+        case 1:
+          price = std::to_string(cents) + "e-2";
+          break;
+        case 2:
+          price = std::to_string(cents / 100) + "." + fraction + "000";
+          break;
+        default:
+          price = std::to_string(cents * 10) + "E-3";
+          break;
       }
       items.push_back(Item(Quoted("P" + std::to_string(i)), std::to_string(q), price));
       expected_prices.push_back(cents);

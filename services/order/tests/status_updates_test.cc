@@ -77,14 +77,19 @@ class StatusUpdatesTest : public ::testing::Test {
     EXPECT_TRUE(db_->Write([&](storage::UnitOfWork& uow) {
                      store::InsertOrder(uow, order, ToEpochMillis(clock_.Now() + kNudgeAfter));
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return order.order_id;
   }
 
   // A message body with a fresh messageId; `fields` are extra "key": value pairs as raw JSON.
   std::string Message(const std::string& order_id, const std::string& fields = "") {
     JsonWriter json;
-    json.BeginObject().Key("messageId").String("message-" + std::to_string(++messages_)).Key("orderId").String(order_id);
+    json.BeginObject()
+        .Key("messageId")
+        .String("message-" + std::to_string(++messages_))
+        .Key("orderId")
+        .String(order_id);
     std::string out = json.Take();
     if (!fields.empty()) out += "," + fields;
     return out + "}";
@@ -125,7 +130,8 @@ class StatusUpdatesTest : public ::testing::Test {
     EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
                      order = store::LoadOrder(sql, order_id, true);
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     EXPECT_TRUE(order.has_value()) << order_id;
     return order.value_or(Order{});
   }
@@ -141,9 +147,11 @@ class StatusUpdatesTest : public ::testing::Test {
     EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
                      auto& select = sql.Prepare("SELECT nudge_at FROM orders WHERE order_id = ?");
                      select.bind(1, order_id);
-                     if (select.executeStep() && !select.getColumn(0).isNull()) nudge_at = select.getColumn(0).getInt64();
+                     if (select.executeStep() && !select.getColumn(0).isNull())
+                       nudge_at = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return nudge_at;
   }
 
@@ -153,7 +161,8 @@ class StatusUpdatesTest : public ::testing::Test {
                      auto& select = sql.Prepare("SELECT COUNT(*) FROM order_history");
                      if (select.executeStep()) count = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return count;
   }
 
@@ -329,8 +338,8 @@ TEST_F(StatusUpdatesTest, RegisteredHandlersApplyMessagesDeliveredThroughTheCons
   messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
                                [&](const std::string& reason) { fatal.push_back(reason); });
   updates_->Register(consumer);
-  EXPECT_THAT(consumer.Topics(), ::testing::UnorderedElementsAre("orders/completed", "orders/cancelled",
-                                                                 "orders/progress"));
+  EXPECT_THAT(consumer.Topics(),
+              ::testing::UnorderedElementsAre("orders/completed", "orders/cancelled", "orders/progress"));
   const std::string id = InsertPendingOrder();
 
   consumer.Handle({"orders/progress", Message(id, R"("event":"payment charged","status":"PROCESSING")"), false});

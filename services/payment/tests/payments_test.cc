@@ -97,11 +97,16 @@ class PaymentsTest : public ::testing::Test {
   void Process(const std::string& order_id, const std::string& amount, const std::string& key = "") {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("idempotencyKey").String(key.empty() ? order_id + ":payment" : key)
-        .Key("customerId").String("C123")
-        .Key("amount").Raw(amount)
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("idempotencyKey")
+        .String(key.empty() ? order_id + ":payment" : key)
+        .Key("customerId")
+        .String("C123")
+        .Key("amount")
+        .Raw(amount)
         .EndObject();
     consumer_->Handle(messaging::IncomingMessage{std::string(topics::kPaymentProcess), json.Take()});
   }
@@ -109,10 +114,14 @@ class PaymentsTest : public ::testing::Test {
   void Refund(const std::string& order_id, const std::string& amount, const std::string& key = "") {
     JsonWriter json;
     json.BeginObject()
-        .Key("messageId").String(NextMessageId())
-        .Key("orderId").String(order_id)
-        .Key("idempotencyKey").String(key.empty() ? order_id + ":payment:compensation" : key)
-        .Key("amount").Raw(amount)
+        .Key("messageId")
+        .String(NextMessageId())
+        .Key("orderId")
+        .String(order_id)
+        .Key("idempotencyKey")
+        .String(key.empty() ? order_id + ":payment:compensation" : key)
+        .Key("amount")
+        .Raw(amount)
         .EndObject();
     consumer_->Handle(messaging::IncomingMessage{std::string(topics::kPaymentRefund), json.Take()});
   }
@@ -132,7 +141,8 @@ class PaymentsTest : public ::testing::Test {
                                         select.getColumn(2).getString()};
                      }
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return row;
   }
 
@@ -142,7 +152,8 @@ class PaymentsTest : public ::testing::Test {
                      auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
                      if (select.executeStep()) count = select.getColumn(0).getInt64();
                      return Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return count;
   }
 
@@ -359,7 +370,7 @@ TEST_F(PaymentsTest, RefundTwiceRefundsOnce) {
 TEST_F(PaymentsTest, DuplicateProcessNeverCreatesASecondPayment) {
   Wire();
   Process("order-1", "59.98");
-  Process("order-1", "59.98");                            // retry: same key, new messageId
+  Process("order-1", "59.98");                           // retry: same key, new messageId
   Process("order-1", "59.98", "order-1:payment:other");  // even under another key
 
   EXPECT_EQ(Count("payments"), 1);
