@@ -44,10 +44,11 @@ struct Failure : std::runtime_error {
   int exit_code;
 };
 
-const std::vector<std::pair<std::string, std::string>> kDatabases = {
-    {"order-service", "orders.db"},       {"orchestrator", "orchestrator.db"},
-    {"payment-service", "payments.db"},   {"inventory-service", "inventory.db"},
-    {"notification-service", "notifications.db"}};
+const std::vector<std::pair<std::string, std::string>> kDatabases = {{"order-service", "orders.db"},
+                                                                     {"orchestrator", "orchestrator.db"},
+                                                                     {"payment-service", "payments.db"},
+                                                                     {"inventory-service", "inventory.db"},
+                                                                     {"notification-service", "notifications.db"}};
 
 struct Context {
   std::string home;
@@ -117,23 +118,38 @@ int Status(const Context& context, const std::string& order_id) {
   JsonWriter json;
   std::ostringstream text;
   const std::string status = order.getColumn(1).getString();
-  json.BeginObject().Key("orderId").String(order_id).Key("order").BeginObject()
-      .Key("customerId").String(order.getColumn(0).getString())
-      .Key("status").String(status)
-      .Key("reason").String(Text(order, 2))
-      .Key("totalAmount").Raw(FormatMoney(order.getColumn(3).getInt64()))
-      .Key("createdAt").String(order.getColumn(4).getString())
-      .Key("updatedAt").String(order.getColumn(5).getString());
+  json.BeginObject()
+      .Key("orderId")
+      .String(order_id)
+      .Key("order")
+      .BeginObject()
+      .Key("customerId")
+      .String(order.getColumn(0).getString())
+      .Key("status")
+      .String(status)
+      .Key("reason")
+      .String(Text(order, 2))
+      .Key("totalAmount")
+      .Raw(FormatMoney(order.getColumn(3).getInt64()))
+      .Key("createdAt")
+      .String(order.getColumn(4).getString())
+      .Key("updatedAt")
+      .String(order.getColumn(5).getString());
   text << "order " << order_id << "\n  customer " << order.getColumn(0).getString() << ", status " << status
        << (Text(order, 2).empty() ? "" : " (" + Text(order, 2) + ")") << ", total "
-       << FormatMoney(order.getColumn(3).getInt64()) << ", created " << order.getColumn(4).getString()
-       << ", updated " << order.getColumn(5).getString() << "\n";
+       << FormatMoney(order.getColumn(3).getInt64()) << ", created " << order.getColumn(4).getString() << ", updated "
+       << order.getColumn(5).getString() << "\n";
   SQLite::Statement history(*orders, "SELECT at, event FROM order_history WHERE order_id = ? ORDER BY seq");
   history.bind(1, order_id);
   json.Key("history").BeginArray();
   text << "  history:\n";
   while (history.executeStep()) {
-    json.BeginObject().Key("at").String(history.getColumn(0).getString()).Key("event").String(history.getColumn(1).getString()).EndObject();
+    json.BeginObject()
+        .Key("at")
+        .String(history.getColumn(0).getString())
+        .Key("event")
+        .String(history.getColumn(1).getString())
+        .EndObject();
     text << "    " << history.getColumn(0).getString() << "  " << history.getColumn(1).getString() << "\n";
   }
   json.EndArray().EndObject();
@@ -150,8 +166,15 @@ int Status(const Context& context, const std::string& order_id) {
   } else {
     const std::string saga_id = saga.getColumn(0).getString();
     const std::string state = saga.getColumn(1).getString();
-    json.BeginObject().Key("sagaId").String(saga_id).Key("state").String(state)
-        .Key("failureReason").String(Text(saga, 2)).Key("updatedAt").String(saga.getColumn(3).getString());
+    json.BeginObject()
+        .Key("sagaId")
+        .String(saga_id)
+        .Key("state")
+        .String(state)
+        .Key("failureReason")
+        .String(Text(saga, 2))
+        .Key("updatedAt")
+        .String(saga.getColumn(3).getString());
     text << "saga " << saga_id << ": " << state << (Text(saga, 2).empty() ? "" : " (" + Text(saga, 2) + ")")
          << ", updated " << saga.getColumn(3).getString() << "\n";
     SQLite::Statement steps(*sagas,
@@ -164,17 +187,28 @@ int Status(const Context& context, const std::string& order_id) {
     while (steps.executeStep()) {
       const std::string name = steps.getColumn(0).getString();
       const std::string step_status = steps.getColumn(1).getString();
-      table.Add({name, step_status, steps.getColumn(2).getString(), steps.getColumn(3).getString(),
-                 Deadline(steps, 4), Text(steps, 6)});
-      json.BeginObject().Key("step").String(name).Key("status").String(step_status)
-          .Key("attempts").Int(steps.getColumn(2).getInt64()).Key("compensationAttempts").Int(steps.getColumn(3).getInt64())
-          .Key("deadline").String(Deadline(steps, 4)).Key("lastReply").String(Text(steps, 6)).EndObject();
+      table.Add({name, step_status, steps.getColumn(2).getString(), steps.getColumn(3).getString(), Deadline(steps, 4),
+                 Text(steps, 6)});
+      json.BeginObject()
+          .Key("step")
+          .String(name)
+          .Key("status")
+          .String(step_status)
+          .Key("attempts")
+          .Int(steps.getColumn(2).getInt64())
+          .Key("compensationAttempts")
+          .Int(steps.getColumn(3).getInt64())
+          .Key("deadline")
+          .String(Deadline(steps, 4))
+          .Key("lastReply")
+          .String(Text(steps, 6))
+          .EndObject();
       if (!steps.getColumn(4).isNull()) {
         waiting.push_back("step " + name + " is " + step_status + ": waiting for its " +
                           (step_status == "COMPENSATING" ? "compensation's reply" : "reply") + " since " +
                           Deadline(steps, 5) + " (attempt " +
-                          steps.getColumn(step_status == "COMPENSATING" ? 3 : 2).getString() +
-                          "); next retry at " + Deadline(steps, 4));
+                          steps.getColumn(step_status == "COMPENSATING" ? 3 : 2).getString() + "); next retry at " +
+                          Deadline(steps, 4));
       }
     }
     json.EndArray();
@@ -196,12 +230,18 @@ int Status(const Context& context, const std::string& order_id) {
   }
 
   auto payments = context.Open("payments.db");
-  SQLite::Statement payment(*payments, "SELECT payment_id, amount_cents, status, updated_at FROM payments WHERE order_id = ?");
+  SQLite::Statement payment(*payments,
+                            "SELECT payment_id, amount_cents, status, updated_at FROM payments WHERE order_id = ?");
   payment.bind(1, order_id);
   json.Key("payment");
   if (payment.executeStep()) {
-    json.BeginObject().Key("paymentId").String(payment.getColumn(0).getString())
-        .Key("amount").Raw(FormatMoney(payment.getColumn(1).getInt64())).Key("status").String(payment.getColumn(2).getString())
+    json.BeginObject()
+        .Key("paymentId")
+        .String(payment.getColumn(0).getString())
+        .Key("amount")
+        .Raw(FormatMoney(payment.getColumn(1).getInt64()))
+        .Key("status")
+        .String(payment.getColumn(2).getString())
         .EndObject();
     text << "payment " << payment.getColumn(0).getString() << ": " << payment.getColumn(2).getString() << " "
          << FormatMoney(payment.getColumn(1).getInt64()) << "\n";
@@ -211,19 +251,32 @@ int Status(const Context& context, const std::string& order_id) {
   }
 
   auto inventory = context.Open("inventory.db");
-  SQLite::Statement reservation(*inventory, "SELECT reservation_id, status, reason FROM reservations WHERE order_id = ?");
+  SQLite::Statement reservation(*inventory,
+                                "SELECT reservation_id, status, reason FROM reservations WHERE order_id = ?");
   reservation.bind(1, order_id);
   json.Key("reservation");
   if (reservation.executeStep()) {
     const std::string reservation_id = reservation.getColumn(0).getString();
-    json.BeginObject().Key("reservationId").String(reservation_id).Key("status").String(reservation.getColumn(1).getString())
-        .Key("reason").String(Text(reservation, 2)).Key("items").BeginArray();
+    json.BeginObject()
+        .Key("reservationId")
+        .String(reservation_id)
+        .Key("status")
+        .String(reservation.getColumn(1).getString())
+        .Key("reason")
+        .String(Text(reservation, 2))
+        .Key("items")
+        .BeginArray();
     text << "reservation " << reservation_id << ": " << reservation.getColumn(1).getString()
          << (Text(reservation, 2).empty() ? "" : " (" + Text(reservation, 2) + ")");
     SQLite::Statement items(*inventory, "SELECT product_id, quantity FROM reservation_items WHERE reservation_id = ?");
     items.bind(1, reservation_id);
     while (items.executeStep()) {
-      json.BeginObject().Key("productId").String(items.getColumn(0).getString()).Key("quantity").Int(items.getColumn(1).getInt64()).EndObject();
+      json.BeginObject()
+          .Key("productId")
+          .String(items.getColumn(0).getString())
+          .Key("quantity")
+          .Int(items.getColumn(1).getInt64())
+          .EndObject();
       text << " " << items.getColumn(0).getString() << "x" << items.getColumn(1).getString();
     }
     json.EndArray().EndObject();
@@ -234,14 +287,22 @@ int Status(const Context& context, const std::string& order_id) {
   }
 
   auto notifications = context.Open("notifications.db");
-  SQLite::Statement sent(*notifications, "SELECT kind, message, created_at FROM notifications WHERE order_id = ? ORDER BY created_at");
+  SQLite::Statement sent(*notifications,
+                         "SELECT kind, message, created_at FROM notifications WHERE order_id = ? ORDER BY created_at");
   sent.bind(1, order_id);
   json.Key("notifications").BeginArray();
   text << "notifications:\n";
   while (sent.executeStep()) {
-    json.BeginObject().Key("kind").String(sent.getColumn(0).getString()).Key("message").String(sent.getColumn(1).getString())
-        .Key("at").String(sent.getColumn(2).getString()).EndObject();
-    text << "  " << sent.getColumn(2).getString() << "  " << sent.getColumn(0).getString() << ": " << sent.getColumn(1).getString() << "\n";
+    json.BeginObject()
+        .Key("kind")
+        .String(sent.getColumn(0).getString())
+        .Key("message")
+        .String(sent.getColumn(1).getString())
+        .Key("at")
+        .String(sent.getColumn(2).getString())
+        .EndObject();
+    text << "  " << sent.getColumn(2).getString() << "  " << sent.getColumn(0).getString() << ": "
+         << sent.getColumn(1).getString() << "\n";
   }
   json.EndArray();
 
@@ -250,14 +311,23 @@ int Status(const Context& context, const std::string& order_id) {
   int unpublished = 0;
   for (const auto& [service, file] : kDatabases) {
     auto db = context.Open(file);
-    SQLite::Statement rows(*db, "SELECT id, topic, created_at FROM outbox WHERE published_at IS NULL AND payload LIKE ?");
+    SQLite::Statement rows(*db,
+                           "SELECT id, topic, created_at FROM outbox WHERE published_at IS NULL AND payload LIKE ?");
     rows.bind(1, "%" + order_id + "%");
     while (rows.executeStep()) {
       ++unpublished;
-      json.BeginObject().Key("service").String(service).Key("id").Int(rows.getColumn(0).getInt64())
-          .Key("topic").String(rows.getColumn(1).getString()).Key("createdAt").String(rows.getColumn(2).getString()).EndObject();
-      text << "\n  " << service << " #" << rows.getColumn(0).getString() << " " << rows.getColumn(1).getString() << " since "
-           << rows.getColumn(2).getString();
+      json.BeginObject()
+          .Key("service")
+          .String(service)
+          .Key("id")
+          .Int(rows.getColumn(0).getInt64())
+          .Key("topic")
+          .String(rows.getColumn(1).getString())
+          .Key("createdAt")
+          .String(rows.getColumn(2).getString())
+          .EndObject();
+      text << "\n  " << service << " #" << rows.getColumn(0).getString() << " " << rows.getColumn(1).getString()
+           << " since " << rows.getColumn(2).getString();
     }
   }
   json.EndArray().EndObject();
@@ -296,9 +366,20 @@ int List(const Context& context, const std::string& state, std::optional<Millis>
     ++count;
     table.Add({select.getColumn(1).getString(), select.getColumn(0).getString(), select.getColumn(2).getString(),
                Text(select, 3), updated, Age(context, updated), no_timer ? "none" : Deadline(select, 5)});
-    json.BeginObject().Key("orderId").String(select.getColumn(1).getString()).Key("sagaId").String(select.getColumn(0).getString())
-        .Key("state").String(select.getColumn(2).getString()).Key("reason").String(Text(select, 3))
-        .Key("updatedAt").String(updated).Key("nextTimer").String(no_timer ? "" : Deadline(select, 5)).EndObject();
+    json.BeginObject()
+        .Key("orderId")
+        .String(select.getColumn(1).getString())
+        .Key("sagaId")
+        .String(select.getColumn(0).getString())
+        .Key("state")
+        .String(select.getColumn(2).getString())
+        .Key("reason")
+        .String(Text(select, 3))
+        .Key("updatedAt")
+        .String(updated)
+        .Key("nextTimer")
+        .String(no_timer ? "" : Deadline(select, 5))
+        .EndObject();
   }
   json.EndArray();
   if (context.json) {
@@ -375,7 +456,14 @@ int Outbox(const Context& context) {
     const int64_t count = select.getColumn(0).getInt64();
     const std::string oldest = Text(select, 1);
     table.Add({service, std::to_string(count), oldest, oldest.empty() ? "" : Age(context, oldest)});
-    json.BeginObject().Key("service").String(service).Key("unpublished").Int(count).Key("oldest").String(oldest).EndObject();
+    json.BeginObject()
+        .Key("service")
+        .String(service)
+        .Key("unpublished")
+        .Int(count)
+        .Key("oldest")
+        .String(oldest)
+        .EndObject();
   }
   json.EndArray();
   *context.out << (context.json ? json.str() + "\n" : table.Render());
@@ -396,9 +484,18 @@ int DeadLetters(const Context& context) {
       if (payload.size() > 60) payload = payload.substr(0, 57) + "...";
       table.Add({service, select.getColumn(0).getString(), select.getColumn(1).getString(),
                  select.getColumn(2).getString(), payload});
-      json.BeginObject().Key("service").String(service).Key("receivedAt").String(select.getColumn(0).getString())
-          .Key("topic").String(select.getColumn(1).getString()).Key("error").String(select.getColumn(2).getString())
-          .Key("payload").String(select.getColumn(3).getString()).EndObject();
+      json.BeginObject()
+          .Key("service")
+          .String(service)
+          .Key("receivedAt")
+          .String(select.getColumn(0).getString())
+          .Key("topic")
+          .String(select.getColumn(1).getString())
+          .Key("error")
+          .String(select.getColumn(2).getString())
+          .Key("payload")
+          .String(select.getColumn(3).getString())
+          .EndObject();
     }
   }
   json.EndArray();
