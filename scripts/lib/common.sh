@@ -19,9 +19,9 @@ sf_env_defaults() {
 
 # Installs the Debian packages of scripts/lib/packages.txt that are missing. A machine that has them
 # all never calls apt.
-sf_ensure_packages() {
+sf_ensure_packages() {  # [extra packages...]
   local wanted missing=() pkg
-  wanted=$(grep -v '^\s*#' "$SAGAFLOW_ROOT/scripts/lib/packages.txt" | grep -v '^\s*$')
+  wanted="$(grep -v '^\s*#' "$SAGAFLOW_ROOT/scripts/lib/packages.txt" | grep -v '^\s*$') $*"
   for pkg in $wanted; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done

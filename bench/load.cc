@@ -1,0 +1,134 @@
+#include "bench/load.h"
+
+#include <mqtt/async_client.h>
+#include <simdjson.h>
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "common/random.h"
+#include "http/http_client.h"
+
+namespace sagaflow::bench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MillisBetween(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+struct Outcomes {
+  std::mutex mu;
+  std::unordered_map<std::string, std::pair<Clock::time_point, bool>> seen;  // orderId -> (when, completed)
+};
+
+}  // namespace
+
+LoadResult RunLoad(const LoadOptions& options) {
+  LoadResult result;
+  Outcomes outcomes;
+  SeededRandom random(SeededRandom::SeedFromDevice());
+  mqtt::async_client subscriber(options.mqtt_uri, "sagaflow-bench-" + NewUuid(random).substr(0, 8));
+  subscriber.set_message_callback([&](mqtt::const_message_ptr message) {
+    const auto now = Clock::now();
+    simdjson::dom::parser parser;
+    std::string_view id;
+    if (parser.parse(message->get_payload_str()).get_object()["orderId"].get_string().get(id)) return;
+    std::lock_guard lock(outcomes.mu);
+    outcomes.seen.emplace(std::string(id), std::make_pair(now, message->get_topic() == "orders/completed"));
+  });
+  auto connect = mqtt::connect_options_builder().mqtt_version(MQTTVERSION_3_1_1).clean_session(true).finalize();
+  subscriber.connect(connect)->wait_for(std::chrono::seconds(10));
+  subscriber
+      .subscribe(mqtt::string_collection::create({"orders/completed", "orders/cancelled"}),
+                 mqtt::iasync_client::qos_collection{1, 1})
+      ->wait_for(std::chrono::seconds(10));
+
+  const bool open_loop = options.rate > 0;
+  const int total = open_loop ? static_cast<int>(options.rate * options.duration_s) : options.orders;
+  const std::string body = R"({"customerId": "bench", "items": [{"productId": ")" + options.product +
+                           R"(", "quantity": 1, "price": 1.00}]})";
+  std::atomic<int> next{0};
+  std::atomic<int> posted{0};
+  std::mutex mu;
+  std::unordered_map<std::string, Clock::time_point> started;  // orderId -> when its clock started
+  std::vector<Samples> post_samples(static_cast<size_t>(options.clients));
+  std::atomic<int> errors{0};
+  const auto t0 = Clock::now();
+  std::vector<std::thread> clients;
+  for (int c = 0; c < options.clients; ++c) {
+    clients.emplace_back([&, c] {
+      http::HttpClient client(options.http_port);
+      for (int i = next++; i < total; i = next++) {
+        auto scheduled = Clock::now();
+        if (open_loop) {
+          scheduled = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / options.rate));
+          std::this_thread::sleep_until(scheduled);  // the offered rate, not a synchronization
+        }
+        auto response = client.PostJson("/api/orders", body);
+        const auto done = Clock::now();
+        simdjson::dom::parser parser;
+        std::string_view id;
+        if (response.status != 202 || parser.parse(response.body).get_object()["orderId"].get_string().get(id)) {
+          ++errors;
+          continue;
+        }
+        post_samples[static_cast<size_t>(c)].Add(MillisBetween(scheduled, done));
+        std::lock_guard lock(mu);
+        started.emplace(std::string(id), scheduled);
+        ++posted;
+      }
+    });
+  }
+  // Progress while posting and draining.
+  const auto finished = [&] {
+    std::lock_guard a(mu);
+    std::lock_guard b(outcomes.mu);
+    size_t done = 0;
+    for (const auto& [id, when] : started) done += outcomes.seen.count(id);
+    return std::make_pair(done, started.size());
+  };
+  std::atomic<bool> posting{true};
+  std::thread reporter([&] {
+    while (true) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));  // the progress line's period
+      auto [done, count] = finished();
+      if (options.progress) {
+        std::fprintf(stderr, "\r%6.1fs posted %d/%d, ended %zu, errors %d   ", MillisBetween(t0, Clock::now()) / 1000,
+                     posted.load(), total, done, errors.load());
+      }
+      if (!posting &&
+          (done == count || MillisBetween(t0, Clock::now()) / 1000 > options.duration_s + options.drain_timeout_s)) {
+        break;
+      }
+    }
+    if (options.progress) std::fprintf(stderr, "\n");
+  });
+  for (auto& client : clients) client.join();
+  posting = false;
+  reporter.join();
+  subscriber.disconnect()->wait_for(std::chrono::seconds(2));
+
+  result.posted = posted;
+  result.post_errors = errors;
+  for (auto& samples : post_samples) result.post_ms.Merge(samples);
+  Clock::time_point last = t0;
+  std::lock_guard lock(outcomes.mu);
+  for (const auto& [id, start] : started) {
+    auto it = outcomes.seen.find(id);
+    if (it == outcomes.seen.end()) continue;
+    (it->second.second ? result.completed : result.cancelled) += 1;
+    result.end_to_end_ms.Add(MillisBetween(start, it->second.first));
+    last = std::max(last, it->second.first);
+  }
+  result.seconds = MillisBetween(t0, last) / 1000;
+  result.sagas_per_second = result.seconds > 0 ? (result.completed + result.cancelled) / result.seconds : 0;
+  return result;
+}
+
+}  // namespace sagaflow::bench
