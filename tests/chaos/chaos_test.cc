@@ -51,7 +51,7 @@ class Chaos {
   // Injects faults until `until`; returns a summary line per fault kind.
   void Run(std::chrono::steady_clock::time_point until) {
     while (std::chrono::steady_clock::now() < until) {
-      Pause(milliseconds(600 + Pick(1400)));
+      Pause(milliseconds(400 + Pick(1200)));
       const int dice = static_cast<int>(Pick(100));
       const std::string victim = kProcesses[Pick(kProcesses.size())];
       if (dice < 55) {
