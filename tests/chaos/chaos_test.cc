@@ -189,9 +189,11 @@ TEST(ChaosTest, EveryAcceptedOrderEndsCorrectlyWhateverIsKilled) {
 
   HttpClient client(system.http_port());
   std::map<std::string, int> winners;
+  int completed_count = 0;
   for (const auto& order : accepted) {
     auto response = client.Get("/api/orders/" + order.order_id);
     const bool completed = response.body.find("\"status\":\"COMPLETED\"") != std::string::npos;
+    completed_count += completed ? 1 : 0;
     switch (order.kind) {
       case OrderClass::kNormal:
         EXPECT_TRUE(completed) << response.body;
@@ -208,6 +210,8 @@ TEST(ChaosTest, EveryAcceptedOrderEndsCorrectlyWhateverIsKilled) {
     }
   }
   for (const auto& [product, count] : winners) EXPECT_LE(count, 1) << product << " was sold " << count << " times";
+  std::cout << "chaos: " << completed_count << " completed, " << accepted.size() - completed_count << " cancelled, "
+            << violations.size() << " violations\n";
   EXPECT_EQ(rejected, 0) << "POSTs that never got a 2xx";
 
   // A run that injected nothing proves nothing.
