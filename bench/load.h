@@ -19,7 +19,7 @@ struct LoadOptions {
   int orders = 20000;      // closed loop
   double rate = 0;         // open loop: orders per second (0: closed loop)
   double duration_s = 30;  // open loop
-  double drain_timeout_s = 120;
+  double drain_timeout_s = 600;
   std::string product = "P001";
   bool progress = true;
 };
