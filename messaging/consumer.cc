@@ -111,6 +111,8 @@ void Consumer::DeadLetter(const IncomingMessage& message, std::string_view messa
       .String(error)
       .Key("at")
       .String(at)
+      .Key("when")  // the contract's word for it; "at" is what our other messages use
+      .String(at)
       .EndObject();
   bool duplicate = false;
   Status status = db_.Write([&](storage::UnitOfWork& uow) {

@@ -135,12 +135,32 @@ Result<size_t> CommandProcessor::RunDue() {
   }
 }
 
+Result<int64_t> CommandProcessor::PruneReplies(TimePoint cutoff, int limit) {
+  int64_t deleted = 0;
+  Status status = db_.Write([&](storage::UnitOfWork& uow) {
+    auto& remove = uow.Prepare(
+        "DELETE FROM command_replies WHERE idempotency_key IN "
+        "(SELECT idempotency_key FROM command_replies WHERE created_at < ? LIMIT ?)");
+    remove.bind(1, ToEpochMillis(cutoff));
+    remove.bind(2, limit);
+    deleted = remove.exec();
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return deleted;
+}
+
 void CommandProcessor::Start() {
   if (running_.exchange(true)) return;
   worker_ = std::thread([this] {
     while (running_) {
       auto ran = RunDue();
       if (!ran.ok()) logger_->error("pending commands: {}", ran.status().ToString());
+      if (clock_.Now() - last_prune_ >= Millis(60'000)) {
+        last_prune_ = clock_.Now();
+        auto pruned = PruneReplies(last_prune_ - reply_retention_, 10'000);
+        if (!pruned.ok()) logger_->warn("pruning stored replies: {}", pruned.status().ToString());
+      }
       // Sleep until the next command is due (at most 100 ms), or until a new one is recorded.
       Millis sleep(100);
       (void)db_.Read([&](storage::Sql& sql) {

@@ -46,6 +46,10 @@ class CommandProcessor {
 
   // Runs every pending command that is due; returns how many ran.
   Result<size_t> RunDue();
+  // Deletes stored replies older than `cutoff` (at most `limit`); returns how many went. A key repeated
+  // after that runs its executor again, which the executors tolerate: they decide from their own rows
+  // (one payment or reservation per order), not from the reply.
+  Result<int64_t> PruneReplies(TimePoint cutoff, int limit);
   void Start();
   void Stop();
 
@@ -62,6 +66,9 @@ class CommandProcessor {
   const Clock& clock_;
   Logger logger_;
   std::map<std::string, Route> routes_;
+  // Stored replies older than this are pruned by the worker, so the table stays bounded.
+  Millis reply_retention_{std::chrono::hours(24 * 7)};
+  TimePoint last_prune_{};
   std::atomic<bool> running_{false};
   WakeSignal wake_;
   std::thread worker_;

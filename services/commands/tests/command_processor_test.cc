@@ -242,6 +242,23 @@ TEST_F(CommandProcessorTest, RepeatedKeyRepublishesTheStoredReplyWithoutRunningA
   EXPECT_EQ(Replies().size(), 1u);
 }
 
+TEST_F(CommandProcessorTest, StoredRepliesOlderThanTheRetentionArePrunedAndTheKeyRunsAgain) {
+  Deliver("order-1", "order-1:payment");
+  clock_.Advance(Millis(std::chrono::hours(24)));
+  Deliver("order-2", "order-2:payment");
+  clock_.Advance(Millis(std::chrono::hours(24 * 7)));
+
+  auto pruned = processor_->PruneReplies(clock_.Now() - Millis(std::chrono::hours(24 * 7)), 100);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  EXPECT_EQ(*pruned, 1);
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].key, "order-2:payment");
+
+  Deliver("order-1", "order-1:payment");  // long after: the executor decides again from its own rows
+  EXPECT_EQ(executor_.calls, 3);
+}
+
 TEST_F(CommandProcessorTest, RedeliveredMessageIdIsSkippedByTheInbox) {
   Deliver("order-1", "order-1:payment", "v", "same-message");
   Deliver("order-1", "order-1:payment", "v", "same-message");
