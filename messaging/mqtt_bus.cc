@@ -4,6 +4,13 @@
 
 namespace sagaflow::messaging {
 
+namespace {
+
+// Larger than any relay batch; publishing while disconnected stays refused (sendWhileDisconnected is off).
+constexpr int kMaxQueuedPublishes = 100'000;
+
+}  // namespace
+
 MqttBus::MqttBus(MqttBusOptions options, Logger logger, RandomSource& random)
     : options_(std::move(options)), logger_(std::move(logger)), random_(random) {}
 
@@ -24,7 +31,11 @@ Status MqttBus::Start() {
   try {
     // No persistence argument: Paho keeps in-flight messages in memory only. Our outbox is the
     // durable copy, and Paho's file persistence costs 10x in publish throughput.
-    client_ = std::make_unique<mqtt::async_client>(options_.server_uri, options_.client_id);
+    // Paho C queues at most maxBufferedMessages (default 100) publish commands, *also while connected*:
+    // beyond that publish() fails with -12, which cut every relay batch to ~100 and made the relay back off.
+    const mqtt::create_options create(MQTTVERSION_3_1_1, kMaxQueuedPublishes);
+    client_ = std::make_unique<mqtt::async_client>(options_.server_uri, options_.client_id, create,
+                                                   static_cast<mqtt::iclient_persistence*>(nullptr));
   } catch (const std::exception& e) {
     return Status::InvalidArgument("bad MQTT server URI '" + options_.server_uri + "': " + e.what());
   }
