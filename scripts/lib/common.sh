@@ -141,7 +141,9 @@ sf_wait_health() {  # name seconds
   local port deadline=$((SECONDS + $2))
   port=$(sf_port_of "$1")
   while [ $SECONDS -lt $deadline ]; do
-    curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" && return 0
+    # Loopback only: the service's own health endpoint.
+    local health_url="http://127.0.0.1:$port/health"
+    curl -sf -o /dev/null --max-time 2 "$health_url" && return 0
     sleep 0.2
   done
   return 1
