@@ -19,6 +19,8 @@ inline constexpr std::string_view kInventoryReserve = "inventory/reserve";
 inline constexpr std::string_view kInventoryReserved = "inventory/reserved";
 inline constexpr std::string_view kInventoryRelease = "inventory/release";
 inline constexpr std::string_view kInventoryReleased = "inventory/released";
+// The notification service's acknowledgement of an outcome: {messageId, orderId, idempotencyKey, kind, at}.
+inline constexpr std::string_view kNotificationSent = "notifications/sent";
 
 inline std::string DeadLetter(std::string_view topic) {
   return "deadletter/" + std::string(topic);

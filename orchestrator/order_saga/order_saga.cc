@@ -133,7 +133,7 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
 
   saga.stages.push_back({{payment, inventory}});
 
-  saga.outcome.ack_topic = std::string(kNotificationSent);
+  saga.outcome.ack_topic = std::string(topics::kNotificationSent);
   saga.outcome.timeout = options.step_timeout;
   saga.outcome.retry = {1'000'000, 2.0, options.step_timeout * 6, 0.2};
   saga.outcome.build = [](const engine::SagaContext& context, bool completed, const std::string& reason,

@@ -15,8 +15,6 @@ struct OrderSagaOptions {
   int compensation_attempts = 20;
 };
 
-inline constexpr std::string_view kNotificationSent = "notifications/sent";
-
 engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options);
 
 }  // namespace sagaflow::order_saga

@@ -7,12 +7,6 @@
 
 namespace sagaflow::notification {
 
-namespace {
-
-constexpr std::string_view kNotificationSent = "notifications/sent";
-
-}  // namespace
-
 void LogSink::Send(const Notification& notification) {
   logger_->info("orderId={} notification {}: {}", notification.order_id, notification.kind, notification.message);
 }
@@ -95,7 +89,7 @@ void Notifier::Acknowledge(storage::UnitOfWork& uow, const messaging::Envelope& 
       .Key("at")
       .String(FormatIso8601(clock_.Now()))
       .EndObject();
-  outbox_.Append(uow, kNotificationSent, json.str());
+  outbox_.Append(uow, topics::kNotificationSent, json.str());
 }
 
 }  // namespace sagaflow::notification
