@@ -1,7 +1,6 @@
 // orchestrator: runs the order saga over MQTT, with its state and timers in orchestrator.db.
 #include <cstdio>
 
-#include "http/server.h"
 #include "orchestrator/engine/saga_manager.h"
 #include "orchestrator/engine/timer_loop.h"
 #include "orchestrator/order_saga/order_saga.h"
@@ -50,11 +49,7 @@ int main(int argc, char** argv) {
     }
     return http::JsonOk(200, "{\"result\":\"" + *result + "\"}");
   };
-  http::HttpServer admin(
-      {rt.bind_address(), rt.http_port()},
-      http::MakeAdminRouter([&rt] { return rt.Health(); }, rt.metrics(), {{"POST /admin/sagas/retry", retry}}),
-      rt.logger());
-  if (Status serving = admin.Start(); !serving.ok()) {
+  if (Status serving = rt.StartAdminServer({{"POST /admin/sagas/retry", retry}}); !serving.ok()) {
     std::fprintf(stderr, "orchestrator: %s\n", serving.message().c_str());
     return 1;
   }
@@ -65,7 +60,6 @@ int main(int argc, char** argv) {
   timers.Start();
   rt.WaitForShutdownSignal();
   timers.Stop();
-  admin.Stop();
-  rt.StopMessaging();
+  rt.Shutdown();
   return 0;
 }

@@ -1,7 +1,6 @@
 // inventory-service: reserves and releases stock for orders, once per idempotency key.
 #include <cstdio>
 
-#include "http/server.h"
 #include "messaging/topics.h"
 #include "services/commands/command_processor.h"
 #include "services/inventory/inventory.h"
@@ -59,9 +58,7 @@ int main(int argc, char** argv) {
                    [&](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
                        const std::string& key) { return inventory.Release(uow, command, order_id, key); });
 
-  http::HttpServer admin({rt.bind_address(), rt.http_port()},
-                         http::MakeAdminRouter([&rt] { return rt.Health(); }, rt.metrics()), rt.logger());
-  if (Status serving = admin.Start(); !serving.ok()) {
+  if (Status serving = rt.StartAdminServer(); !serving.ok()) {
     std::fprintf(stderr, "inventory-service: %s\n", serving.message().c_str());
     return 1;
   }
@@ -71,8 +68,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   rt.WaitForShutdownSignal();
-  rt.StopMessaging();
+  rt.Shutdown();
   processor.Stop();
-  admin.Stop();
   return 0;
 }

@@ -1,7 +1,6 @@
 // notification-service: tells customers what happened to their orders, once per (order, kind).
 #include <cstdio>
 
-#include "http/server.h"
 #include "services/notification/notifier.h"
 #include "services/runtime/runtime.h"
 
@@ -23,9 +22,7 @@ int main(int argc, char** argv) {
   notification::Notifier notifier(rt.outbox(), rt.clock(), rt.random(), sink, rt.logger());
   notifier.Register(rt.consumer());
 
-  http::HttpServer admin({rt.bind_address(), rt.http_port()},
-                         http::MakeAdminRouter([&rt] { return rt.Health(); }, rt.metrics()), rt.logger());
-  if (Status serving = admin.Start(); !serving.ok()) {
+  if (Status serving = rt.StartAdminServer(); !serving.ok()) {
     std::fprintf(stderr, "notification-service: %s\n", serving.message().c_str());
     return 1;
   }
@@ -34,7 +31,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   rt.WaitForShutdownSignal();
-  rt.StopMessaging();
-  admin.Stop();
+  rt.Shutdown();
   return 0;
 }

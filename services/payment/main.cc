@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "http/server.h"
 #include "messaging/topics.h"
 #include "services/commands/command_processor.h"
 #include "services/payment/payments.h"
@@ -42,9 +41,7 @@ int main(int argc, char** argv) {
                    [&](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
                        const std::string& key) { return payments.Refund(uow, command, order_id, key); });
 
-  http::HttpServer admin({rt.bind_address(), rt.http_port()},
-                         http::MakeAdminRouter([&rt] { return rt.Health(); }, rt.metrics()), rt.logger());
-  if (Status serving = admin.Start(); !serving.ok()) {
+  if (Status serving = rt.StartAdminServer(); !serving.ok()) {
     std::fprintf(stderr, "payment-service: %s\n", serving.message().c_str());
     return 1;
   }
@@ -54,8 +51,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   rt.WaitForShutdownSignal();
-  rt.StopMessaging();
+  rt.Shutdown();
   processor.Stop();
-  admin.Stop();
   return 0;
 }

@@ -52,6 +52,18 @@ Runtime::Runtime(ServiceSpec spec, CommonConfig config, Logger logger)
       logger_(std::move(logger)) {}
 
 Runtime::~Runtime() {
+  Shutdown();
+}
+
+Status Runtime::StartAdminServer(std::map<std::string, http::Route> extra) {
+  admin_ = std::make_unique<http::HttpServer>(
+      http::HttpServerOptions{config_.bind_address, http_port_},
+      http::MakeAdminRouter([this] { return Health(); }, metrics_, std::move(extra)), logger_);
+  return admin_->Start();
+}
+
+void Runtime::Shutdown() {
+  if (admin_) admin_->Stop();
   StopMessaging();
 }
 

@@ -17,6 +17,7 @@
 #include "common/random.h"
 #include "common/wake_signal.h"
 #include "http/health.h"
+#include "http/server.h"
 #include "messaging/consumer.h"
 #include "messaging/mqtt_bus.h"
 #include "messaging/outbox_relay.h"
@@ -68,9 +69,14 @@ class Runtime {
 
   // Connects to the broker (subscribing to the consumer's topics) and starts the outbox relay.
   Status StartMessaging();
+  // Serves GET /health, GET /metrics and `extra` ("METHOD /path" -> handler) on this service's port: the
+  // admin port of a service whose only HTTP surface it is. `extra` handlers must outlive Shutdown().
+  Status StartAdminServer(std::map<std::string, http::Route> extra = {});
   // Blocks until SIGINT or SIGTERM.
   void WaitForShutdownSignal();
   void StopMessaging();
+  // Stops the admin server, then messaging; call before the objects its handlers use are destroyed.
+  void Shutdown();
 
  private:
   // Deletes inbox claims older than the retention window, once a minute, so the table stays bounded.
@@ -91,6 +97,7 @@ class Runtime {
   std::unique_ptr<messaging::MqttBus> bus_;
   std::unique_ptr<messaging::Consumer> consumer_;
   std::unique_ptr<messaging::OutboxRelay> relay_;
+  std::unique_ptr<http::HttpServer> admin_;
   std::atomic<bool> pruning_{false};
   WakeSignal stop_pruning_;
   std::thread pruner_;
