@@ -15,12 +15,12 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/random.h"
+#include "common/stock_file.h"
 #include "services/commands/command_processor.h"
 
 namespace sagaflow::inventory {
 
-// Parses {"P001": 1000, ...}: non-negative integers per product.
-Result<std::map<std::string, int64_t>> ParseStockFile(const std::string& json_text);
+using sagaflow::ParseStockFile;  // the file's format is shared with sagactl verify (common/stock_file.h)
 // Inserts the products not yet in `stock`; returns how many were added.
 Result<int> SeedStock(storage::Database& db, const std::map<std::string, int64_t>& stock);
 

@@ -18,6 +18,7 @@
 #include "common/json.h"
 #include "common/json_writer.h"
 #include "common/money.h"
+#include "common/stock_file.h"
 #include "common/time_format.h"
 #include "http/http_client.h"
 #include "tools/sagactl/table.h"
@@ -408,27 +409,10 @@ int Verify(const Context& context) {
   if (!in) throw Failure(2, "cannot read stock file " + context.stock_file + " (--stock-file or SAGAFLOW_STOCK_FILE)");
   std::stringstream text;
   text << in.rdbuf();
-  std::map<std::string, int64_t> stock;
-  {
-    // {"P001": 1000, ...}: an object of non-negative integers, as the inventory service reads it.
-    const auto bad = [&](const std::string& why) {
-      return Failure(2, "stock file " + context.stock_file + ": " + why);
-    };
-    simdjson::dom::parser parser;
-    auto root = ParseJson(parser, text.str());
-    if (!root.ok()) throw bad(root.status().message());
-    simdjson::dom::object object;
-    if (root->get_object().get(object)) throw bad("must be a JSON object");
-    for (auto [key, value] : object) {
-      int64_t quantity = 0;
-      if (value.get_int64().get(quantity) || quantity < 0) {
-        throw bad("stock of " + std::string(key) + " must be a non-negative integer");
-      }
-      stock[std::string(key)] = quantity;
-    }
-  }
+  auto stock = ParseStockFile(text.str());
+  if (!stock.ok()) throw Failure(2, "stock file " + context.stock_file + ": " + stock.status().message());
   for (const auto& [service, file] : kDatabases) context.Open(file);  // clear error for a missing one
-  auto result = verify::VerifyGuarantees({context.home + "/data", stock});
+  auto result = verify::VerifyGuarantees({context.home + "/data", *stock});
   if (!result.ok()) throw Failure(2, result.status().message());
   if (context.json) {
     JsonWriter json;
