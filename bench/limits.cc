@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "messaging/tcp_no_delay.h"
 #include "storage/database.h"
 
 namespace sagaflow::bench {
@@ -83,6 +84,10 @@ MqttLimit MeasureMqtt(const std::string& uri, int messages) {
   publisher.connect(options)->wait_for(std::chrono::seconds(10));
   subscriber.connect(options)->wait_for(std::chrono::seconds(10));
   subscriber.subscribe("bench/limit", 1)->wait_for(std::chrono::seconds(10));
+  // The same socket option the services set (see messaging/tcp_no_delay.h), so the limit is comparable.
+  if (auto broker = messaging::ParseBrokerUri(uri); broker.ok()) {
+    (void)messaging::SetNoDelayOnConnectionsTo(broker->first, broker->second);
+  }
   const std::string payload(300, 'x');
 
   auto start = Clock::now();

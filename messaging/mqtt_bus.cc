@@ -2,6 +2,8 @@
 
 #include <mqtt/async_client.h>
 
+#include "messaging/tcp_no_delay.h"
+
 namespace sagaflow::messaging {
 
 namespace {
@@ -115,6 +117,7 @@ void MqttBus::ConnectLoop() {
     connected_ = false;
     if (ConnectAndSubscribe()) {
       failures = 0;
+      DisableNagle();
       connected_ = true;
       logger_->info("connected to broker {} as {} ({} subscriptions)", options_.server_uri, options_.client_id,
                     topics_.size());
@@ -123,6 +126,16 @@ void MqttBus::ConnectLoop() {
     }
     ++failures;
     connection_changed_.WaitFor(BackoffDelay(options_.reconnect, failures, random_.NextUnit()));
+  }
+}
+
+void MqttBus::DisableNagle() {
+  auto broker = ParseBrokerUri(options_.server_uri);
+  if (!broker.ok()) return;  // Paho connected, so the URI is fine; a form we do not parse keeps Nagle
+  auto set = SetNoDelayOnConnectionsTo(broker->first, broker->second);
+  if (!set.ok() || *set == 0) {
+    logger_->warn("could not set TCP_NODELAY on the broker connection ({}); each hop may wait 40 ms",
+                  set.ok() ? "socket not found" : set.status().message());
   }
 }
 

@@ -50,6 +50,7 @@ class MqttBus final : public MessageBus {
  private:
   void ConnectLoop();
   bool ConnectAndSubscribe();
+  void DisableNagle();
 
   MqttBusOptions options_;
   Logger logger_;
