@@ -1,5 +1,7 @@
 #include "storage/database.h"
 
+#include <sqlite3.h>
+
 namespace sagaflow::storage {
 
 Result<Durability> ParseDurability(const std::string& text) {
@@ -72,6 +74,18 @@ Status Database::Read(const std::function<Status(Sql&)>& work) {
   }
   sql.ResetUsed();
   return status;
+}
+
+std::vector<std::pair<std::string, int>> Database::FullScanSteps() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, int>> scans;
+  sqlite3* handle = db_->getHandle();
+  for (sqlite3_stmt* statement = sqlite3_next_stmt(handle, nullptr); statement != nullptr;
+       statement = sqlite3_next_stmt(handle, statement)) {
+    const int steps = sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+    if (steps > 0) scans.emplace_back(sqlite3_sql(statement), steps);
+  }
+  return scans;
 }
 
 }  // namespace sagaflow::storage

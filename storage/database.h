@@ -79,6 +79,10 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  // The prepared (cached) statements that stepped through a table without an index since they were prepared, with
+  // their step counts: a periodic scan listed here costs more as history grows (tests assert none is).
+  std::vector<std::pair<std::string, int>> FullScanSteps();
+
  private:
   Database(std::string path, std::unique_ptr<SQLite::Database> db) : path_(std::move(path)), db_(std::move(db)) {}
 

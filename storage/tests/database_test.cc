@@ -223,6 +223,22 @@ TEST_F(DatabaseTest, AfterCommitDoesNotRunOnRollback) {
   EXPECT_EQ(runs, 0);
 }
 
+TEST_F(DatabaseTest, FullScanStepsNamesTheStatementsThatScannedATable) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Write([](UnitOfWork& uow) {
+                  uow.Exec("CREATE INDEX t_x ON t(x)");
+                  for (int64_t x = 1; x <= 100; ++x) Insert(uow, x);
+                  return Status::Ok();
+                }).ok());
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t WHERE x = 7"), 1);      // the index
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t WHERE x + 0 = 7"), 1);  // no index can serve it
+  const auto scans = db->FullScanSteps();
+  ASSERT_EQ(scans.size(), 1u);
+  EXPECT_EQ(scans[0].first, "SELECT COUNT(*) FROM t WHERE x + 0 = 7");
+  EXPECT_GE(scans[0].second, 99);
+}
+
 TEST_F(DatabaseTest, ReusesAPreparedStatementWithinOneTransaction) {
   auto db = OpenWithTable();
   ASSERT_NE(db, nullptr);
