@@ -46,12 +46,51 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   }
 }
 
+struct Database::PendingWrite {
+  explicit PendingWrite(const std::function<Status(UnitOfWork&)>& w) : work(w) {}
+  const std::function<Status(UnitOfWork&)>& work;
+  Status status;
+  std::vector<std::function<void()>> after_commit;
+  bool done = false;  // under queue_mu_
+  std::condition_variable turn;
+};
+
+namespace {
+
+// Bounds how long the first unit of work of a group waits for the others to run.
+constexpr size_t kMaxGroup = 256;
+
+}  // namespace
+
 Status Database::Write(const std::function<Status(UnitOfWork&)>& work) {
-  std::lock_guard lock(mu_);
+  PendingWrite self(work);
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&self);
+  self.turn.wait(lock, [&] { return self.done || queue_.front() == &self; });
+  if (self.done) return self.status;  // a group led by another thread carried this write
+
+  // This write leads: it takes every write waiting behind it, commits them together, then hands the
+  // lead to the next one queued meanwhile.
+  const size_t count = std::min(queue_.size(), kMaxGroup);
+  std::vector<PendingWrite*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+  lock.unlock();
+  CommitGroup(group);
+  lock.lock();
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+  for (PendingWrite* write : group) {
+    if (write == &self) continue;
+    write->done = true;
+    write->turn.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->turn.notify_one();
+  return self.status;
+}
+
+Status Database::RunAlone(PendingWrite& write) {
   UnitOfWork uow(*db_, statements_);
   try {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    Status status = work(uow);
+    Status status = write.work(uow);
     uow.ResetUsed();
     if (!status.ok()) return status;  // ~Transaction rolls back
     tx.commit();
@@ -59,8 +98,59 @@ Status Database::Write(const std::function<Status(UnitOfWork&)>& work) {
     uow.ResetUsed();
     return Status::IoError(path_ + ": " + e.what());
   }
-  for (auto& action : uow.after_commit_) action();
+  write.after_commit = std::move(uow.after_commit_);
   return Status::Ok();
+}
+
+void Database::CommitGroup(const std::vector<PendingWrite*>& group) {
+  std::lock_guard lock(mu_);
+  if (group.size() == 1) {
+    group[0]->status = RunAlone(*group[0]);
+  } else {
+    try {
+      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      for (PendingWrite* write : group) {
+        UnitOfWork uow(*db_, statements_);
+        db_->exec("SAVEPOINT unit_of_work");
+        try {
+          write->status = write->work(uow);
+        } catch (const std::exception& e) {
+          write->status = Status::IoError(path_ + ": " + e.what());
+        }
+        uow.ResetUsed();
+        if (write->status.ok()) {
+          db_->exec("RELEASE unit_of_work");
+          write->after_commit = std::move(uow.after_commit_);
+        } else {
+          // Throws if SQLite already rolled back the whole transaction (e.g. disk full): then the
+          // group fails below, as nothing of it is stored.
+          db_->exec("ROLLBACK TO unit_of_work");
+          db_->exec("RELEASE unit_of_work");
+        }
+      }
+      tx.commit();
+    } catch (const std::exception& e) {
+      for (PendingWrite* write : group) {
+        write->status = Status::IoError(path_ + ": " + e.what());
+        write->after_commit.clear();
+      }
+    }
+  }
+  ++stats_.transactions;
+  stats_.writes += static_cast<int64_t>(group.size());
+  for (PendingWrite* write : group) {
+    for (auto& action : write->after_commit) action();
+  }
+}
+
+size_t Database::queued_writes() {
+  std::lock_guard lock(queue_mu_);
+  return queue_.size();
+}
+
+Database::CommitStats Database::commit_stats() {
+  std::lock_guard lock(mu_);
+  return stats_;
 }
 
 Status Database::Read(const std::function<Status(Sql&)>& work) {

@@ -1,13 +1,19 @@
 // Database: one SQLite file, opened in WAL mode with a busy timeout, foreign keys and a chosen
 // durability, shared by all threads of one process.
 //
-// Every access goes through Write (one BEGIN IMMEDIATE transaction: a UnitOfWork) or Read, which hold
-// the connection's mutex for their duration, so the process is the file's only writer and its threads
-// never interleave inside a transaction. Callbacks must not call Write/Read again (it would deadlock).
+// Every access goes through Write (a UnitOfWork, atomic on its own) or Read, which hold the connection's
+// mutex for their duration, so the process is the file's only writer and its threads never interleave
+// inside a unit of work. Writes that arrive while a commit is under way are group-committed: the next
+// one to run takes every waiting unit of work, runs each inside its own SAVEPOINT of one BEGIN IMMEDIATE
+// transaction and commits them with one fsync (LevelDB's write batching); each still succeeds or rolls
+// back alone, and Write returns only once its effects are durable. Callbacks must not call Write/Read
+// again (it would deadlock).
 // SQLite exceptions thrown inside a callback are caught here and returned as IoError; nothing from
 // SQLiteCpp escapes this component except through the Sql handle the callbacks receive.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -71,22 +77,41 @@ class Database {
  public:
   static Result<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
 
-  // Runs `work` in one BEGIN IMMEDIATE transaction. OK from `work` commits; anything else rolls back
-  // and is returned. An exception inside `work` rolls back and becomes IoError.
+  // Runs `work` in a BEGIN IMMEDIATE transaction, possibly shared with other threads' concurrent
+  // writes (each in its own savepoint). OK from `work` commits; anything else rolls back this work
+  // alone and is returned. An exception inside `work` rolls back and becomes IoError. A failed COMMIT
+  // fails every write of the group.
   Status Write(const std::function<Status(UnitOfWork&)>& work);
   // Runs `work` against the connection without opening a write transaction.
   Status Read(const std::function<Status(Sql&)>& work);
 
   const std::string& path() const { return path_; }
 
+  // How many transactions were committed and how many units of work they carried, for the metrics.
+  struct CommitStats {
+    int64_t transactions = 0;
+    int64_t writes = 0;
+  };
+  CommitStats commit_stats();
+  // Writes queued or running now (for tests that build a group deterministically).
+  size_t queued_writes();
+
   // The prepared (cached) statements that stepped through a table without an index since they were prepared, with
   // their step counts: a periodic scan listed here costs more as history grows (tests assert none is).
   std::vector<std::pair<std::string, int>> FullScanSteps();
 
  private:
+  struct PendingWrite;
+
   Database(std::string path, std::unique_ptr<SQLite::Database> db) : path_(std::move(path)), db_(std::move(db)) {}
+  // Runs `group` in one transaction under mu_, setting each write's status.
+  void CommitGroup(const std::vector<PendingWrite*>& group);
+  Status RunAlone(PendingWrite& write);
 
   std::string path_;
+  std::mutex queue_mu_;  // guards queue_; never held while SQLite works
+  std::deque<PendingWrite*> queue_;
+  CommitStats stats_;  // under mu_
   std::mutex mu_;
   std::unique_ptr<SQLite::Database> db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;

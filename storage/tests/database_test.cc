@@ -1,9 +1,14 @@
 #include "storage/database.h"
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -237,6 +242,144 @@ TEST_F(DatabaseTest, FullScanStepsNamesTheStatementsThatScannedATable) {
   ASSERT_EQ(scans.size(), 1u);
   EXPECT_EQ(scans[0].first, "SELECT COUNT(*) FROM t WHERE x + 0 = 7");
   EXPECT_GE(scans[0].second, 99);
+}
+
+// Holds one write open inside its transaction until Release(), so that writes started meanwhile queue
+// up behind it and are committed together as one group.
+class BlockingWrite {
+ public:
+  explicit BlockingWrite(Database& db) : db_(db) {
+    thread_ = std::thread([this] {
+      status_ = db_.Write([this](UnitOfWork& uow) {
+        uow.Exec("INSERT INTO t(x) VALUES (0)");
+        std::unique_lock lock(mu_);
+        entered_ = true;
+        cv_.notify_all();
+        cv_.wait(lock, [this] { return released_; });
+        return Status::Ok();
+      });
+    });
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return entered_; });
+  }
+  ~BlockingWrite() { Release(); }
+  BlockingWrite(const BlockingWrite&) = delete;
+  BlockingWrite& operator=(const BlockingWrite&) = delete;
+
+  Status Release() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
+ private:
+  Database& db_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool entered_ = false;
+  bool released_ = false;
+  Status status_;
+};
+
+// Polls (no sleep as synchronization) until `count` writes are queued, the blocked one included.
+bool WaitForQueuedWrites(Database& db, size_t count) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (db.queued_writes() < count) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST_F(DatabaseTest, WritesQueuedBehindACommitAreCommittedTogether) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  std::vector<std::thread> writers;
+  std::vector<Status> statuses(3);
+  std::vector<int> after_commit_runs(3, 0);
+  {
+    BlockingWrite first(*db);
+    for (int i = 0; i < 3; ++i) {
+      writers.emplace_back([&, i] {
+        statuses[i] = db->Write([&, i](UnitOfWork& uow) {
+          Insert(uow, i + 1);
+          uow.AfterCommit([&, i] { ++after_commit_runs[i]; });
+          return Status::Ok();
+        });
+      });
+    }
+    ASSERT_TRUE(WaitForQueuedWrites(*db, 4));
+    EXPECT_TRUE(first.Release().ok());
+  }
+  for (auto& writer : writers) writer.join();
+  for (const Status& status : statuses) EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(after_commit_runs, (std::vector<int>{1, 1, 1}));
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 4);
+  EXPECT_EQ(db->commit_stats().transactions, 3) << "table + the blocking write + one group of three";
+  EXPECT_EQ(db->commit_stats().writes, 5);
+  EXPECT_EQ(db->queued_writes(), 0u);
+}
+
+TEST_F(DatabaseTest, AFailingWriteInAGroupRollsBackAloneAndTheOthersCommit) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  Status kept;
+  Status rejected;
+  Status thrown;
+  int rejected_after_commit_runs = 0;
+  std::vector<std::thread> writers;
+  {
+    BlockingWrite first(*db);
+    writers.emplace_back([&] { kept = db->Write([](UnitOfWork& uow) { return Insert(uow, 1); }); });
+    ASSERT_TRUE(WaitForQueuedWrites(*db, 2));
+    writers.emplace_back([&] {
+      rejected = db->Write([&](UnitOfWork& uow) {
+        Insert(uow, 2);
+        uow.AfterCommit([&] { ++rejected_after_commit_runs; });
+        return Status::InvalidArgument("rejected");
+      });
+    });
+    ASSERT_TRUE(WaitForQueuedWrites(*db, 3));
+    writers.emplace_back([&] {
+      thrown = db->Write([](UnitOfWork& uow) -> Status {
+        Insert(uow, 3);
+        throw std::runtime_error("boom");
+      });
+    });
+    ASSERT_TRUE(WaitForQueuedWrites(*db, 4));
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_TRUE(kept.ok()) << kept.ToString();
+  EXPECT_TRUE(rejected.IsInvalidArgument()) << rejected.ToString();
+  EXPECT_TRUE(thrown.IsIoError()) << thrown.ToString();
+  EXPECT_EQ(rejected_after_commit_runs, 0);
+  EXPECT_EQ(QueryText(*db, "SELECT group_concat(x) FROM (SELECT x FROM t ORDER BY x)"), "0,1");
+  EXPECT_EQ(db->commit_stats().transactions, 3);
+}
+
+TEST_F(DatabaseTest, ManyThreadsWritingAtOnceLoseNothing) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  constexpr int kThreads = 8;
+  constexpr int kWritesEach = 100;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kWritesEach; ++i) {
+        if (!db->Write([&](UnitOfWork& uow) { return Insert(uow, t * kWritesEach + i); }).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(DISTINCT x) FROM t"), kThreads * kWritesEach);
+  EXPECT_EQ(db->commit_stats().writes, kThreads * kWritesEach + 1);
 }
 
 TEST_F(DatabaseTest, ReusesAPreparedStatementWithinOneTransaction) {
