@@ -272,7 +272,7 @@ TEST_F(OrchestratorPeriodicScansTest, WithoutTheDeadlineIndexTheScansAreCaught) 
 }
 
 // Every GET /metrics refreshes the sagas{state=...} gauge. It once counted every state with "GROUP BY state",
-// stepping through every saga ever run; it now counts the unfinished states only, through sagas_state_updated.
+// stepping through every saga ever run; it now counts the unfinished states only, through the sagas_state index.
 TEST_F(OrchestratorPeriodicScansTest, TheSagasGaugeDoesNotWalkFinishedSagas) {
   Build();
   metrics_->Render();
