@@ -37,14 +37,17 @@ sf_ensure_packages() {  # [extra packages...]
     || sf_die "apt-get install ${missing[*]} failed"
 }
 
-# Configures (once) and builds a CMake preset: release, test, dev.
+# Configures (once) and builds a CMake preset: release, test, dev; optionally only the given targets.
 sf_build() {
   local preset=$1
+  shift
   local dir="$SAGAFLOW_ROOT/build/$preset"
   if [ ! -f "$dir/build.ninja" ]; then
     cmake --preset "$preset" -S "$SAGAFLOW_ROOT" >&2 || sf_die "cmake configure ($preset) failed"
   fi
-  cmake --build "$dir" -j "$(nproc)" >&2 || sf_die "build ($preset) failed"
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  cmake --build "$dir" -j "$(nproc)" "${targets[@]}" >&2 || sf_die "build ($preset) failed"
 }
 
 sf_port_of() {  # the port a component listens on
