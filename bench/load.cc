@@ -1,15 +1,12 @@
 #include "bench/load.h"
 
-#include <mqtt/async_client.h>
-#include <simdjson.h>
-
 #include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
-#include "common/random.h"
+#include "bench/outcome_watcher.h"
 #include "http/http_client.h"
 
 namespace sagaflow::bench {
@@ -22,32 +19,15 @@ double MillisBetween(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-struct Outcomes {
-  std::mutex mu;
-  std::unordered_map<std::string, std::pair<Clock::time_point, bool>> seen;  // orderId -> (when, completed)
-};
-
 }  // namespace
 
 LoadResult RunLoad(const LoadOptions& options) {
   LoadResult result;
-  Outcomes outcomes;
-  SeededRandom random(SeededRandom::SeedFromDevice());
-  mqtt::async_client subscriber(options.mqtt_uri, "sagaflow-bench-" + NewUuid(random).substr(0, 8));
-  subscriber.set_message_callback([&](mqtt::const_message_ptr message) {
-    const auto now = Clock::now();
-    simdjson::dom::parser parser;
-    std::string_view id;
-    if (parser.parse(message->get_payload_str()).get_object()["orderId"].get_string().get(id)) return;
-    std::lock_guard lock(outcomes.mu);
-    outcomes.seen.emplace(std::string(id), std::make_pair(now, message->get_topic() == "orders/completed"));
-  });
-  auto connect = mqtt::connect_options_builder().mqtt_version(MQTTVERSION_3_1_1).clean_session(true).finalize();
-  subscriber.connect(connect)->wait_for(std::chrono::seconds(10));
-  subscriber
-      .subscribe(mqtt::string_collection::create({"orders/completed", "orders/cancelled"}),
-                 mqtt::iasync_client::qos_collection{1, 1})
-      ->wait_for(std::chrono::seconds(10));
+  OutcomeWatcher outcomes(options.mqtt_uri);
+  if (Status connected = outcomes.Connect(); !connected.ok()) {
+    std::fprintf(stderr, "sagaflow-bench: %s\n", connected.message().c_str());
+    return result;
+  }
 
   const bool open_loop = options.rate > 0;
   const int total = open_loop ? static_cast<int>(options.rate * options.duration_s) : options.orders;
@@ -73,25 +53,22 @@ LoadResult RunLoad(const LoadOptions& options) {
         auto response = client.PostJson("/api/orders", body);
         const auto done = Clock::now();
         simdjson::dom::parser parser;
-        std::string_view id;
-        if (response.status != 202 || parser.parse(response.body).get_object()["orderId"].get_string().get(id)) {
+        auto id = response.status == 202 ? ReadOrderId(parser, response.body) : std::nullopt;
+        if (!id) {
           ++errors;
           continue;
         }
         post_samples[static_cast<size_t>(c)].Add(MillisBetween(scheduled, done));
         std::lock_guard lock(mu);
-        started.emplace(std::string(id), scheduled);
+        started.emplace(std::move(*id), scheduled);
         ++posted;
       }
     });
   }
   // Progress while posting and draining.
   const auto finished = [&] {
-    std::lock_guard a(mu);
-    std::lock_guard b(outcomes.mu);
-    size_t done = 0;
-    for (const auto& [id, when] : started) done += outcomes.seen.count(id);
-    return std::make_pair(done, started.size());
+    std::lock_guard lock(mu);
+    return std::make_pair(outcomes.CountEndedKeys(started), started.size());
   };
   std::atomic<bool> posting{true};
   std::thread reporter([&] {
@@ -112,19 +89,18 @@ LoadResult RunLoad(const LoadOptions& options) {
   for (auto& client : clients) client.join();
   posting = false;
   reporter.join();
-  subscriber.disconnect()->wait_for(std::chrono::seconds(2));
 
   result.posted = posted;
   result.post_errors = errors;
   for (auto& samples : post_samples) result.post_ms.Merge(samples);
   Clock::time_point last = t0;
-  std::lock_guard lock(outcomes.mu);
+  const OutcomeMap seen = outcomes.Snapshot();
   for (const auto& [id, start] : started) {
-    auto it = outcomes.seen.find(id);
-    if (it == outcomes.seen.end()) continue;
-    (it->second.second ? result.completed : result.cancelled) += 1;
-    result.end_to_end_ms.Add(MillisBetween(start, it->second.first));
-    last = std::max(last, it->second.first);
+    auto it = seen.find(id);
+    if (it == seen.end()) continue;
+    (it->second.completed ? result.completed : result.cancelled) += 1;
+    result.end_to_end_ms.Add(MillisBetween(start, it->second.at));
+    last = std::max(last, it->second.at);
   }
   result.seconds = MillisBetween(t0, last) / 1000;
   result.sagas_per_second = result.seconds > 0 ? (result.completed + result.cancelled) / result.seconds : 0;

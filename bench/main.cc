@@ -1,46 +1,58 @@
-// sagaflow-bench: measures a running sagaflow (it starts nothing). See bench/load.h and bench/limits.h.
+// sagaflow-bench: measures a running sagaflow (it starts nothing). See bench/load.h, bench/limits.h,
+// bench/recovery.h and bench/seed_history.h.
 //   sagaflow-bench --mode orders [--orders N --clients C | --rate R --seconds S] [--json]
+//       the order load; with every process's CPU, peak memory and resident memory over the run (sampled
+//       once a second from the pid files under --home: at the end of the first minute, or of the first
+//       10% of a shorter run, at the end and the largest; --json adds a timeline every 10 s)
+//   sagaflow-bench --mode recovery --orders 2000 [--clients C] [--freeze steps|orchestrator] [--json]
+//       kill -9 of the orchestrator with N sagas in flight, and the time from its restart (/health 200)
+//       until all N orders are terminal; it freezes and kills processes of the system under --home
+//   sagaflow-bench --mode seed-history --orders N --home DIR [--stock-file F] [--seed S] [--json]
+//       writes N finished orders into the five databases of a stopped, migrated system (start it once
+//       with scripts/run --detach and stop it with scripts/stop first); sagactl verify still passes
 //   sagaflow-bench --mode sqlite [--durability full|normal] [--seconds S]
 //   sagaflow-bench --mode mqtt [--messages N]
-#include <dirent.h>
-
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <sstream>
 
 #include "bench/limits.h"
 #include "bench/load.h"
+#include "bench/process_control.h"
+#include "bench/recovery.h"
+#include "bench/rss_sampler.h"
+#include "bench/seed_history.h"
 #include "common/flags.h"
 #include "common/json_writer.h"
+#include "common/random.h"
+#include "common/stock_file.h"
 
 namespace {
 
 using namespace sagaflow;
 using namespace sagaflow::bench;
 
-std::map<std::string, pid_t> ReadPids(const std::string& home) {
-  std::map<std::string, pid_t> pids;
-  const std::filesystem::path run = std::filesystem::path(home) / "run";
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(run, error)) {
-    if (entry.path().extension() != ".pid" || entry.path().stem() == "supervisor") continue;
-    std::ifstream in(entry.path());
-    pid_t pid = 0;
-    if (in >> pid) pids[entry.path().stem().string()] = pid;
-  }
-  return pids;
+constexpr std::chrono::seconds kRssPeriod{1};
+constexpr double kRssTimelineSeconds = 10;
+constexpr double kRecoveryTargetSeconds = 3;
+
+std::string Number(double value) {
+  return std::to_string(value);
 }
 
 void WriteLatency(JsonWriter& json, const char* name, Samples& samples) {
   json.Key(name).BeginObject();
   for (const auto& [label, q] :
        std::vector<std::pair<const char*, double>>{{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}, {"p999", 0.999}}) {
-    json.Key(label).Raw(std::to_string(samples.Quantile(q)));
+    json.Key(label).Raw(Number(samples.Quantile(q)));
   }
-  json.Key("max").Raw(std::to_string(samples.Max())).EndObject();
+  json.Key("max").Raw(Number(samples.Max())).EndObject();
 }
 
 void PrintLatency(const char* name, Samples& samples) {
@@ -48,26 +60,212 @@ void PrintLatency(const char* name, Samples& samples) {
               samples.Quantile(0.9), samples.Quantile(0.99), samples.Quantile(0.999), samples.Max());
 }
 
+void WriteRss(JsonWriter& json, const RssSummary& rss) {
+  json.Key("rss")
+      .BeginObject()
+      .Key("markSeconds")
+      .Raw(Number(rss.mark_seconds))
+      .Key("atMarkKb")
+      .Int(rss.at_mark_kb)
+      .Key("endKb")
+      .Int(rss.end_kb)
+      .Key("maxKb")
+      .Int(rss.max_kb)
+      .Key("growthKb")
+      .Int(rss.growth_kb)
+      .Key("timelineIntervalSeconds")
+      .Raw(Number(rss.timeline_interval_seconds))
+      .Key("timelineKb")
+      .BeginArray();
+  for (int64_t kb : rss.timeline_kb) json.Int(kb);
+  json.EndArray().EndObject();
+}
+
+int RunOrders(const LoadOptions& options, const std::string& home, bool json_output, JsonWriter& json) {
+  const auto pids = ReadPidFiles(home);
+  std::map<std::string, ProcessStats> before;
+  for (const auto& [name, pid] : pids) before[name] = ReadProcessStats(pid);
+  RssSampler sampler(pids, kRssPeriod);
+  sampler.Start();
+  LoadResult result = RunLoad(options);
+  sampler.Stop();
+  const bool open_loop = options.rate > 0;
+  json.Key("loop")
+      .String(open_loop ? "open" : "closed")
+      .Key("offeredRate")
+      .Int(static_cast<int64_t>(options.rate))
+      .Key("clients")
+      .Int(options.clients)
+      .Key("orders")
+      .Int(result.posted)
+      .Key("postErrors")
+      .Int(result.post_errors)
+      .Key("completed")
+      .Int(result.completed)
+      .Key("cancelled")
+      .Int(result.cancelled)
+      .Key("seconds")
+      .Raw(Number(result.seconds))
+      .Key("sagasPerSecond")
+      .Raw(Number(result.sagas_per_second));
+  WriteLatency(json, "postMs", result.post_ms);
+  WriteLatency(json, "endToEndMs", result.end_to_end_ms);
+  json.Key("sampledSeconds").Raw(Number(sampler.seconds()));
+  json.Key("processes").BeginObject();
+  if (!json_output) {
+    std::printf("%s loop%s: %d orders (%d errors), %d completed, %d cancelled, %.1f s, %.0f sagas/s\n",
+                open_loop ? "open" : "closed",
+                open_loop ? (" at " + std::to_string(static_cast<int64_t>(options.rate)) + "/s").c_str() : "",
+                result.posted, result.post_errors, result.completed, result.cancelled, result.seconds,
+                result.sagas_per_second);
+    PrintLatency("POST", result.post_ms);
+    PrintLatency("end to end", result.end_to_end_ms);
+  }
+  for (const auto& [name, pid] : pids) {
+    const ProcessStats after = ReadProcessStats(pid);
+    if (!after.ok) continue;
+    const double cpu = after.cpu_seconds - before[name].cpu_seconds;
+    auto samples = sampler.samples().find(name);
+    const RssSummary rss = SummarizeRss(samples == sampler.samples().end() ? std::vector<RssSample>{} : samples->second,
+                                        sampler.seconds(), kRssTimelineSeconds);
+    json.Key(name).BeginObject().Key("cpuSeconds").Raw(Number(cpu)).Key("peakRssKb").Int(after.peak_rss_kb);
+    WriteRss(json, rss);
+    json.EndObject();
+    if (!json_output) {
+      std::printf("  %-22s cpu %7.2f s   peak rss %7.1f MiB   rss at %.0f s %7.1f, at end %7.1f, max %7.1f MiB\n",
+                  name.c_str(), cpu, after.peak_rss_kb / 1024.0, rss.mark_seconds, rss.at_mark_kb / 1024.0,
+                  rss.end_kb / 1024.0, rss.max_kb / 1024.0);
+    }
+  }
+  json.EndObject();
+  return 0;
+}
+
+int RunRecoveryMode(const RecoveryOptions& options, bool json_output, JsonWriter& json) {
+  RecoveryResult result = RunRecovery(options);
+  const bool within = result.status.ok() && result.count.healthy_to_all_terminal_s <= kRecoveryTargetSeconds;
+  json.Key("freeze")
+      .String(options.freeze)
+      .Key("orders")
+      .Int(result.posted)
+      .Key("postErrors")
+      .Int(result.post_errors)
+      .Key("runningSagasAtKill")
+      .Int(result.running_sagas_at_kill)
+      .Key("inFlightAtKill")
+      .Int(result.in_flight_at_kill)
+      .Key("restartedBy")
+      .String(result.restarted_by_supervisor ? "supervisor" : "bench")
+      .Key("killToHealthySeconds")
+      .Raw(Number(result.kill_to_healthy_s))
+      .Key("healthyToAllTerminalSeconds")
+      .Raw(Number(result.count.healthy_to_all_terminal_s))
+      .Key("killToAllTerminalSeconds")
+      .Raw(Number(result.count.kill_to_all_terminal_s))
+      .Key("completed")
+      .Int(result.count.completed)
+      .Key("cancelled")
+      .Int(result.count.cancelled)
+      .Key("unfinished")
+      .Int(result.count.unfinished)
+      .Key("targetSeconds")
+      .Raw(Number(kRecoveryTargetSeconds))
+      .Key("withinTarget")
+      .Bool(within);
+  if (!result.status.ok()) json.Key("error").String(result.status.message());
+  if (!json_output) {
+    std::printf(
+        "recovery (%s frozen while posting): %d orders (%d errors); at the kill %d in flight, %d running sagas\n"
+        "  restarted by %s, healthy %.3f s after the kill; all terminal %.3f s after the restart (%.3f s after "
+        "the kill; target %.0f s: %s)\n"
+        "  %d completed, %d cancelled, %d unfinished\n",
+        options.freeze.c_str(), result.posted, result.post_errors, result.in_flight_at_kill,
+        result.running_sagas_at_kill, result.restarted_by_supervisor ? "the supervisor" : "the bench",
+        result.kill_to_healthy_s, result.count.healthy_to_all_terminal_s, result.count.kill_to_all_terminal_s,
+        kRecoveryTargetSeconds, within ? "met" : "missed", result.count.completed, result.count.cancelled,
+        result.count.unfinished);
+    if (!result.status.ok()) std::printf("  error: %s\n", result.status.message().c_str());
+  }
+  return result.status.ok() ? 0 : 1;
+}
+
+Result<std::map<std::string, int64_t>> ReadStockFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::map<std::string, int64_t>{};  // only needed for a product inventory.db lacks
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseStockFile(text.str());
+}
+
+int RunSeedHistory(const std::string& home, int64_t orders, const std::string& stock_file, int64_t seed,
+                   bool json_output, JsonWriter& json) {
+  for (const auto& [name, pid] : ReadPidFiles(home)) {
+    if (IsAlive(pid)) {
+      std::fprintf(stderr, "sagaflow-bench: %s is running (pid %d): stop the system first (scripts/stop)\n",
+                   name.c_str(), pid);
+      return 2;
+    }
+  }
+  auto stock = ReadStockFile(stock_file);
+  if (!stock.ok()) {
+    std::fprintf(stderr, "sagaflow-bench: %s: %s\n", stock_file.c_str(), stock.status().message().c_str());
+    return 2;
+  }
+  SeedOptions options;
+  options.data_dir = home + "/data";
+  options.plan = RecentHistory(orders, SystemClock().Now(),
+                               seed != 0 ? static_cast<uint64_t>(seed) : SeededRandom::SeedFromDevice());
+  options.initial_stock = *stock;
+  std::mutex mu;
+  options.progress = [&](const std::string& database, int64_t done) {
+    if (json_output) return;
+    std::lock_guard lock(mu);
+    std::fprintf(stderr, "\r%-17s %lld/%lld   ", database.c_str(), static_cast<long long>(done),
+                 static_cast<long long>(orders));
+  };
+  const auto start = std::chrono::steady_clock::now();
+  Status seeded = SeedHistory(options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!json_output) std::fprintf(stderr, "\n");
+  if (!seeded.ok()) {
+    std::fprintf(stderr, "sagaflow-bench: seeding failed: %s\n", seeded.message().c_str());
+    return 1;
+  }
+  json.Key("orders").Int(orders).Key("seconds").Raw(Number(seconds));
+  if (!json_output) {
+    std::printf("seeded %lld finished orders into %s/data in %.1f s (%.0f orders/s)\n", static_cast<long long>(orders),
+                home.c_str(), seconds, orders / seconds);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string mode, home, mqtt_url, durability;
+  std::string mode, home, mqtt_url, durability, freeze, stock_file;
   int64_t mqtt_port = 1883, http_port = 5000, orders = 20000, clients = 64, messages = 20000;
-  int64_t rate = 0, seconds = 30;
+  int64_t rate = 0, seconds = 30, seed = 0;
   std::string json_flag;
   FlagSet flags("sagaflow-bench", "Measures a running sagaflow and the machine's limits.");
-  flags.AddChoice("mode", "", "orders", {"orders", "sqlite", "mqtt"}, "what to measure", &mode);
-  flags.AddString("home", "SAGAFLOW_HOME", "var", "the running system's home (pid files for CPU and memory)", &home);
+  flags.AddChoice("mode", "", "orders", {"orders", "recovery", "seed-history", "sqlite", "mqtt"}, "what to measure",
+                  &mode);
+  flags.AddString("home", "SAGAFLOW_HOME", "var", "the system's home (pid files, databases)", &home);
   flags.AddString("mqtt-url", "SAGAFLOW_MQTT_URL", "", "broker URI (default tcp://127.0.0.1:<mqtt-port>)", &mqtt_url);
   flags.AddInt("mqtt-port", "SAGAFLOW_MQTT_PORT", 1883, 1, 65535, "broker port", &mqtt_port);
   flags.AddInt("http-port", "SAGAFLOW_HTTP_PORT", 5000, 1, 65535, "order service port", &http_port);
-  flags.AddInt("orders", "", 20000, 1, 10'000'000, "closed loop: orders to post", &orders);
+  flags.AddInt("orders", "", 20000, 1, 100'000'000,
+               "closed loop and recovery: orders to post; seed-history: finished orders to write", &orders);
   flags.AddInt("clients", "", 64, 1, 1024, "concurrent HTTP clients (keep-alive)", &clients);
   flags.AddInt("rate", "", 0, 0, 1'000'000, "open loop: orders per second (0: closed loop)", &rate);
   flags.AddInt("seconds", "", 30, 1, 86400, "open loop and sqlite: how long", &seconds);
   flags.AddInt("messages", "", 20000, 1, 10'000'000, "mqtt: messages per measurement", &messages);
   flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"}, "sqlite: synchronous mode",
                   &durability);
+  flags.AddChoice("freeze", "", "steps", {"steps", "orchestrator"},
+                  "recovery: what is frozen while posting (steps: payment and inventory)", &freeze);
+  flags.AddString("stock-file", "SAGAFLOW_STOCK_FILE", "config/stock.json",
+                  "seed-history: initial stock of a product not yet in inventory.db", &stock_file);
+  flags.AddInt("seed", "", 0, 0, INT64_MAX, "seed-history: random seed of the ids (0: random)", &seed);
   flags.AddChoice("json", "", "no", {"no", "yes"}, "print one JSON object instead of text", &json_flag);
   std::vector<const char*> args(argv, argv + argc);
   for (auto& arg : args) {
@@ -86,6 +284,7 @@ int main(int argc, char** argv) {
   const std::string uri = mqtt_url.empty() ? "tcp://127.0.0.1:" + std::to_string(mqtt_port) : mqtt_url;
   JsonWriter json;
   json.BeginObject().Key("mode").String(mode);
+  int exit_code = 0;
 
   if (mode == "sqlite") {
     const auto limit =
@@ -93,28 +292,37 @@ int main(int argc, char** argv) {
     json.Key("durability")
         .String(durability)
         .Key("commitsPerSecond")
-        .Raw(std::to_string(limit.commits_per_second))
+        .Raw(Number(limit.commits_per_second))
         .Key("rowsPerSecondBatched")
-        .Raw(std::to_string(limit.rows_per_second_batched))
-        .EndObject();
+        .Raw(Number(limit.rows_per_second_batched));
     if (!json_output) {
       std::printf("sqlite (synchronous=%s): %.0f commits/s one row each; %.0f rows/s in 100-row transactions\n",
                   durability.c_str(), limit.commits_per_second, limit.rows_per_second_batched);
     }
   } else if (mode == "mqtt") {
     auto limit = MeasureMqtt(uri, static_cast<int>(messages));
-    json.Key("roundTripsPerSecond").Raw(std::to_string(limit.round_trips_per_second));
+    json.Key("roundTripsPerSecond").Raw(Number(limit.round_trips_per_second));
     WriteLatency(json, "roundTripMs", limit.round_trip_ms);
-    json.Key("pipelinedPerSecond").Raw(std::to_string(limit.pipelined_per_second)).EndObject();
+    json.Key("pipelinedPerSecond").Raw(Number(limit.pipelined_per_second));
     if (!json_output) {
       std::printf("mqtt QoS 1: %.0f round trips/s one at a time; %.0f msg/s with 100 in flight\n",
                   limit.round_trips_per_second, limit.pipelined_per_second);
       PrintLatency("round trip", limit.round_trip_ms);
     }
+  } else if (mode == "recovery") {
+    RecoveryOptions options;
+    options.mqtt_uri = uri;
+    options.home = home;
+    options.http_port = static_cast<int>(http_port);
+    options.orders = static_cast<int>(orders);
+    options.clients = static_cast<int>(clients);
+    options.freeze = freeze;
+    options.progress = !json_output;
+    exit_code = RunRecoveryMode(options, json_output, json);
+  } else if (mode == "seed-history") {
+    exit_code = RunSeedHistory(home, orders, stock_file, seed, json_output, json);
+    if (exit_code != 0) return exit_code;
   } else {
-    const auto pids = ReadPids(home);
-    std::map<std::string, ProcessStats> before;
-    for (const auto& [name, pid] : pids) before[name] = ReadProcessStats(pid);
     LoadOptions options;
     options.mqtt_uri = uri;
     options.http_port = static_cast<int>(http_port);
@@ -123,52 +331,9 @@ int main(int argc, char** argv) {
     options.rate = static_cast<double>(rate);
     options.duration_s = static_cast<double>(seconds);
     options.progress = !json_output;
-    LoadResult result = RunLoad(options);
-    json.Key("loop")
-        .String(rate > 0 ? "open" : "closed")
-        .Key("offeredRate")
-        .Int(rate)
-        .Key("clients")
-        .Int(clients)
-        .Key("orders")
-        .Int(result.posted)
-        .Key("postErrors")
-        .Int(result.post_errors)
-        .Key("completed")
-        .Int(result.completed)
-        .Key("cancelled")
-        .Int(result.cancelled)
-        .Key("seconds")
-        .Raw(std::to_string(result.seconds))
-        .Key("sagasPerSecond")
-        .Raw(std::to_string(result.sagas_per_second));
-    WriteLatency(json, "postMs", result.post_ms);
-    WriteLatency(json, "endToEndMs", result.end_to_end_ms);
-    json.Key("processes").BeginObject();
-    if (!json_output) {
-      std::printf("%s loop%s: %d orders (%d errors), %d completed, %d cancelled, %.1f s, %.0f sagas/s\n",
-                  rate > 0 ? "open" : "closed", rate > 0 ? (" at " + std::to_string(rate) + "/s").c_str() : "",
-                  result.posted, result.post_errors, result.completed, result.cancelled, result.seconds,
-                  result.sagas_per_second);
-      PrintLatency("POST", result.post_ms);
-      PrintLatency("end to end", result.end_to_end_ms);
-    }
-    for (const auto& [name, pid] : pids) {
-      const ProcessStats after = ReadProcessStats(pid);
-      if (!after.ok) continue;
-      const double cpu = after.cpu_seconds - before[name].cpu_seconds;
-      json.Key(name)
-          .BeginObject()
-          .Key("cpuSeconds")
-          .Raw(std::to_string(cpu))
-          .Key("peakRssKb")
-          .Int(after.peak_rss_kb)
-          .EndObject();
-      if (!json_output)
-        std::printf("  %-22s cpu %7.2f s   peak rss %7.1f MiB\n", name.c_str(), cpu, after.peak_rss_kb / 1024.0);
-    }
-    json.EndObject().EndObject();
+    exit_code = RunOrders(options, home, json_output, json);
   }
+  json.EndObject();
   if (json_output) std::cout << json.str() << "\n";
-  return 0;
+  return exit_code;
 }

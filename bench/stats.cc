@@ -26,7 +26,8 @@ double Samples::Max() {
 ProcessStats ReadProcessStats(pid_t pid) {
   ProcessStats stats;
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::string text;
+  std::getline(stat, text);  // one line
   const size_t end_of_name = text.rfind(')');
   if (end_of_name == std::string::npos) return stats;
   std::istringstream fields(text.substr(end_of_name + 2));
@@ -42,6 +43,7 @@ ProcessStats ReadProcessStats(pid_t pid) {
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmHWM:", 0) == 0) stats.peak_rss_kb = std::stoll(line.substr(6));
+    if (line.rfind("VmRSS:", 0) == 0) stats.rss_kb = std::stoll(line.substr(6));
   }
   stats.ok = true;
   return stats;

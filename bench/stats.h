@@ -1,5 +1,6 @@
-// Measurements for the benchmark: latency samples with percentiles, and a process's CPU time and peak
-// memory read from /proc. Not thread-safe; each thread records into its own Samples and they are merged.
+// Measurements for the benchmark: latency samples with percentiles, and a process's CPU time and its
+// current and peak memory read from /proc. Not thread-safe; each thread records into its own Samples and they are
+// merged.
 #pragma once
 
 #include <sys/types.h>
@@ -27,6 +28,7 @@ class Samples {
 struct ProcessStats {
   double cpu_seconds = 0;   // user + system
   int64_t peak_rss_kb = 0;  // VmHWM
+  int64_t rss_kb = 0;       // VmRSS, now
   bool ok = false;
 };
 

@@ -108,7 +108,9 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
   }
   const SagaState before = saga->state;
   const StepState* step_before = saga->Step(reply.step);
-  const std::optional<TimePoint> sent_at = step_before != nullptr ? step_before->sent_at : std::nullopt;
+  // Not an optional: GCC 12 at -O3 reports a false maybe-uninitialized on it.
+  const bool was_sent = step_before != nullptr && step_before->sent_at.has_value();
+  const TimePoint sent_at = was_sent ? *step_before->sent_at : TimePoint{};
   auto actions = engine_.OnReply(*saga, reply, now, random_.NextUnit());
   const StepState* step_after = saga->Step(reply.step);
   if (step_after != nullptr && step_after->last_reply.rfind("late", 0) == 0) {
@@ -116,9 +118,9 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
                   step_after->last_reply);
   } else if (step_after != nullptr && step_after->last_reply.rfind("ignored", 0) == 0) {
     logger_->warn("orderId={} reply on {} ignored: {}", saga->correlation_id, topic, step_after->last_reply);
-  } else if (sent_at && !reply.compensation && reply.step != kOutcomeStep) {
+  } else if (was_sent && !reply.compensation && reply.step != kOutcomeStep) {
     metrics_.Add("sagaflow_step_latency_ms_sum{step=\"" + reply.step + "\"}",
-                 static_cast<double>((now - *sent_at).count()));
+                 static_cast<double>((now - sent_at).count()));
     metrics_.Add("sagaflow_step_latency_ms_count{step=\"" + reply.step + "\"}");
   }
   store::Save(uow, *saga);
