@@ -147,6 +147,7 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
   };
   saga.build_progress = [](const engine::SagaContext& context, const engine::ProgressEvent& event,
                            const std::string& id, const std::string& at) -> std::optional<engine::OutgoingPayload> {
+    if (event.status.empty()) return std::nullopt;  // the outcome and its reason tell the rest
     JsonWriter json;
     json.BeginObject()
         .Key("messageId")

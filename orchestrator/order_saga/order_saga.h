@@ -1,8 +1,10 @@
 // The order saga: one stage in which payment and inventory run in parallel (as in the seed), each
 // undone by its compensation (refund, release) when the other fails; then the outcome
 // (orders/completed or orders/cancelled with the first failure's reason) is published until the
-// notification service acknowledges it on notifications/sent. Progress goes to orders/progress for the
-// order service's history. This file is the only place that knows orders; the engine does not.
+// notification service acknowledges it on notifications/sent. Progress that changes the order's status
+// (saga_started -> PROCESSING, compensating, failed) goes to orders/progress for the order service's
+// status and history; step events without a status are not published, as each message costs the order
+// service a commit (docs/benchmarks.md). This file is the only place that knows orders; the engine does not.
 #pragma once
 
 #include "orchestrator/engine/saga_definition.h"
