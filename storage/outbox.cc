@@ -4,13 +4,28 @@
 
 namespace sagaflow::storage {
 
-void Outbox::Append(UnitOfWork& uow, std::string_view topic, std::string_view payload) {
+int64_t Outbox::Append(UnitOfWork& uow, std::string_view topic, std::string_view payload) {
   auto& insert = uow.Prepare("INSERT INTO outbox(topic, payload, created_at, published_at) VALUES (?, ?, ?, NULL)");
   insert.bind(1, std::string(topic));
   insert.bind(2, std::string(payload));
   insert.bind(3, FormatIso8601(clock_.Now()));
   insert.exec();
   uow.AfterCommit([this] { new_rows_.Notify(); });
+  return uow.LastInsertId();
+}
+
+std::optional<OutboxRowTimes> Outbox::Times(Sql& sql, int64_t id) {
+  auto& select = sql.Prepare("SELECT created_at, published_at FROM outbox WHERE id = ?");
+  select.bind(1, id);
+  if (!select.executeStep()) return std::nullopt;
+  OutboxRowTimes times;
+  auto created = ParseIso8601(select.getColumn(0).getString());
+  if (created.ok()) times.created_at = *created;
+  if (!select.getColumn(1).isNull()) {
+    auto published = ParseIso8601(select.getColumn(1).getString());
+    times.published_at = published.ok() ? *published : times.created_at;
+  }
+  return times;
 }
 
 Result<std::vector<OutboxRow>> Outbox::LoadUnpublished(int limit) {

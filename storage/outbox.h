@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,12 +25,22 @@ struct OutboxRow {
   std::string payload;
 };
 
+// When a row was appended and, once the broker acknowledged it, published.
+struct OutboxRowTimes {
+  TimePoint created_at{};
+  std::optional<TimePoint> published_at;
+};
+
 class Outbox {
  public:
   Outbox(Database& db, const Clock& clock, WakeSignal& new_rows) : db_(db), clock_(clock), new_rows_(new_rows) {}
 
   // Inside the caller's transaction. Never throws out of a UnitOfWork callback beyond SQLite's own.
-  void Append(UnitOfWork& uow, std::string_view topic, std::string_view payload);
+  // Returns the row's id.
+  int64_t Append(UnitOfWork& uow, std::string_view topic, std::string_view payload);
+  // Inside the caller's transaction: the times of row `id`, or nullopt once it was pruned (published
+  // longer ago than the retention).
+  static std::optional<OutboxRowTimes> Times(Sql& sql, int64_t id);
 
   // The oldest `limit` rows not yet published, in id order.
   Result<std::vector<OutboxRow>> LoadUnpublished(int limit);

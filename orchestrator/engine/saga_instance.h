@@ -38,6 +38,10 @@ struct StepState {
   std::optional<TimePoint> sent_at;   // first send of the current phase, for latency
   std::string failure_reason;
   std::string last_reply;  // a short record of the last reply seen, for operators
+  // The outbox row of the last message sent for this step until it was seen published, and the wait
+  // before its deadline: the manager's timer pass counts that wait from the publish, not the append.
+  std::optional<int64_t> outbox_id;
+  Millis wait{0};
 };
 
 struct SagaInstance {

@@ -56,8 +56,8 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope&
     logger_->info("orderId={} {} again: saga is {}{}", correlation_id, definition_.start_topic,
                   ToString(existing->state), actions.empty() ? "" : "; publishing its outcome again");
     if (!actions.empty()) {
-      store::Save(uow, *existing);
       Apply(uow, *existing, before, actions, now);
+      store::Save(uow, *existing);
     }
     return Status::Ok();
   }
@@ -68,8 +68,8 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope&
   std::string data(simdjson::to_string(message.body));
   SagaInstance saga = engine_.Create(NewUuid(random_), correlation_id, std::move(data), now);
   auto actions = engine_.Start(saga, now);
-  store::Save(uow, saga);
   Apply(uow, saga, SagaState::kRunning, actions, now);
+  store::Save(uow, saga);
   metrics_.Add("sagaflow_sagas_started_total");
   logger_->info("orderId={} saga {} started ({})", correlation_id, saga.saga_id, definition_.name);
   return Status::Ok();
@@ -123,8 +123,8 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
                  static_cast<double>((now - sent_at).count()));
     metrics_.Add("sagaflow_step_latency_ms_count{step=\"" + reply.step + "\"}");
   }
-  store::Save(uow, *saga);
   Apply(uow, *saga, before, actions, now);
+  store::Save(uow, *saga);
   return Status::Ok();
 }
 
@@ -140,7 +140,8 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
         const bool compensation = action.kind == ActionKind::kSendCompensation;
         const std::string& topic = compensation ? step.compensation_topic : step.command_topic;
         const auto& build = compensation ? step.build_compensation : step.build_command;
-        outbox_.Append(uow, topic, build(context, action.idempotency_key, NewUuid(random_)));
+        const int64_t row = outbox_.Append(uow, topic, build(context, action.idempotency_key, NewUuid(random_)));
+        Track(saga, action.step, row, now);
         metrics_.Add("sagaflow_saga_commands_sent_total");
         if (action.attempt > 1) {
           logger_->warn("orderId={} {} sent again (attempt {}, key {})", saga.correlation_id, topic, action.attempt,
@@ -152,10 +153,13 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
       }
       case ActionKind::kSendOutcome: {
         const bool completed = saga.state == SagaState::kCompleted;
+        std::optional<int64_t> first_row;
         for (auto& message : definition_.outcome.build(context, completed, saga.failure_reason, action.idempotency_key,
                                                        NewUuid(random_), at)) {
-          outbox_.Append(uow, message.topic, message.payload);
+          const int64_t row = outbox_.Append(uow, message.topic, message.payload);
+          if (!first_row) first_row = row;
         }
+        if (first_row) Track(saga, std::string(kOutcomeStep), *first_row, now);
         metrics_.Add("sagaflow_saga_commands_sent_total");
         if (action.attempt > 1) {
           logger_->info("orderId={} outcome {} published again (attempt {})", saga.correlation_id, ToString(saga.state),
@@ -188,26 +192,61 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
   }
 }
 
+void SagaManager::Track(SagaInstance& saga, const std::string& step_name, int64_t outbox_row, TimePoint now) {
+  StepState* step = saga.Step(step_name);
+  if (step == nullptr || !step->deadline) return;
+  step->outbox_id = outbox_row;
+  step->wait = std::chrono::duration_cast<Millis>(*step->deadline - now);
+}
+
+bool SagaManager::DeferWhileQueued(storage::Sql& sql, SagaInstance& saga, TimePoint now) {
+  bool due = false;
+  for (StepState& step : saga.steps) {
+    if (!step.deadline || *step.deadline > now) continue;
+    if (step.outbox_id) {
+      const auto times = storage::Outbox::Times(sql, *step.outbox_id);
+      if (times && !times->published_at) {
+        step.deadline = now + step.wait;  // still in our own outbox: the wait has not begun
+        continue;
+      }
+      step.outbox_id.reset();  // published, or pruned long after: the wait counts from the publish
+      if (times && *times->published_at + step.wait > now) {
+        step.deadline = *times->published_at + step.wait;
+        continue;
+      }
+    }
+    due = true;
+  }
+  return due;
+}
+
 Result<size_t> SagaManager::FireDueTimers() {
   size_t handled = 0;
   for (;;) {
     const TimePoint now = clock_.Now();
     size_t batch = 0;
+    size_t fired = 0;
     Status status = db_.Write([&](storage::UnitOfWork& uow) {
       batch = 0;
+      fired = 0;
       for (const auto& saga_id : store::DueSagas(uow, now, 100)) {
+        ++batch;
         auto saga = store::LoadById(uow, saga_id);
         if (!saga) continue;
+        if (!DeferWhileQueued(uow, *saga, now)) {
+          store::Save(uow, *saga);  // every due deadline moved: nothing timed out yet
+          continue;
+        }
         const SagaState before = saga->state;
         auto actions = engine_.OnTimers(*saga, now, random_.NextUnit());
-        store::Save(uow, *saga);
         Apply(uow, *saga, before, actions, now);
-        ++batch;
+        store::Save(uow, *saga);
+        ++fired;
       }
       return Status::Ok();
     });
     if (!status.ok()) return status;
-    handled += batch;
+    handled += fired;
     if (batch < 100) return handled;
   }
 }
@@ -233,8 +272,8 @@ Result<std::string> SagaManager::Redrive(const std::string& id) {
     const TimePoint now = clock_.Now();
     const SagaState before = saga->state;
     auto actions = engine_.Redrive(*saga, now);
-    store::Save(uow, *saga);
     Apply(uow, *saga, before, actions, now);
+    store::Save(uow, *saga);
     description = "saga " + saga->saga_id + " was " + std::string(ToString(before)) + ", is " +
                   std::string(ToString(saga->state)) + "; " + std::to_string(actions.size()) + " messages sent";
     logger_->warn("orderId={} operator retry: {}", saga->correlation_id, description);

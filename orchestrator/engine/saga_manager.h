@@ -29,7 +29,9 @@ class SagaManager {
 
   Status OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message);
   Status OnReply(storage::UnitOfWork& uow, const messaging::Envelope& message);
-  // Acts on every saga with a due step deadline; returns how many sagas were handled.
+  // Acts on every saga with a due step deadline; returns for how many the engine acted. A deadline
+  // whose message still waits in our own outbox (a relay backlog) is moved instead: the wait counts
+  // from the publish, so an overloaded relay does not cause a storm of re-sends.
   Result<size_t> FireDueTimers();
   Result<std::optional<TimePoint>> EarliestDeadline();
   // An operator's retry for the saga of this correlation id (or saga id). NotFound if there is none.
@@ -38,6 +40,10 @@ class SagaManager {
  private:
   void Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState before, const std::vector<Action>& actions,
              TimePoint now);
+  // Remembers the outbox row of a message just sent for a step, and the wait the engine gave it.
+  static void Track(SagaInstance& saga, const std::string& step_name, int64_t outbox_row, TimePoint now);
+  // Moves the due deadlines of steps whose message was queued in the outbox; true if any stays due.
+  static bool DeferWhileQueued(storage::Sql& sql, SagaInstance& saga, TimePoint now);
 
   const SagaDefinition& definition_;
   SagaEngine engine_;

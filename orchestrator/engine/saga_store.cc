@@ -28,8 +28,8 @@ std::optional<SagaInstance> LoadWhere(storage::Sql& sql, const std::string& colu
   select.reset();
 
   auto& steps = sql.Prepare(
-      "SELECT step, stage, status, attempts, compensation_attempts, deadline, sent_at, failure_reason, last_reply "
-      "FROM saga_steps WHERE saga_id = ? ORDER BY stage, rowid");
+      "SELECT step, stage, status, attempts, compensation_attempts, deadline, sent_at, failure_reason, last_reply, "
+      "outbox_id, wait_ms FROM saga_steps WHERE saga_id = ? ORDER BY stage, rowid");
   steps.bind(1, saga.saga_id);
   while (steps.executeStep()) {
     StepState step;
@@ -42,6 +42,8 @@ std::optional<SagaInstance> LoadWhere(storage::Sql& sql, const std::string& colu
     if (!steps.getColumn(6).isNull()) step.sent_at = FromEpochMillis(steps.getColumn(6).getInt64());
     step.failure_reason = steps.getColumn(7).isNull() ? "" : steps.getColumn(7).getString();
     step.last_reply = steps.getColumn(8).isNull() ? "" : steps.getColumn(8).getString();
+    if (!steps.getColumn(9).isNull()) step.outbox_id = steps.getColumn(9).getInt64();
+    if (!steps.getColumn(10).isNull()) step.wait = Millis(steps.getColumn(10).getInt64());
     saga.steps.push_back(std::move(step));
   }
   return saga;
@@ -80,9 +82,11 @@ void Save(storage::UnitOfWork& uow, const SagaInstance& saga) {
 
   auto& step_upsert = uow.Prepare(
       "INSERT INTO saga_steps(saga_id, step, stage, status, attempts, compensation_attempts, deadline, sent_at, "
-      "failure_reason, last_reply, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "failure_reason, last_reply, updated_at, outbox_id, wait_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
       "ON CONFLICT(saga_id, step) DO UPDATE SET status = ?4, attempts = ?5, compensation_attempts = ?6, "
-      "deadline = ?7, sent_at = ?8, failure_reason = ?9, last_reply = ?10, updated_at = ?11");
+      "deadline = ?7, sent_at = ?8, failure_reason = ?9, last_reply = ?10, updated_at = ?11, outbox_id = ?12, "
+      "wait_ms = ?13");
   for (const auto& step : saga.steps) {
     step_upsert.reset();
     step_upsert.bind(1, saga.saga_id);
@@ -112,6 +116,12 @@ void Save(storage::UnitOfWork& uow, const SagaInstance& saga) {
       step_upsert.bind(10, step.last_reply);
     }
     step_upsert.bind(11, updated);
+    if (step.outbox_id) {
+      step_upsert.bind(12, *step.outbox_id);
+    } else {
+      step_upsert.bind(12);
+    }
+    step_upsert.bind(13, static_cast<int64_t>(step.wait.count()));
     step_upsert.exec();
   }
 }

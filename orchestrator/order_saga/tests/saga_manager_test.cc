@@ -169,18 +169,22 @@ class SagaManagerTest : public ::testing::Test {
     return json.Take();
   }
 
-  // The outbox rows appended since the last call, progress messages left out unless asked for.
+  // The outbox rows appended since the last call, progress messages left out unless asked for. They
+  // are marked published now, as the relay would: a step's wait counts from its message's publish.
   std::vector<Sent> TakeSent(bool with_progress = false) {
     auto rows = outbox_->LoadUnpublished(10'000);
     EXPECT_TRUE(rows.ok());
     std::vector<Sent> sent;
     if (!rows.ok()) return sent;
+    std::vector<int64_t> ids;
     for (const auto& row : *rows) {
+      ids.push_back(row.id);
       if (row.id <= last_row_) continue;
       last_row_ = row.id;
       if (!with_progress && row.topic == "orders/progress") continue;
       sent.push_back({row.topic, row.payload});
     }
+    EXPECT_TRUE(outbox_->MarkPublished(ids).ok());
     return sent;
   }
   static std::vector<std::string> Topics(const std::vector<Sent>& sent) {
@@ -443,11 +447,13 @@ TEST_F(SagaManagerTest, RedriveOfAFailedSagaByOrderIdOrSagaIdCompensatesAgainAnd
   Deliver("payments/processed", PaymentProcessed("o1", true));
   Deliver("inventory/reserved", InventoryReserved("o1", false, "out_of_stock"));
   EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve", "payments/refund"}));
+  std::vector<Sent> resent;
   for (int i = 0; i < kOptions.compensation_attempts; ++i) {
     clock_.Advance(Millis(10'000));
     EXPECT_EQ(FireDueTimers(), 1u);
+    for (auto& message : TakeSent()) resent.push_back(std::move(message));
   }
-  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/refund", "payments/refund"}));
+  EXPECT_EQ(Topics(resent), (std::vector<std::string>{"payments/refund", "payments/refund"}));
   EXPECT_EQ(SagaState("o1"), "FAILED");
   auto earliest = manager_->EarliestDeadline();
   ASSERT_TRUE(earliest.ok());
@@ -467,6 +473,40 @@ TEST_F(SagaManagerTest, RedriveOfAFailedSagaByOrderIdOrSagaIdCompensatesAgainAnd
   auto again = manager_->Redrive("o1");  // by order id: the unacknowledged outcome goes out again
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/cancelled"});
+}
+
+// Regression: under overload the relay fell behind, the step time-outs (counted from the append) expired
+// while the commands were still queued in our own outbox, and every saga sent its commands again.
+TEST_F(SagaManagerTest, AStepTimesOutOnlyAfterItsCommandLeftTheOutbox) {
+  Deliver("orders/created", OrderCreated("o1"));  // appended, not published: the relay is behind
+  clock_.Advance(Millis(5'000));
+  EXPECT_EQ(FireDueTimers(), 0u) << "a command still in our own outbox has not timed out";
+  EXPECT_EQ(Load("o1")->Step("payment")->attempts, 1);
+  EXPECT_EQ(**manager_->EarliestDeadline(), clock_.Now() + Millis(1'000)) << "looked at again a wait later";
+
+  clock_.Advance(Millis(400));
+  const TimePoint published = clock_.Now();
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve"}));
+  clock_.Advance(Millis(600));  // the old deadline passes: the wait since the publish is not over
+  EXPECT_EQ(FireDueTimers(), 0u);
+  EXPECT_EQ(**manager_->EarliestDeadline(), published + Millis(1'000));
+  EXPECT_TRUE(TakeSent().empty());
+
+  clock_.Advance(Millis(400));  // a full wait after the publish
+  EXPECT_EQ(FireDueTimers(), 1u);
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve"}));
+  EXPECT_EQ(Load("o1")->Step("payment")->attempts, 2);
+}
+
+TEST_F(SagaManagerTest, AnUnacknowledgedOutcomeIsResentOnlyAfterItWasPublished) {
+  Complete("o1");
+  clock_.Advance(Millis(2'000));
+  EXPECT_EQ(FireDueTimers(), 0u) << "orders/completed still queued";
+  EXPECT_EQ(Topics(TakeSent()),
+            (std::vector<std::string>{"payments/process", "inventory/reserve", "orders/completed"}));
+  clock_.Advance(Millis(1'000));
+  EXPECT_EQ(FireDueTimers(), 1u);
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/completed"});
 }
 
 TEST_F(SagaManagerTest, TimersOfManySagasAreAllFiredInOnePass) {
