@@ -194,7 +194,11 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
 
 void SagaManager::Track(SagaInstance& saga, const std::string& step_name, int64_t outbox_row, TimePoint now) {
   StepState* step = saga.Step(step_name);
-  if (step == nullptr || !step->deadline) return;
+  if (step == nullptr) return;
+  if (!step->deadline) {
+    step->outbox_id.reset();  // nothing awaited: no wait to move
+    return;
+  }
   step->outbox_id = outbox_row;
   step->wait = std::chrono::duration_cast<Millis>(*step->deadline - now);
 }
