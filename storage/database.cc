@@ -39,7 +39,6 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
     auto db = std::make_unique<SQLite::Database>(options.path, flags, static_cast<int>(options.busy_timeout.count()));
     if (!options.read_only) db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA foreign_keys=ON");
-    db->exec("PRAGMA cache_size=-" + std::to_string(options.cache_kib));
     db->exec(options.durability == Durability::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     return std::unique_ptr<Database>(new Database(options.path, std::move(db)));
   } catch (const std::exception& e) {

@@ -38,9 +38,6 @@ struct DatabaseOptions {
   std::string path;
   Durability durability = Durability::kFull;
   Millis busy_timeout{5000};
-  // SQLite's page cache per connection. Its default (2 MiB) holds the interior pages of small tables
-  // only: with a million finished orders every lookup read its B-tree path from the file again.
-  int64_t cache_kib = 64 * 1024;
   bool read_only = false;
 };
 
