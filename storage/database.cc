@@ -138,6 +138,12 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& group) {
   }
   ++stats_.transactions;
   stats_.writes += static_cast<int64_t>(group.size());
+  // SQLite counts in an int; taking and resetting it at every commit keeps a long-running total exact.
+  int pages = 0;
+  int highwater = 0;
+  if (sqlite3_db_status(db_->getHandle(), SQLITE_DBSTATUS_CACHE_WRITE, &pages, &highwater, 1) == SQLITE_OK) {
+    stats_.pages_written += pages;
+  }
   for (PendingWrite* write : group) {
     for (auto& action : write->after_commit) action();
   }

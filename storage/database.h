@@ -87,10 +87,12 @@ class Database {
 
   const std::string& path() const { return path_; }
 
-  // How many transactions were committed and how many units of work they carried, for the metrics.
+  // How many transactions were committed, how many units of work they carried, and how many pages
+  // they wrote (WAL frames, each written before the commit's fsync), for the metrics.
   struct CommitStats {
     int64_t transactions = 0;
     int64_t writes = 0;
+    int64_t pages_written = 0;
   };
   CommitStats commit_stats();
   // Writes queued or running now (for tests that build a group deterministically).

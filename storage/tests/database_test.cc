@@ -244,6 +244,31 @@ TEST_F(DatabaseTest, FullScanStepsNamesTheStatementsThatScannedATable) {
   EXPECT_GE(scans[0].second, 99);
 }
 
+TEST_F(DatabaseTest, CommitStatsCountThePagesEachCommitWrote) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  const int64_t before = db->commit_stats().pages_written;
+  ASSERT_TRUE(db->Write([](UnitOfWork& uow) {
+                  Insert(uow, 1);
+                  return Status::Ok();
+                }).ok());
+  const int64_t one_row = db->commit_stats().pages_written - before;
+  EXPECT_GE(one_row, 1);
+  // A row too large for one page spills into overflow pages, each written by the commit.
+  ASSERT_TRUE(db->Write([](UnitOfWork& uow) {
+                  uow.Exec("CREATE TABLE blobs (payload TEXT NOT NULL)");
+                  auto& insert = uow.Prepare("INSERT INTO blobs(payload) VALUES (?)");
+                  insert.bind(1, std::string(64 * 1024, 'p'));
+                  insert.exec();
+                  return Status::Ok();
+                }).ok());
+  EXPECT_GE(db->commit_stats().pages_written - before - one_row, 16);
+  // Reads write nothing.
+  const int64_t after_writes = db->commit_stats().pages_written;
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 1);
+  EXPECT_EQ(db->commit_stats().pages_written, after_writes);
+}
+
 // Holds one write open inside its transaction until Release(), so that writes started meanwhile queue
 // up behind it and are committed together as one group.
 class BlockingWrite {
