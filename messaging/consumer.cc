@@ -30,19 +30,19 @@ Consumer::Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& 
   metrics_.Describe("sagaflow_dead_letters_total", "counter", "Messages dead-lettered, by topic");
 }
 
-void Consumer::On(std::string topic, TopicHandler handler) {
-  handlers_[std::move(topic)] = std::move(handler);
+void Consumer::On(std::string topic, TopicHandler handler, Dedupe dedupe) {
+  handlers_[std::move(topic)] = Route{std::move(handler), dedupe};
 }
 
 std::vector<std::string> Consumer::Topics() const {
   std::vector<std::string> topics;
-  for (const auto& [topic, handler] : handlers_) topics.push_back(topic);
+  for (const auto& [topic, route] : handlers_) topics.push_back(topic);
   return topics;
 }
 
 void Consumer::Handle(const IncomingMessage& message) {
-  auto handler = handlers_.find(message.topic);
-  if (handler == handlers_.end()) {
+  auto route = handlers_.find(message.topic);
+  if (route == handlers_.end()) {
     logger_->warn("message on unexpected topic {} ignored", message.topic);
     return;
   }
@@ -64,11 +64,12 @@ void Consumer::Handle(const IncomingMessage& message) {
     bool duplicate = false;
     Status rejected;
     Status status = db_.Write([&](storage::UnitOfWork& uow) {
-      if (storage::ClaimInbox(uow, envelope.message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
+      if (route->second.dedupe == Dedupe::kByMessageId &&
+          storage::ClaimInbox(uow, envelope.message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
         duplicate = true;
         return Status::Ok();
       }
-      Status handled = handler->second(uow, envelope);
+      Status handled = route->second.handler(uow, envelope);
       if (handled.IsInvalidArgument()) rejected = handled;
       return handled;
     });

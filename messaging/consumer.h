@@ -2,8 +2,10 @@
 //
 // For every message on the bus's delivery thread: parse the JSON, require messageId and orderId, then
 // in one UnitOfWork claim the message id in the inbox (a redelivery is skipped) and run the topic's
-// handler, whose outbox appends commit with its state changes. A message that is not valid JSON,
-// lacks the envelope fields, or that its handler rejects with InvalidArgument is dead-lettered:
+// handler, whose outbox appends commit with its state changes. A handler that is idempotent by its own
+// state (Dedupe::kByHandler) runs without the inbox claim: the claim is two more B-tree pages written
+// under every commit, and for such a handler it would only repeat a check the handler makes anyway. A message that is
+// not valid JSON, lacks the envelope fields, or that its handler rejects with InvalidArgument is dead-lettered:
 // recorded in dead_letters and published to deadletter/<topic> through the outbox, then acknowledged.
 // If the database fails, the process cannot honour the message, so `on_fatal` is called (main exits
 // without acknowledging; the broker delivers the message again after restart). Single-threaded use
@@ -42,11 +44,15 @@ class Consumer {
   // rolled back); any other error is treated as a storage failure.
   using TopicHandler = std::function<Status(storage::UnitOfWork&, const Envelope&)>;
   using FatalHandler = std::function<void(const std::string& reason)>;
+  // kByMessageId: a message id seen before is skipped. kByHandler: the handler leaves its state as it
+  // was when it sees the same message again (e.g. it records a reply only for a step still awaiting it),
+  // so a redelivery runs it again; what it publishes in answer must be harmless to repeat.
+  enum class Dedupe { kByMessageId, kByHandler };
 
   Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& clock, RandomSource& random, Logger logger,
            Metrics& metrics, FatalHandler on_fatal);
 
-  void On(std::string topic, TopicHandler handler);
+  void On(std::string topic, TopicHandler handler, Dedupe dedupe = Dedupe::kByMessageId);
   std::vector<std::string> Topics() const;
   // Plug into MessageBus::SetHandler.
   void Handle(const IncomingMessage& message);
@@ -63,7 +69,11 @@ class Consumer {
   Logger logger_;
   Metrics& metrics_;
   FatalHandler on_fatal_;
-  std::map<std::string, TopicHandler, std::less<>> handlers_;
+  struct Route {
+    TopicHandler handler;
+    Dedupe dedupe;
+  };
+  std::map<std::string, Route, std::less<>> handlers_;
   simdjson::dom::parser parser_;
 };
 

@@ -208,6 +208,37 @@ TEST_F(ConsumerTest, SameMessageIdTwiceHasEffectOnce) {
   EXPECT_EQ(metrics_.Get("sagaflow_messages_handled_total{topic=\"orders/created\"}"), 1);
 }
 
+TEST_F(ConsumerTest, AHandlerThatDedupesItselfSeesEveryDeliveryAndClaimsNoInbox) {
+  consumer_->On(std::string(kTopic), RecordingHandler(), Consumer::Dedupe::kByHandler);
+  consumer_->Handle(Message("m-1", "o-1"));
+  IncomingMessage again = Message("m-1", "o-1");
+  again.redelivered = true;
+  consumer_->Handle(again);
+
+  EXPECT_EQ(handler_calls_, 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM effects"), 2);  // this handler records blindly; a real one checks
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM inbox"), 0);
+  EXPECT_EQ(metrics_.Get("sagaflow_messages_duplicate_total"), 0);
+  EXPECT_EQ(metrics_.Get("sagaflow_messages_handled_total{topic=\"orders/created\"}"), 2);
+}
+
+TEST_F(ConsumerTest, AHandlerThatDedupesItselfStillHasItsRejectedRedeliveryDeadLetteredOnce) {
+  consumer_->On(
+      std::string(kTopic),
+      [&](UnitOfWork&, const Envelope&) {
+        ++handler_calls_;
+        return Status::InvalidArgument("unknown product");
+      },
+      Consumer::Dedupe::kByHandler);
+  const IncomingMessage message = Message("m-1", "o-1");
+  consumer_->Handle(message);
+  IncomingMessage again = message;
+  again.redelivered = true;
+  consumer_->Handle(again);
+  EXPECT_EQ(handler_calls_, 2);
+  ExpectOneDeadLetter(message, "unknown product", "o-1");
+}
+
 TEST_F(ConsumerTest, BrokerDuplicateHasEffectOnce) {
   consumer_->On(std::string(kTopic), RecordingHandler());
   FakeBus bus(5);

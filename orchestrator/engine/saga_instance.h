@@ -42,6 +42,8 @@ struct StepState {
   // before its deadline: the manager's timer pass counts that wait from the publish, not the append.
   std::optional<int64_t> outbox_id;
   Millis wait{0};
+
+  bool operator==(const StepState&) const = default;
 };
 
 struct SagaInstance {

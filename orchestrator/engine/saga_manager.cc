@@ -39,11 +39,18 @@ SagaManager::SagaManager(const SagaDefinition& definition, storage::Database& db
 }
 
 void SagaManager::Register(messaging::Consumer& consumer) {
-  consumer.On(definition_.start_topic,
-              [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnStart(uow, m); });
+  // No inbox: the engine acts on a reply only while its step awaits it and starts a saga only once per
+  // correlation id, so a redelivered message changes nothing but the step's last_reply note (or, for a
+  // finished saga's start, re-publishes the outcome, as a repeated start must anyway). Replies to re-sent
+  // commands carry new message ids, so the engine makes these checks in any case.
+  constexpr auto kDedupe = messaging::Consumer::Dedupe::kByHandler;
+  consumer.On(
+      definition_.start_topic,
+      [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnStart(uow, m); }, kDedupe);
   for (const auto& topic : definition_.ConsumedTopics()) {
     if (topic == definition_.start_topic) continue;
-    consumer.On(topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); });
+    consumer.On(
+        topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); }, kDedupe);
   }
 }
 
@@ -51,13 +58,13 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope&
   const TimePoint now = clock_.Now();
   const std::string correlation_id(message.order_id);
   if (auto existing = store::LoadByCorrelation(uow, correlation_id)) {
-    const SagaState before = existing->state;
+    const SagaInstance stored = *existing;
     auto actions = engine_.OnRepeatedStart(*existing, now);
     logger_->info("orderId={} {} again: saga is {}{}", correlation_id, definition_.start_topic,
                   ToString(existing->state), actions.empty() ? "" : "; publishing its outcome again");
     if (!actions.empty()) {
-      Apply(uow, *existing, before, actions, now);
-      store::Save(uow, *existing);
+      Apply(uow, *existing, stored.state, actions, now);
+      store::Save(uow, *existing, &stored);
     }
     return Status::Ok();
   }
@@ -106,8 +113,8 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
     logger_->warn("orderId={} {} for an unknown saga ignored", message.order_id, topic);
     return Status::Ok();
   }
-  const SagaState before = saga->state;
-  const StepState* step_before = saga->Step(reply.step);
+  const SagaInstance stored = *saga;
+  const StepState* step_before = stored.Step(reply.step);
   // Not an optional: GCC 12 at -O3 reports a false maybe-uninitialized on it.
   const bool was_sent = step_before != nullptr && step_before->sent_at.has_value();
   const TimePoint sent_at = was_sent ? *step_before->sent_at : TimePoint{};
@@ -123,8 +130,8 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
                  static_cast<double>((now - sent_at).count()));
     metrics_.Add("sagaflow_step_latency_ms_count{step=\"" + reply.step + "\"}");
   }
-  Apply(uow, *saga, before, actions, now);
-  store::Save(uow, *saga);
+  Apply(uow, *saga, stored.state, actions, now);
+  store::Save(uow, *saga, &stored);
   return Status::Ok();
 }
 
@@ -237,14 +244,14 @@ Result<size_t> SagaManager::FireDueTimers() {
         ++batch;
         auto saga = store::LoadById(uow, saga_id);
         if (!saga) continue;
+        const SagaInstance stored = *saga;
         if (!DeferWhileQueued(uow, *saga, now)) {
-          store::Save(uow, *saga);  // every due deadline moved: nothing timed out yet
+          store::Save(uow, *saga, &stored);  // every due deadline moved: nothing timed out yet
           continue;
         }
-        const SagaState before = saga->state;
         auto actions = engine_.OnTimers(*saga, now, random_.NextUnit());
-        Apply(uow, *saga, before, actions, now);
-        store::Save(uow, *saga);
+        Apply(uow, *saga, stored.state, actions, now);
+        store::Save(uow, *saga, &stored);
         ++fired;
       }
       return Status::Ok();
@@ -274,11 +281,11 @@ Result<std::string> SagaManager::Redrive(const std::string& id) {
     if (!saga) return Status::Ok();
     found = true;
     const TimePoint now = clock_.Now();
-    const SagaState before = saga->state;
+    const SagaInstance stored = *saga;
     auto actions = engine_.Redrive(*saga, now);
-    Apply(uow, *saga, before, actions, now);
-    store::Save(uow, *saga);
-    description = "saga " + saga->saga_id + " was " + std::string(ToString(before)) + ", is " +
+    Apply(uow, *saga, stored.state, actions, now);
+    store::Save(uow, *saga, &stored);
+    description = "saga " + saga->saga_id + " was " + std::string(ToString(stored.state)) + ", is " +
                   std::string(ToString(saga->state)) + "; " + std::to_string(actions.size()) + " messages sent";
     logger_->warn("orderId={} operator retry: {}", saga->correlation_id, description);
     return Status::Ok();

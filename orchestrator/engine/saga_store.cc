@@ -59,8 +59,9 @@ std::optional<SagaInstance> LoadById(storage::Sql& sql, const std::string& saga_
   return LoadWhere(sql, "saga_id", saga_id);
 }
 
-void Save(storage::UnitOfWork& uow, const SagaInstance& saga) {
-  const std::string updated = FormatIso8601(saga.updated_at);
+namespace {
+
+void InsertSaga(storage::UnitOfWork& uow, const SagaInstance& saga) {
   auto& upsert = uow.Prepare(
       "INSERT INTO sagas(saga_id, order_id, definition, state, stage, failure_reason, data, created_at, updated_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
@@ -77,52 +78,86 @@ void Save(storage::UnitOfWork& uow, const SagaInstance& saga) {
   }
   upsert.bind(7, saga.data);
   upsert.bind(8, FormatIso8601(saga.created_at));
-  upsert.bind(9, updated);
+  upsert.bind(9, FormatIso8601(saga.updated_at));
   upsert.exec();
+}
 
-  auto& step_upsert = uow.Prepare(
+// SQLite rewrites the entry of every index on a column named in SET, changed or not: the state (and its
+// index) is set only when it changed.
+void UpdateSaga(storage::UnitOfWork& uow, const SagaInstance& saga, bool state_changed) {
+  auto& update = uow.Prepare(
+      state_changed ? "UPDATE sagas SET stage = ?2, failure_reason = ?3, updated_at = ?4, state = ?5 WHERE saga_id = ?1"
+                    : "UPDATE sagas SET stage = ?2, failure_reason = ?3, updated_at = ?4 WHERE saga_id = ?1");
+  update.bind(1, saga.saga_id);
+  update.bind(2, saga.stage);
+  if (saga.failure_reason.empty()) {
+    update.bind(3);
+  } else {
+    update.bind(3, saga.failure_reason);
+  }
+  update.bind(4, FormatIso8601(saga.updated_at));
+  if (state_changed) update.bind(5, std::string(ToString(saga.state)));
+  update.exec();
+}
+
+void SaveStep(storage::UnitOfWork& uow, const std::string& saga_id, const StepState& step, const std::string& updated) {
+  auto& upsert = uow.Prepare(
       "INSERT INTO saga_steps(saga_id, step, stage, status, attempts, compensation_attempts, deadline, sent_at, "
       "failure_reason, last_reply, updated_at, outbox_id, wait_ms) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
       "ON CONFLICT(saga_id, step) DO UPDATE SET status = ?4, attempts = ?5, compensation_attempts = ?6, "
       "deadline = ?7, sent_at = ?8, failure_reason = ?9, last_reply = ?10, updated_at = ?11, outbox_id = ?12, "
       "wait_ms = ?13");
+  upsert.bind(1, saga_id);
+  upsert.bind(2, step.name);
+  upsert.bind(3, step.stage);
+  upsert.bind(4, std::string(ToString(step.status)));
+  upsert.bind(5, step.attempts);
+  upsert.bind(6, step.compensation_attempts);
+  if (step.deadline) {
+    upsert.bind(7, ToEpochMillis(*step.deadline));
+  } else {
+    upsert.bind(7);
+  }
+  if (step.sent_at) {
+    upsert.bind(8, ToEpochMillis(*step.sent_at));
+  } else {
+    upsert.bind(8);
+  }
+  if (step.failure_reason.empty()) {
+    upsert.bind(9);
+  } else {
+    upsert.bind(9, step.failure_reason);
+  }
+  if (step.last_reply.empty()) {
+    upsert.bind(10);
+  } else {
+    upsert.bind(10, step.last_reply);
+  }
+  upsert.bind(11, updated);
+  if (step.outbox_id) {
+    upsert.bind(12, *step.outbox_id);
+  } else {
+    upsert.bind(12);
+  }
+  upsert.bind(13, static_cast<int64_t>(step.wait.count()));
+  upsert.exec();
+}
+
+}  // namespace
+
+void Save(storage::UnitOfWork& uow, const SagaInstance& saga, const SagaInstance* stored) {
+  if (stored == nullptr) {
+    InsertSaga(uow, saga);
+  } else if (saga.state != stored->state || saga.stage != stored->stage ||
+             saga.failure_reason != stored->failure_reason || saga.updated_at != stored->updated_at) {
+    UpdateSaga(uow, saga, saga.state != stored->state);
+  }
+  const std::string updated = FormatIso8601(saga.updated_at);
   for (const auto& step : saga.steps) {
-    step_upsert.reset();
-    step_upsert.bind(1, saga.saga_id);
-    step_upsert.bind(2, step.name);
-    step_upsert.bind(3, step.stage);
-    step_upsert.bind(4, std::string(ToString(step.status)));
-    step_upsert.bind(5, step.attempts);
-    step_upsert.bind(6, step.compensation_attempts);
-    if (step.deadline) {
-      step_upsert.bind(7, ToEpochMillis(*step.deadline));
-    } else {
-      step_upsert.bind(7);
-    }
-    if (step.sent_at) {
-      step_upsert.bind(8, ToEpochMillis(*step.sent_at));
-    } else {
-      step_upsert.bind(8);
-    }
-    if (step.failure_reason.empty()) {
-      step_upsert.bind(9);
-    } else {
-      step_upsert.bind(9, step.failure_reason);
-    }
-    if (step.last_reply.empty()) {
-      step_upsert.bind(10);
-    } else {
-      step_upsert.bind(10, step.last_reply);
-    }
-    step_upsert.bind(11, updated);
-    if (step.outbox_id) {
-      step_upsert.bind(12, *step.outbox_id);
-    } else {
-      step_upsert.bind(12);
-    }
-    step_upsert.bind(13, static_cast<int64_t>(step.wait.count()));
-    step_upsert.exec();
+    const StepState* before = stored == nullptr ? nullptr : stored->Step(step.name);
+    if (before != nullptr && *before == step) continue;
+    SaveStep(uow, saga.saga_id, step, updated);
   }
 }
 

@@ -16,9 +16,14 @@ CommandProcessor::~CommandProcessor() {
 void CommandProcessor::Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay,
                               Executor executor) {
   routes_[topic] = Route{delay, std::move(executor)};
-  consumer.On(topic, [this, topic](storage::UnitOfWork& uow, const messaging::Envelope& message) {
-    return OnCommand(uow, message, routes_.at(topic));
-  });
+  // No inbox: a command runs once per idempotency key (its stored reply answers every repeat), so a
+  // redelivered message only publishes that reply again, which the orchestrator records as late.
+  consumer.On(
+      topic,
+      [this, topic](storage::UnitOfWork& uow, const messaging::Envelope& message) {
+        return OnCommand(uow, message, routes_.at(topic));
+      },
+      messaging::Consumer::Dedupe::kByHandler);
 }
 
 void CommandProcessor::Complete(storage::UnitOfWork& uow, const std::string& key, const std::string& topic,

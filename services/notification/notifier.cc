@@ -15,8 +15,12 @@ void Notifier::Register(messaging::Consumer& consumer) {
   for (std::string_view topic :
        {topics::kOrderCreated, topics::kPaymentProcessed, topics::kInventoryReserved, topics::kOrderCompleted,
         topics::kOrderCancelled, topics::kPaymentRefunded, topics::kInventoryReleased}) {
-    consumer.On(std::string(topic),
-                [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnMessage(uow, m); });
+    // No inbox: a notification is recorded once per (order, kind), and a repeated outcome must be
+    // acknowledged again anyway (the orchestrator re-sends it until it is).
+    consumer.On(
+        std::string(topic),
+        [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnMessage(uow, m); },
+        messaging::Consumer::Dedupe::kByHandler);
   }
 }
 

@@ -89,9 +89,9 @@ std::unique_ptr<storage::Database> OpenOrchestratorDb(const std::filesystem::pat
   return std::move(db).value();
 }
 
-void Save(storage::Database& db, const SagaInstance& saga) {
+void Save(storage::Database& db, const SagaInstance& saga, const SagaInstance* stored = nullptr) {
   Status saved = db.Write([&](storage::UnitOfWork& uow) {
-    store::Save(uow, saga);
+    store::Save(uow, saga, stored);
     return Status::Ok();
   });
   ASSERT_TRUE(saved.ok()) << saved.ToString();
@@ -173,21 +173,24 @@ struct RunResult {
 };
 
 // Runs `script` on a fresh instance. Before every event i with restart(i), the instance is saved to `db`,
-// dropped, and replaced by what LoadById returns (which must describe the same state).
+// dropped, and replaced by what LoadById returns (which must describe the same state). Once it was loaded,
+// it is saved against the loaded copy (only what changed is written), as the manager saves it.
 RunResult RunScript(const SagaDefinition& definition, const std::vector<Event>& script,
                     const std::function<bool(size_t)>& restart, storage::Database* db) {
   const SagaEngine engine(definition);
   ManualClock clock;
   RunResult result;
   SagaInstance saga = engine.Create("saga-t1", "t1", R"({"traveller":"ada"})", clock.Now());
+  std::optional<SagaInstance> stored;
   for (size_t i = 0; i < script.size(); ++i) {
     if (db != nullptr && restart(i)) {
-      Save(*db, saga);
+      Save(*db, saga, stored ? &*stored : nullptr);
       std::optional<SagaInstance> loaded = LoadById(*db, saga.saga_id);
       EXPECT_TRUE(loaded.has_value());
       if (!loaded) return result;
       EXPECT_EQ(Describe(*loaded), Describe(saga)) << "round trip before event " << i;
       saga = std::move(*loaded);
+      stored = saga;
     }
     const Event& event = script[i];
     clock.Advance(event.advance);
@@ -338,6 +341,77 @@ TEST_F(SagaStoreTest, SavingAgainUpdatesTheSagaAndEveryStep) {
   EXPECT_EQ(Describe(*loaded), Describe(saga));
   EXPECT_EQ(loaded->Step("flight")->status, StepStatus::kSucceeded);
   EXPECT_EQ(loaded->Step("car")->status, StepStatus::kRunning);
+}
+
+TEST_F(SagaStoreTest, SavingAgainstTheStoredCopyWritesOnlyWhatChanged) {
+  SagaInstance saga = Started("t1");
+  Save(*db_, saga);
+  const SagaInstance stored = saga;
+  // Marks the (still pending) insurance step's row behind the instance's back: a save that rewrote it
+  // would undo the mark.
+  ASSERT_TRUE(db_->Write([](storage::UnitOfWork& uow) {
+                   uow.Exec("UPDATE saga_steps SET last_reply = 'untouched' WHERE step = 'insurance'");
+                   return Status::Ok();
+                 })
+                  .ok());
+  clock_.Advance(Millis(250));
+  engine_.OnReply(saga, {"flight", false, "t1:flight", true, ""}, clock_.Now(), kRandomUnit);
+  Save(*db_, saga, &stored);
+
+  auto loaded = LoadById(*db_, "saga-t1");
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->Step("flight")->status, StepStatus::kSucceeded);
+  EXPECT_EQ(loaded->Step("flight")->last_reply, saga.Step("flight")->last_reply);
+  EXPECT_EQ(loaded->Step("car")->status, StepStatus::kRunning);  // the next stage started
+  EXPECT_EQ(loaded->stage, 1);
+  EXPECT_EQ(loaded->updated_at, saga.updated_at);
+  EXPECT_EQ(loaded->Step("insurance")->last_reply, "untouched");
+}
+
+TEST_F(SagaStoreTest, AStateThatDidNotChangeCostsNoIndexPage) {
+  // Two sagas saved alike, then the same reply to each: one saved in full, one against its stored copy.
+  // The state is unchanged, so the second save must not rewrite its entry in the state index.
+  SagaInstance full = Started("t1");
+  SagaInstance incremental = Started("t2");
+  Save(*db_, full);
+  Save(*db_, incremental);
+  const SagaInstance stored = incremental;
+  clock_.Advance(Millis(250));
+  engine_.OnReply(full, {"flight", false, "t1:flight", true, ""}, clock_.Now(), kRandomUnit);
+  engine_.OnReply(incremental, {"flight", false, "t2:flight", true, ""}, clock_.Now(), kRandomUnit);
+  ASSERT_EQ(incremental.state, stored.state);
+
+  const int64_t start = db_->commit_stats().pages_written;
+  Save(*db_, full);
+  const int64_t full_pages = db_->commit_stats().pages_written - start;
+  Save(*db_, incremental, &stored);
+  const int64_t incremental_pages = db_->commit_stats().pages_written - start - full_pages;
+  EXPECT_LT(incremental_pages, full_pages);
+  auto loaded = LoadById(*db_, "saga-t2");
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(Describe(*loaded), Describe(incremental));
+}
+
+TEST_F(SagaStoreTest, AChangedStateIsWrittenWhenSavedAgainstTheStoredCopy) {
+  SagaInstance saga = Started("t1");
+  Save(*db_, saga);
+  const SagaInstance stored = saga;
+  clock_.Advance(Millis(250));
+  engine_.OnReply(saga, {"flight", false, "t1:flight", false, "no_seats"}, clock_.Now(), kRandomUnit);
+  ASSERT_NE(saga.state, stored.state);
+  Save(*db_, saga, &stored);
+  auto loaded = LoadById(*db_, "saga-t1");
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(Describe(*loaded), Describe(saga));
+  std::string listed;
+  ASSERT_TRUE(db_->Read([&](storage::Sql& sql) {
+                   auto& select = sql.Prepare("SELECT saga_id FROM sagas WHERE state = ?");
+                   select.bind(1, std::string(ToString(saga.state)));
+                   if (select.executeStep()) listed = select.getColumn(0).getString();
+                   return Status::Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(listed, "saga-t1");
 }
 
 TEST_F(SagaStoreTest, TheContractColumnsHoldReadableValues) {

@@ -397,6 +397,8 @@ TEST_F(SagaManagerTest, ARepeatedOrdersCreatedForARunningSagaSendsNothing) {
   EXPECT_EQ(Load("o1")->Step("payment")->attempts, 1);
 }
 
+// The orchestrator claims no inbox (Dedupe::kByHandler): the engine itself must leave a redelivered
+// message without effect.
 TEST_F(SagaManagerTest, ARedeliveredMessageIsHandledOnce) {
   const std::string created = OrderCreated("o1");
   Deliver("orders/created", created);
@@ -407,6 +409,35 @@ TEST_F(SagaManagerTest, ARedeliveredMessageIsHandledOnce) {
   consumer_->Handle({"payments/processed", reply, true});
   consumer_->Handle({"orders/created", created, true});
   EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(SagaState("o1"), "COMPENSATING");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM inbox"), 0);
+}
+
+TEST_F(SagaManagerTest, RedeliveredRepliesAndAcknowledgementOfACompletedSagaChangeNothing) {
+  const std::string payment = PaymentProcessed("o1", true);
+  const std::string inventory = InventoryReserved("o1", true);
+  const std::string ack = NotificationSent("o1", "o1:outcome");
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("payments/processed", payment);
+  Deliver("inventory/reserved", inventory);
+  Deliver("notifications/sent", ack);
+  EXPECT_EQ(Topics(TakeSent()),
+            (std::vector<std::string>{"payments/process", "inventory/reserve", "orders/completed"}));
+  const auto before = Load("o1");
+  ASSERT_TRUE(before.has_value());
+
+  consumer_->Handle({"inventory/reserved", inventory, true});
+  consumer_->Handle({"payments/processed", payment, true});
+  consumer_->Handle({"notifications/sent", ack, true});
+  EXPECT_TRUE(TakeSent(true).empty());
+  const auto after = Load("o1");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(SagaState("o1"), "COMPLETED");
+  for (const char* step : {"payment", "inventory", "outcome"}) {
+    EXPECT_EQ(after->Step(step)->status, before->Step(step)->status) << step;
+    EXPECT_EQ(after->Step(step)->attempts, before->Step(step)->attempts) << step;
+    EXPECT_FALSE(after->Step(step)->deadline.has_value()) << step;
+  }
 }
 
 TEST_F(SagaManagerTest, AnInvalidOrdersCreatedIsDeadLetteredAndStartsNothing) {

@@ -259,13 +259,18 @@ TEST_F(CommandProcessorTest, StoredRepliesOlderThanTheRetentionArePrunedAndTheKe
   EXPECT_EQ(executor_.calls, 3);
 }
 
-TEST_F(CommandProcessorTest, RedeliveredMessageIdIsSkippedByTheInbox) {
+// Commands claim no inbox: the idempotency key makes a redelivery (the broker's DUP) run nothing twice;
+// it publishes the stored reply again, like any repeat of the key.
+TEST_F(CommandProcessorTest, ARedeliveredMessageRunsNothingTwiceAndRepublishesTheStoredReply) {
   Deliver("order-1", "order-1:payment", "v", "same-message");
   Deliver("order-1", "order-1:payment", "v", "same-message");
 
   EXPECT_EQ(executor_.calls, 1);
-  EXPECT_EQ(Outbox().size(), 1u);
-  EXPECT_EQ(metrics_.Get("sagaflow_messages_duplicate_total"), 1);
+  EXPECT_EQ(Replies().size(), 1u);
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[1].payload, outbox[0].payload);
+  EXPECT_EQ(Count("inbox"), 0);
 }
 
 TEST_F(CommandProcessorTest, DifferentKeysRunSeparately) {

@@ -248,13 +248,17 @@ TEST_F(NotifierTest, DuplicatesLeaveOneRowPerOrderAndKind) {
   EXPECT_EQ(sink_.sent.size(), 4u);
 }
 
-TEST_F(NotifierTest, RedeliveredMessageIdIsSkipped) {
+// The notifier claims no inbox: a redelivery (the broker's DUP) notifies nobody twice and acknowledges
+// the outcome again, as for any repeat of it.
+TEST_F(NotifierTest, ARedeliveredMessageNotifiesOnceAndIsAcknowledgedAgain) {
   const std::string payload = Message("order-1", R"("idempotencyKey":"order-1:outcome","at":"x")");
   Deliver(topics::kOrderCompleted, payload);
-  Deliver(topics::kOrderCompleted, payload);  // the broker's DUP: the inbox skips it
+  Deliver(topics::kOrderCompleted, payload);
   EXPECT_EQ(Rows().size(), 1u);
-  EXPECT_EQ(Outbox().size(), 1u);
   EXPECT_EQ(sink_.sent.size(), 1u);
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[1].topic, kNotificationSent);
 }
 
 TEST_F(NotifierTest, OrderCompletedIsNotifiedOnceAndAcknowledgedEveryTime) {
