@@ -30,17 +30,18 @@ class OrderRandom final : public RandomSource {
 FinishedOrder MakeFinishedOrder(const HistoryPlan& plan, int64_t index) {
   OrderRandom random(plan.seed, index);
   FinishedOrder order;
+  const int64_t span_ms = ToEpochMillis(plan.last) - ToEpochMillis(plan.first);
+  const int64_t offset_ms = plan.orders > 1 ? span_ms * index / (plan.orders - 1) : 0;
+  order.created_at = plan.first + Millis(offset_ms);
+  // Time-ordered like the services' own ids, from the order's time (within its few milliseconds).
   for (std::string* id :
        {&order.order_id, &order.saga_id, &order.payment_id, &order.reservation_id, &order.created_message,
         &order.payment_command, &order.inventory_command, &order.payment_reply, &order.inventory_reply,
         &order.started_progress, &order.inventory_progress, &order.payment_progress, &order.outcome_message,
         &order.ack_message}) {
-    *id = NewUuid(random);
+    *id = NewTimeOrderedUuid(order.created_at, random);
   }
-  const int64_t span_ms = ToEpochMillis(plan.last) - ToEpochMillis(plan.first);
-  const int64_t offset_ms = plan.orders > 1 ? span_ms * index / (plan.orders - 1) : 0;
   // The gaps of a real run with zero simulated delays (a dump of the five databases after one order).
-  order.created_at = plan.first + Millis(offset_ms);
   order.started_at = order.created_at + Millis(3);
   order.charged_at = order.created_at + Millis(5);
   order.reserved_at = order.created_at + Millis(6);

@@ -1,5 +1,7 @@
 #include "common/random.h"
 
+#include <algorithm>
+
 namespace sagaflow {
 
 uint64_t SeededRandom::SeedFromDevice() {
@@ -7,11 +9,9 @@ uint64_t SeededRandom::SeedFromDevice() {
   return (static_cast<uint64_t>(device()) << 32) ^ device();
 }
 
-std::string NewUuid(RandomSource& random) {
-  uint64_t hi = random.NextU64();
-  uint64_t lo = random.NextU64();
-  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+namespace {
+
+std::string FormatUuid(uint64_t hi, uint64_t lo) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);
@@ -25,6 +25,29 @@ std::string NewUuid(RandomSource& random) {
     if (i == 12) out.push_back('-');
   }
   return out;
+}
+
+constexpr uint64_t kVariantMask = 0x3FFFFFFFFFFFFFFFULL;
+constexpr uint64_t kVariant = 0x8000000000000000ULL;  // RFC 4122/9562 variant
+
+}  // namespace
+
+std::string NewUuid(RandomSource& random) {
+  uint64_t hi = random.NextU64();
+  uint64_t lo = random.NextU64();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & kVariantMask) | kVariant;
+  return FormatUuid(hi, lo);
+}
+
+std::string NewTimeOrderedUuid(TimePoint now, RandomSource& random) {
+  constexpr uint64_t kMaxMillis = (uint64_t{1} << 48) - 1;
+  const int64_t ms = ToEpochMillis(now);
+  const uint64_t stamp = ms < 0 ? 0 : std::min(static_cast<uint64_t>(ms), kMaxMillis);
+  const uint64_t random_bits = random.NextU64();
+  const uint64_t hi = (stamp << 16) | 0x7000ULL | (random_bits & 0x0FFFULL);  // version 7
+  const uint64_t lo = (random.NextU64() & kVariantMask) | kVariant;
+  return FormatUuid(hi, lo);
 }
 
 }  // namespace sagaflow

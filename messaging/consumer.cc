@@ -101,7 +101,7 @@ void Consumer::DeadLetter(const IncomingMessage& message, std::string_view messa
   JsonWriter json;
   json.BeginObject()
       .Key("messageId")
-      .String(NewUuid(random_))
+      .String(NewTimeOrderedUuid(clock_.Now(), random_))
       .Key("orderId")
       .String(order_id)
       .Key("topic")

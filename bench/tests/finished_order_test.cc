@@ -31,15 +31,20 @@ TEST(MakeFinishedOrder, IsTheSameOrderEveryTime) {
   EXPECT_EQ(MakeFinishedOrder(plan, 17).created_at, MakeFinishedOrder(plan, 17).created_at);
 }
 
-TEST(MakeFinishedOrder, EveryIdIsAUuidAndUnique) {
+TEST(MakeFinishedOrder, EveryIdIsATimeOrderedUuidAndUnique) {
   const HistoryPlan plan = Plan(2000);
   std::set<std::string> seen;
+  std::string previous_order_id;
   for (int64_t index = 0; index < plan.orders; ++index) {
-    for (const auto& id : Ids(MakeFinishedOrder(plan, index))) {
+    const FinishedOrder order = MakeFinishedOrder(plan, index);
+    for (const auto& id : Ids(order)) {
       ASSERT_EQ(id.size(), 36u) << id;
-      EXPECT_EQ(id[14], '4') << id;
+      EXPECT_EQ(id[14], '7') << id;
       EXPECT_TRUE(seen.insert(id).second) << "duplicate " << id;
     }
+    // Like the services' ids: a later order's ids sort after an earlier one's (Plan spreads them >= 1 ms).
+    EXPECT_GT(order.order_id, previous_order_id);
+    previous_order_id = order.order_id;
   }
 }
 

@@ -55,6 +55,33 @@ TEST(NewUuid, IsUnique) {
   EXPECT_EQ(seen.size(), 10000U);
 }
 
+TEST(NewTimeOrderedUuid, CarriesTheTimeInItsFirst48BitsThenVersion7AndTheVariant) {
+  ConstantRandom zeros(0);
+  // 2026-11-25T00:00:00.000Z = 1795564800000 ms = 0x01a210008800
+  EXPECT_EQ(NewTimeOrderedUuid(FromEpochMillis(1795564800000), zeros), "01a21000-8800-7000-8000-000000000000");
+  ConstantRandom ones(~uint64_t{0});
+  EXPECT_EQ(NewTimeOrderedUuid(FromEpochMillis(1795564800000), ones), "01a21000-8800-7fff-bfff-ffffffffffff");
+  EXPECT_EQ(NewTimeOrderedUuid(FromEpochMillis(-5), zeros), "00000000-0000-7000-8000-000000000000");
+}
+
+TEST(NewTimeOrderedUuid, LaterIdsSortAfterEarlierOnesAndAllAreUnique) {
+  SeededRandom random(7);
+  ManualClock clock;
+  std::set<std::string> seen;
+  std::string previous;
+  for (int i = 0; i < 5000; ++i) {
+    clock.Advance(Millis(1));
+    const std::string id = NewTimeOrderedUuid(clock.Now(), random);
+    ASSERT_EQ(id.size(), 36U);
+    ASSERT_EQ(id[14], '7') << id;
+    ASSERT_GT(id, previous);
+    previous = id;
+    seen.insert(id);
+    seen.insert(NewTimeOrderedUuid(clock.Now(), random));  // the same millisecond: unique all the same
+  }
+  EXPECT_EQ(seen.size(), 10000U);
+}
+
 TEST(SeededRandom, SameSeedSameSequence) {
   SeededRandom a(99);
   SeededRandom b(99);

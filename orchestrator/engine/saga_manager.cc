@@ -73,7 +73,7 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope&
     if (!valid.ok()) return Status::InvalidArgument(valid.message());
   }
   std::string data(simdjson::to_string(message.body));
-  SagaInstance saga = engine_.Create(NewUuid(random_), correlation_id, std::move(data), now);
+  SagaInstance saga = engine_.Create(NewTimeOrderedUuid(now, random_), correlation_id, std::move(data), now);
   auto actions = engine_.Start(saga, now);
   Apply(uow, saga, SagaState::kRunning, actions, now);
   store::Save(uow, saga);
@@ -147,7 +147,8 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
         const bool compensation = action.kind == ActionKind::kSendCompensation;
         const std::string& topic = compensation ? step.compensation_topic : step.command_topic;
         const auto& build = compensation ? step.build_compensation : step.build_command;
-        const int64_t row = outbox_.Append(uow, topic, build(context, action.idempotency_key, NewUuid(random_)));
+        const int64_t row =
+            outbox_.Append(uow, topic, build(context, action.idempotency_key, NewTimeOrderedUuid(now, random_)));
         Track(saga, action.step, row, now);
         metrics_.Add("sagaflow_saga_commands_sent_total");
         if (action.attempt > 1) {
@@ -162,7 +163,7 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
         const bool completed = saga.state == SagaState::kCompleted;
         std::optional<int64_t> first_row;
         for (auto& message : definition_.outcome.build(context, completed, saga.failure_reason, action.idempotency_key,
-                                                       NewUuid(random_), at)) {
+                                                       NewTimeOrderedUuid(now, random_), at)) {
           const int64_t row = outbox_.Append(uow, message.topic, message.payload);
           if (!first_row) first_row = row;
         }
@@ -176,7 +177,7 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
       }
       case ActionKind::kProgress: {
         if (!definition_.build_progress) break;
-        if (auto message = definition_.build_progress(context, action.progress, NewUuid(random_), at)) {
+        if (auto message = definition_.build_progress(context, action.progress, NewTimeOrderedUuid(now, random_), at)) {
           outbox_.Append(uow, message->topic, message->payload);
         }
         break;

@@ -98,7 +98,7 @@ Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simd
       if (available.getColumn(0).getInt64() < quantity && reason.empty()) reason = "out_of_stock";
     }
     available.reset();
-    row = ReservationRow{NewUuid(random_), reason.empty() ? "RESERVED" : "REJECTED", reason};
+    row = ReservationRow{NewTimeOrderedUuid(clock_.Now(), random_), reason.empty() ? "RESERVED" : "REJECTED", reason};
     Insert(uow, order_id, *row, at);
     if (reason.empty()) {
       auto& take = uow.Prepare("UPDATE stock SET available = available - ? WHERE product_id = ? AND available >= ?");
@@ -129,7 +129,7 @@ Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simd
   JsonWriter json;
   json.BeginObject()
       .Key("messageId")
-      .String(NewUuid(random_))
+      .String(NewTimeOrderedUuid(clock_.Now(), random_))
       .Key("orderId")
       .String(order_id)
       .Key("idempotencyKey")
@@ -149,7 +149,7 @@ Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simd
   auto row = Load(uow, order_id);
   std::string status;
   if (!row) {
-    Insert(uow, order_id, ReservationRow{NewUuid(random_), "VOIDED", ""}, at);
+    Insert(uow, order_id, ReservationRow{NewTimeOrderedUuid(clock_.Now(), random_), "VOIDED", ""}, at);
     status = "VOIDED";
     logger_->info("orderId={} release before any reservation: voided, a later reserve is refused", order_id);
   } else if (row->status == "RESERVED") {
@@ -172,7 +172,7 @@ Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simd
   JsonWriter json;
   json.BeginObject()
       .Key("messageId")
-      .String(NewUuid(random_))
+      .String(NewTimeOrderedUuid(clock_.Now(), random_))
       .Key("orderId")
       .String(order_id)
       .Key("idempotencyKey")

@@ -83,7 +83,7 @@ void Notifier::Acknowledge(storage::UnitOfWork& uow, const messaging::Envelope& 
   JsonWriter json;
   json.BeginObject()
       .Key("messageId")
-      .String(NewUuid(random_))
+      .String(NewTimeOrderedUuid(clock_.Now(), random_))
       .Key("orderId")
       .String(message.order_id)
       .Key("idempotencyKey")

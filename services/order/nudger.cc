@@ -30,7 +30,8 @@ Result<size_t> Nudger::RunOnce() {
       for (const auto& due : store::DueForNudge(uow, ToEpochMillis(now), kBatch)) {
         auto order = store::LoadOrder(uow, due.order_id, false);
         if (!order) continue;
-        context_.outbox.Append(uow, topics::kOrderCreated, OrderCreatedEvent(*order, NewUuid(context_.random)));
+        context_.outbox.Append(uow, topics::kOrderCreated,
+                               OrderCreatedEvent(*order, NewTimeOrderedUuid(now, context_.random)));
         const int count = due.nudge_count + 1;
         const Millis delay = BackoffDelay(backoff_, count + 1, context_.random.NextUnit());
         store::SetNudge(uow, due.order_id, ToEpochMillis(now + delay), count);

@@ -111,7 +111,7 @@ http::HttpResponse OrderApi::PostOrder(const http::HttpRequest& request) {
   const TimePoint now = context_.clock.Now();
   const std::string at = FormatIso8601(now);
   Order order;
-  order.order_id = NewUuid(context_.random);
+  order.order_id = NewTimeOrderedUuid(now, context_.random);
   order.customer_id = parsed->customer_id;
   order.status = std::string(kPending);
   order.total_cents = parsed->TotalCents();
@@ -136,7 +136,8 @@ http::HttpResponse OrderApi::PostOrder(const http::HttpRequest& request) {
     }
     store::InsertOrder(uow, order, ToEpochMillis(now + context_.nudge_after));
     if (idempotency_key) store::InsertIdempotencyKey(uow, *idempotency_key, canonical, order.order_id, at);
-    context_.outbox.Append(uow, topics::kOrderCreated, OrderCreatedEvent(order, NewUuid(context_.random)));
+    context_.outbox.Append(uow, topics::kOrderCreated,
+                           OrderCreatedEvent(order, NewTimeOrderedUuid(now, context_.random)));
     return Status::Ok();
   });
   if (!status.ok()) {

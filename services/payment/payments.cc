@@ -47,7 +47,8 @@ Result<commands::CommandReply> Payments::Process(storage::UnitOfWork& uow, simdj
   auto row = Load(uow, order_id);
   std::string reason;
   if (!row) {
-    row = PaymentRow{NewUuid(random_), *amount, *amount > limit_cents_ ? "DECLINED" : "CHARGED"};
+    row =
+        PaymentRow{NewTimeOrderedUuid(clock_.Now(), random_), *amount, *amount > limit_cents_ ? "DECLINED" : "CHARGED"};
     Insert(uow, order_id, *row, at);
     logger_->info(
         "orderId={} payment {} of {} {}", order_id, row->payment_id, FormatMoney(*amount),
@@ -61,7 +62,7 @@ Result<commands::CommandReply> Payments::Process(storage::UnitOfWork& uow, simdj
   JsonWriter json;
   json.BeginObject()
       .Key("messageId")
-      .String(NewUuid(random_))
+      .String(NewTimeOrderedUuid(clock_.Now(), random_))
       .Key("orderId")
       .String(order_id)
       .Key("idempotencyKey")
@@ -84,7 +85,8 @@ Result<commands::CommandReply> Payments::Refund(storage::UnitOfWork& uow, simdjs
   std::string status;
   if (!row) {
     auto amount = GetMoney(command, "amount");
-    Insert(uow, order_id, PaymentRow{NewUuid(random_), amount.ok() ? *amount : 0, "VOIDED"}, at);
+    Insert(uow, order_id, PaymentRow{NewTimeOrderedUuid(clock_.Now(), random_), amount.ok() ? *amount : 0, "VOIDED"},
+           at);
     status = "VOIDED";
     logger_->info("orderId={} refund before any charge: payment voided, a later charge is refused", order_id);
   } else if (row->status == "CHARGED") {
@@ -101,7 +103,7 @@ Result<commands::CommandReply> Payments::Refund(storage::UnitOfWork& uow, simdjs
   JsonWriter json;
   json.BeginObject()
       .Key("messageId")
-      .String(NewUuid(random_))
+      .String(NewTimeOrderedUuid(clock_.Now(), random_))
       .Key("orderId")
       .String(order_id)
       .Key("idempotencyKey")
