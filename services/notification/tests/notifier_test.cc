@@ -86,7 +86,10 @@ class NotifierTest : public ::testing::Test {
     return out + "}";
   }
 
+  // Each message a millisecond after the one before, so that created_at orders the rows (the table has
+  // no rowid to keep the insertion order).
   void Deliver(std::string_view topic, const std::string& payload) {
+    clock_.Advance(Millis(1));
     consumer_->Handle(messaging::IncomingMessage{std::string(topic), payload});
   }
 
@@ -122,7 +125,7 @@ class NotifierTest : public ::testing::Test {
     EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
                      auto& select = sql.Prepare(
                          "SELECT idempotency_key, order_id, kind, message, created_at FROM notifications "
-                         "ORDER BY rowid");
+                         "ORDER BY created_at");
                      while (select.executeStep()) {
                        rows.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
                                        select.getColumn(2).getString(), select.getColumn(3).getString(),
@@ -198,7 +201,7 @@ TEST_F(NotifierTest, OrderCreatedSendsTheOrderConfirmation) {
   EXPECT_EQ(rows[0].order_id, "order-1");
   EXPECT_EQ(rows[0].kind, "order_received");
   EXPECT_EQ(rows[0].message, "Order confirmation email sent to C123");
-  EXPECT_EQ(rows[0].created_at, "2024-01-15T10:30:00.000Z");
+  EXPECT_EQ(rows[0].created_at, "2024-01-15T10:30:00.001Z");
   ASSERT_EQ(sink_.sent.size(), 1u);
   EXPECT_EQ(sink_.sent[0].order_id, "order-1");
   EXPECT_EQ(sink_.sent[0].kind, "order_received");
@@ -281,7 +284,7 @@ TEST_F(NotifierTest, OrderCompletedIsNotifiedOnceAndAcknowledgedEveryTime) {
     EXPECT_EQ(GetStringOr(body, "orderId", ""), "order-1");
     EXPECT_EQ(GetStringOr(body, "idempotencyKey", ""), "saga-1:outcome");
     EXPECT_EQ(GetStringOr(body, "kind", ""), "order_completed");
-    EXPECT_EQ(GetStringOr(body, "at", ""), "2024-01-15T10:30:00.000Z");
+    EXPECT_EQ(GetStringOr(body, "at", ""), "2024-01-15T10:30:00.001Z");
   }
 
   // The orchestrator re-sends until it sees the acknowledgement: acknowledge again, notify not again.
