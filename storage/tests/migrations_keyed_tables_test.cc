@@ -1,7 +1,6 @@
 // The migrations that rebuild keyed tables WITHOUT ROWID (payment and inventory 004, notification and
 // order 003): rows written under the older schema survive with every column, foreign keys and unique
 // constraints still hold, and the tables really are WITHOUT ROWID (one B-tree, so one page fewer per insert).
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -11,22 +10,14 @@
 
 #include "migrations/embedded_migrations.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::migrations {
 namespace {
 
 class KeyedTablesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-migrations-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
 
   // Opens the service's database migrated up to (and including) `version`.
   void OpenAt(std::string_view service, int version) {
@@ -75,7 +66,7 @@ class KeyedTablesTest : public ::testing::Test {
                 .ok();
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-migrations-test"};
   ManualClock clock_;
   std::unique_ptr<storage::Database> db_;
 };

@@ -5,8 +5,6 @@
 // functions, then Database::FullScanSteps.
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,10 +14,9 @@
 
 #include "common/time_format.h"
 #include "common/wake_signal.h"
-#include "migrations/embedded_migrations.h"
 #include "storage/inbox.h"
-#include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::storage {
 namespace {
@@ -42,12 +39,6 @@ Scans ScansBeyond(Database& db, int live_rows) {
   return scans;
 }
 
-std::string Describe(const Scans& scans) {
-  std::string text;
-  for (const auto& [sql, steps] : scans) text += "\n  " + std::to_string(steps) + " steps: " + sql;
-  return text;
-}
-
 bool AnyScanContains(const Scans& scans, const std::string& sql_part) {
   for (const auto& scan : scans) {
     if (scan.first.find(sql_part) != std::string::npos) return true;
@@ -57,16 +48,10 @@ bool AnyScanContains(const Scans& scans, const std::string& sql_part) {
 
 class PeriodicScansTest : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-periodic-scans-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
+  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
   void TearDown() override {
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // Migrates a fresh database under `name`, writes the history and the live rows, optionally drops `index` (to prove
@@ -75,17 +60,11 @@ class PeriodicScansTest : public ::testing::TestWithParam<const char*> {
     outbox_.reset();
     db_.reset();
     const std::string path = (dir_ / (name + ".db")).string();
-    {
-      auto db = Database::Open({path, Durability::kNormal});
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      ASSERT_TRUE(Migrate(**db, migrations::ForService(GetParam()), clock_.Now()).ok());
-      Status written = (*db)->Write([&](UnitOfWork& uow) {
-        WriteHistory(uow);
-        if (!index.empty()) uow.Exec("DROP INDEX " + index);
-        return Status::Ok();
-      });
-      ASSERT_TRUE(written.ok()) << written.ToString();
-    }
+    Status created = scratch::CreateMigrated(path, GetParam(), clock_.Now(), [&](UnitOfWork& uow) {
+      WriteHistory(uow);
+      if (!index.empty()) uow.Exec("DROP INDEX " + index);
+    });
+    ASSERT_TRUE(created.ok()) << created.ToString();
     auto db = Database::Open({path, Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -149,7 +128,7 @@ class PeriodicScansTest : public ::testing::TestWithParam<const char*> {
     EXPECT_EQ(*claims, kExpired);
   }
 
-  std::filesystem::path dir_;
+  scratch::TempDir dir_{"sagaflow-periodic-scans"};
   ManualClock clock_;
   WakeSignal new_rows_;
   std::unique_ptr<Database> db_;
@@ -160,7 +139,7 @@ TEST_P(PeriodicScansTest, RelayAndPrunersDoNotWalkTheHistory) {
   Build("indexed");
   RunPeriodicWork();
   const Scans scans = ScansBeyond(*db_, kLive);
-  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << Describe(scans);
+  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << scratch::DescribeScans(scans);
 }
 
 // The check itself: without each index, the query it serves is reported.
@@ -175,7 +154,7 @@ TEST_P(PeriodicScansTest, WithoutTheirIndexesTheScansAreCaught) {
     RunPeriodicWork();
     const Scans scans = ScansBeyond(*db_, kLive);
     EXPECT_TRUE(AnyScanContains(scans, sql))
-        << "without " << index << ", no scan of '" << sql << "' was reported;" << Describe(scans);
+        << "without " << index << ", no scan of '" << sql << "' was reported;" << scratch::DescribeScans(scans);
   }
 }
 

@@ -3,7 +3,6 @@
 // from the loaded copy gives the same actions and the same final state as a run that never stopped.
 #include "orchestrator/engine/saga_store.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -13,9 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "migrations/embedded_migrations.h"
 #include "orchestrator/engine/saga_engine.h"
-#include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::engine {
 namespace trip {
@@ -62,30 +60,12 @@ std::string Describe(const Action& action) {
   return "?";
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-saga-store-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using storage::scratch::TempDir;
 
 std::unique_ptr<storage::Database> OpenOrchestratorDb(const std::filesystem::path& file) {
-  auto db = storage::Database::Open({file.string(), storage::Durability::kNormal});
+  auto db = storage::scratch::OpenMigrated(file, "orchestrator", ManualClock().Now());
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   if (!db.ok()) return nullptr;
-  Status migrated = storage::Migrate(**db, migrations::ForService("orchestrator"), ManualClock().Now());
-  EXPECT_TRUE(migrated.ok()) << migrated.ToString();
   return std::move(db).value();
 }
 

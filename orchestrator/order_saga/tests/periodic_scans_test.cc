@@ -5,8 +5,6 @@
 // must leave Database::FullScanSteps empty. (The outbox and inbox of orchestrator.db:
 // storage/tests/periodic_scans_test.cc.)
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,6 +27,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::order_saga {
 namespace {
@@ -39,12 +38,6 @@ const OrderSagaOptions kOptions{Millis(10'000), 4, 20};
 using Scans = std::vector<std::pair<std::string, int>>;
 using Sent = std::set<std::pair<std::string, std::string>>;  // (orderId, topic)
 
-std::string Describe(const Scans& scans) {
-  std::string text;
-  for (const auto& [sql, steps] : scans) text += "\n  " + std::to_string(steps) + " steps: " + sql;
-  return text;
-}
-
 bool Caught(const Scans& scans, const std::string& sql_part) {
   for (const auto& [sql, steps] : scans) {
     if (sql.find(sql_part) != std::string::npos && steps >= kHistory) return true;
@@ -54,16 +47,8 @@ bool Caught(const Scans& scans, const std::string& sql_part) {
 
 class OrchestratorPeriodicScansTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-orchestrator-scans-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    Close();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
+  void TearDown() override { Close(); }
 
   void Open() {
     // A process's own: the manager registers a collector that reads its database.
@@ -234,7 +219,7 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
     return sent;
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-orchestrator-scans"};
   ManualClock clock_;
   SeededRandom random_{42};
   std::unique_ptr<Metrics> metrics_;
@@ -258,7 +243,7 @@ TEST_F(OrchestratorPeriodicScansTest, TheTimerPassDoesNotWalkFinishedSagas) {
                                     {"live-compensating", "payments/refund"},
                                     {"live-running", "inventory/reserve"},
                                     {"live-running", "payments/process"}}));
-  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << Describe(scans);
+  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 
 // The check itself: without saga_steps_deadline, both of the pass's queries are reported.
@@ -267,8 +252,8 @@ TEST_F(OrchestratorPeriodicScansTest, WithoutTheDeadlineIndexTheScansAreCaught) 
   clock_.Advance(kOptions.step_timeout);
   EXPECT_EQ(TimerPass(), 3u);
   const Scans scans = db_->FullScanSteps();
-  EXPECT_TRUE(Caught(scans, "GROUP BY saga_id ORDER BY MIN(deadline)")) << Describe(scans);
-  EXPECT_TRUE(Caught(scans, "SELECT MIN(deadline) FROM saga_steps")) << Describe(scans);
+  EXPECT_TRUE(Caught(scans, "GROUP BY saga_id ORDER BY MIN(deadline)")) << storage::scratch::DescribeScans(scans);
+  EXPECT_TRUE(Caught(scans, "SELECT MIN(deadline) FROM saga_steps")) << storage::scratch::DescribeScans(scans);
 }
 
 // Every GET /metrics refreshes the sagas{state=...} gauge. It once counted every state with "GROUP BY state",
@@ -279,7 +264,7 @@ TEST_F(OrchestratorPeriodicScansTest, TheSagasGaugeDoesNotWalkFinishedSagas) {
   const Scans scans = db_->FullScanSteps();
   EXPECT_EQ(metrics_->Get(R"(sagaflow_sagas{state="RUNNING"})"), 1);
   EXPECT_EQ(metrics_->Get(R"(sagaflow_sagas{state="COMPENSATING"})"), 1);
-  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << Describe(scans);
+  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 
 }  // namespace

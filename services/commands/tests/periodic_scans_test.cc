@@ -5,8 +5,6 @@
 // Database::FullScanSteps. (The outbox and inbox of these databases: storage/tests/periodic_scans_test.cc.)
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <ostream>
 #include <set>
@@ -26,11 +24,10 @@
 #include "common/wake_signal.h"
 #include "messaging/consumer.h"
 #include "messaging/topics.h"
-#include "migrations/embedded_migrations.h"
 #include "services/commands/command_processor.h"
 #include "storage/database.h"
-#include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::commands {
 namespace {
@@ -42,12 +39,6 @@ constexpr Millis kReplyRetention{std::chrono::hours(24 * 7)};  // CommandProcess
 const std::set<std::string> kDueKeys = {"live-1:step", "live-2:step", "live-3:step"};
 
 using Scans = std::vector<std::pair<std::string, int>>;
-
-std::string Describe(const Scans& scans) {
-  std::string text;
-  for (const auto& [sql, steps] : scans) text += "\n  " + std::to_string(steps) + " steps: " + sql;
-  return text;
-}
 
 struct Service {
   const char* migrations;
@@ -62,35 +53,24 @@ void PrintTo(const Service& service, std::ostream* out) {
 
 class CommandsPeriodicScansTest : public ::testing::TestWithParam<Service> {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-commands-scans-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
+  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
   void TearDown() override {
     processor_.reset();
     consumer_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // Migrates a fresh database, writes the history and the pending commands, optionally drops `index` (to prove the
   // check would catch its absence), and reopens it as a restarted service would: a connection with no statements yet.
   void Build(const std::string& index = "") {
     const std::string path = (dir_ / "service.db").string();
-    {
-      auto db = storage::Database::Open({path, storage::Durability::kNormal});
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      ASSERT_TRUE(storage::Migrate(**db, migrations::ForService(GetParam().migrations), clock_.Now()).ok());
-      Status written = (*db)->Write([&](storage::UnitOfWork& uow) {
-        WriteHistory(uow);
-        if (!index.empty()) uow.Exec("DROP INDEX " + index);
-        return Status::Ok();
-      });
-      ASSERT_TRUE(written.ok()) << written.ToString();
-    }
+    Status created =
+        storage::scratch::CreateMigrated(path, GetParam().migrations, clock_.Now(), [&](storage::UnitOfWork& uow) {
+          WriteHistory(uow);
+          if (!index.empty()) uow.Exec("DROP INDEX " + index);
+        });
+    ASSERT_TRUE(created.ok()) << created.ToString();
     auto db = storage::Database::Open({path, storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -181,7 +161,7 @@ class CommandsPeriodicScansTest : public ::testing::TestWithParam<Service> {
     return count;
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-commands-scans"};
   ManualClock clock_;
   SeededRandom random_{7};
   Metrics metrics_;
@@ -206,7 +186,7 @@ TEST_P(CommandsPeriodicScansTest, RunDueAndPruneRepliesDoNotWalkTheStoredReplies
   EXPECT_EQ(RepliedKeys(), kDueKeys);
   EXPECT_EQ(Count("pending_commands"), 1);
   EXPECT_EQ(Count("command_replies"), kHistory + 3);
-  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << Describe(scans);
+  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 
 // The worker thread as the service runs it, which also asks for the next due time on every pass.
@@ -225,7 +205,7 @@ TEST_P(CommandsPeriodicScansTest, TheWorkerLoopDoesNotWalkTheStoredReplies) {
   EXPECT_EQ(RepliedKeys(), kDueKeys);
   EXPECT_EQ(Count("pending_commands"), 1);
   EXPECT_EQ(Count("command_replies"), kHistory + 3) << "the first pass prunes the expired replies";
-  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << Describe(scans);
+  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 
 // The check itself: without command_replies_created (migration 002), the prune's scan is reported.
@@ -239,7 +219,7 @@ TEST_P(CommandsPeriodicScansTest, WithoutTheRepliesIndexThePruneScanIsCaught) {
   for (const auto& [sql, steps] : scans) {
     caught = caught || (sql.find("DELETE FROM command_replies") != std::string::npos && steps >= kHistory);
   }
-  EXPECT_TRUE(caught) << "reported instead:" << Describe(scans);
+  EXPECT_TRUE(caught) << "reported instead:" << storage::scratch::DescribeScans(scans);
 }
 
 INSTANTIATE_TEST_SUITE_P(CommandServices, CommandsPeriodicScansTest,

@@ -3,8 +3,6 @@
 // through orders_nudge, not walk the finished ones. Against a history of terminal orders and a few live ones, one
 // Nudger::RunOnce must leave Database::FullScanSteps empty.
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -21,12 +19,11 @@
 #include "common/time_format.h"
 #include "common/wake_signal.h"
 #include "messaging/topics.h"
-#include "migrations/embedded_migrations.h"
 #include "services/order/nudger.h"
 #include "services/order/order_store.h"
 #include "storage/database.h"
-#include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::order {
 namespace {
@@ -36,44 +33,26 @@ constexpr Millis kNudgeAfter{30'000};
 
 using Scans = std::vector<std::pair<std::string, int>>;
 
-std::string Describe(const Scans& scans) {
-  std::string text;
-  for (const auto& [sql, steps] : scans) text += "\n  " + std::to_string(steps) + " steps: " + sql;
-  return text;
-}
-
 class OrderPeriodicScansTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-order-scans-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
+  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
   void TearDown() override {
     nudger_.reset();
     context_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // Migrates a fresh orders.db, writes the history and the live orders, optionally drops `index` (to prove the check
   // would catch its absence), and reopens it as a restarted process would: a connection with no statements yet.
   void Build(const std::string& index = "") {
     const std::string path = (dir_ / "orders.db").string();
-    {
-      auto db = storage::Database::Open({path, storage::Durability::kNormal});
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      ASSERT_TRUE(storage::Migrate(**db, migrations::ForService("order"), clock_.Now()).ok());
-      Status written = (*db)->Write([&](storage::UnitOfWork& uow) {
-        WriteHistory(uow);
-        WriteLiveOrders(uow);
-        if (!index.empty()) uow.Exec("DROP INDEX " + index);
-        return Status::Ok();
-      });
-      ASSERT_TRUE(written.ok()) << written.ToString();
-    }
+    Status created = storage::scratch::CreateMigrated(path, "order", clock_.Now(), [&](storage::UnitOfWork& uow) {
+      WriteHistory(uow);
+      WriteLiveOrders(uow);
+      if (!index.empty()) uow.Exec("DROP INDEX " + index);
+    });
+    ASSERT_TRUE(created.ok()) << created.ToString();
     auto db = storage::Database::Open({path, storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -193,7 +172,7 @@ class OrderPeriodicScansTest : public ::testing::Test {
     return ids;
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-order-scans"};
   ManualClock clock_;
   SeededRandom random_{42};
   Metrics metrics_;
@@ -211,7 +190,7 @@ TEST_F(OrderPeriodicScansTest, TheNudgePassDoesNotWalkFinishedOrders) {
   const Scans scans = db_->FullScanSteps();  // before the test's own reads below
 
   EXPECT_EQ(NudgedOrderIds(), (std::set<std::string>{"live-failed", "live-pending", "live-processing"}));
-  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << Describe(scans);
+  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 
 // The check itself: without orders_nudge, the nudge's scan is reported.
@@ -223,7 +202,7 @@ TEST_F(OrderPeriodicScansTest, WithoutOrdersNudgeTheScanIsCaught) {
   for (const auto& [sql, steps] : scans) {
     caught = caught || (sql.find("FROM orders WHERE nudge_at IS NOT NULL") != std::string::npos && steps >= kHistory);
   }
-  EXPECT_TRUE(caught) << "reported instead:" << Describe(scans);
+  EXPECT_TRUE(caught) << "reported instead:" << storage::scratch::DescribeScans(scans);
 }
 
 }  // namespace
