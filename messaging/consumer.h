@@ -4,9 +4,10 @@
 // in one UnitOfWork claim the message id in the inbox (a redelivery is skipped) and run the topic's
 // handler, whose outbox appends commit with its state changes. A handler that is idempotent by its own
 // state (Dedupe::kByHandler) runs without the inbox claim: the claim is two more B-tree pages written
-// under every commit, and for such a handler it would only repeat a check the handler makes anyway. A message that is
-// not valid JSON, lacks the envelope fields, or that its handler rejects with InvalidArgument is dead-lettered:
-// recorded in dead_letters and published to deadletter/<topic> through the outbox, then acknowledged.
+// under every commit, and for such a handler it would only repeat a check the handler makes anyway.
+// A message that is not valid JSON, lacks the envelope fields, or that its handler rejects with
+// InvalidArgument is dead-lettered: recorded in dead_letters and published to deadletter/<topic>
+// through the outbox, then acknowledged.
 // If the database fails, the process cannot honour the message, so `on_fatal` is called (main exits
 // without acknowledging; the broker delivers the message again after restart). Single-threaded use
 // (the bus delivers one message at a time).
