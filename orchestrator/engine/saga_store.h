@@ -13,9 +13,10 @@ namespace sagaflow::engine::store {
 
 std::optional<SagaInstance> LoadByCorrelation(storage::Sql& sql, const std::string& correlation_id);
 std::optional<SagaInstance> LoadById(storage::Sql& sql, const std::string& saga_id);
-// Inserts the saga and its steps, or, given `stored` (the saga as loaded in this transaction), writes
-// only what differs from it: each page a commit writes is a WAL frame under its fsync, so a reply that
-// changes one step and not the saga's state leaves the other steps and the state index untouched.
+// Without `stored`: inserts the saga and all its steps, overwriting any rows they already have.
+// Given `stored` (the saga as loaded in this transaction): writes only what differs from it. Each page a
+// commit writes is a WAL frame under its fsync, so a reply that changes one step and not the saga's
+// state leaves the other steps and the state index untouched.
 void Save(storage::UnitOfWork& uow, const SagaInstance& saga, const SagaInstance* stored = nullptr);
 // Saga ids with a step deadline at or before `now`, earliest first.
 std::vector<std::string> DueSagas(storage::Sql& sql, TimePoint now, int limit);
