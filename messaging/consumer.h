@@ -53,7 +53,10 @@ class Consumer {
   Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& clock, RandomSource& random, Logger logger,
            Metrics& metrics, FatalHandler on_fatal);
 
-  void On(std::string topic, TopicHandler handler, Dedupe dedupe = Dedupe::kByMessageId);
+  // `sync`: storage::Sync::kDeferred if losing this topic's effects in a power loss is repaired by the
+  // sender's re-send (e.g. an acknowledgement that stops a re-send); the commit then skips its fsync.
+  void On(std::string topic, TopicHandler handler, Dedupe dedupe = Dedupe::kByMessageId,
+          storage::Sync sync = storage::Sync::kDurable);
   std::vector<std::string> Topics() const;
   // Plug into MessageBus::SetHandler.
   void Handle(const IncomingMessage& message);
@@ -73,6 +76,7 @@ class Consumer {
   struct Route {
     TopicHandler handler;
     Dedupe dedupe;
+    storage::Sync sync;
   };
   std::map<std::string, Route, std::less<>> handlers_;
   simdjson::dom::parser parser_;

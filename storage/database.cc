@@ -1,5 +1,7 @@
 #include "storage/database.h"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 namespace sagaflow::storage {
@@ -40,18 +42,20 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
     if (!options.read_only) db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA foreign_keys=ON");
     db->exec(options.durability == Durability::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-    return std::unique_ptr<Database>(new Database(options.path, std::move(db)));
+    return std::unique_ptr<Database>(new Database(options.path, options.durability, std::move(db)));
   } catch (const std::exception& e) {
     return Status::IoError("cannot open database " + options.path + ": " + e.what());
   }
 }
 
 struct Database::PendingWrite {
-  explicit PendingWrite(const std::function<Status(UnitOfWork&)>& w) : work(w) {}
+  PendingWrite(const std::function<Status(UnitOfWork&)>& w, Sync s) : work(w), sync(s) {}
   const std::function<Status(UnitOfWork&)>& work;
+  const Sync sync;
   Status status;
   std::vector<std::function<void()>> after_commit;
-  bool done = false;  // under queue_mu_
+  bool require_sync = false;  // committed effects that leave the process
+  bool done = false;          // under queue_mu_
   std::condition_variable turn;
 };
 
@@ -62,8 +66,8 @@ constexpr size_t kMaxGroup = 256;
 
 }  // namespace
 
-Status Database::Write(const std::function<Status(UnitOfWork&)>& work) {
-  PendingWrite self(work);
+Status Database::Write(const std::function<Status(UnitOfWork&)>& work, Sync sync) {
+  PendingWrite self(work, sync);
   std::unique_lock lock(queue_mu_);
   queue_.push_back(&self);
   self.turn.wait(lock, [&] { return self.done || queue_.front() == &self; });
@@ -99,39 +103,69 @@ Status Database::RunAlone(PendingWrite& write) {
     return Status::IoError(path_ + ": " + e.what());
   }
   write.after_commit = std::move(uow.after_commit_);
+  write.require_sync = uow.require_sync_;
   return Status::Ok();
+}
+
+void Database::RunGroup(const std::vector<PendingWrite*>& group) {
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (PendingWrite* write : group) {
+      UnitOfWork uow(*db_, statements_);
+      db_->exec("SAVEPOINT unit_of_work");
+      try {
+        write->status = write->work(uow);
+      } catch (const std::exception& e) {
+        write->status = Status::IoError(path_ + ": " + e.what());
+      }
+      uow.ResetUsed();
+      if (write->status.ok()) {
+        db_->exec("RELEASE unit_of_work");
+        write->after_commit = std::move(uow.after_commit_);
+        write->require_sync = uow.require_sync_;
+      } else {
+        // Throws if SQLite already rolled back the whole transaction (e.g. disk full): then the
+        // group fails below, as nothing of it is stored.
+        db_->exec("ROLLBACK TO unit_of_work");
+        db_->exec("RELEASE unit_of_work");
+      }
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    for (PendingWrite* write : group) {
+      write->status = Status::IoError(path_ + ": " + e.what());
+      write->after_commit.clear();
+      write->require_sync = false;
+    }
+  }
 }
 
 void Database::CommitGroup(const std::vector<PendingWrite*>& group) {
   std::lock_guard lock(mu_);
+  bool deferred =
+      durability_ == Durability::kFull &&
+      std::all_of(group.begin(), group.end(), [](const PendingWrite* write) { return write->sync == Sync::kDeferred; });
+  if (deferred && !UseSynchronous(/*normal=*/true).ok()) deferred = false;  // then it runs durable: safe
+  if (!deferred) {
+    if (Status full = UseSynchronous(durability_ == Durability::kNormal); !full.ok()) {
+      for (PendingWrite* write : group) write->status = full;  // never commit durable writes without the fsync
+      return;
+    }
+  }
   if (group.size() == 1) {
     group[0]->status = RunAlone(*group[0]);
   } else {
-    try {
-      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-      for (PendingWrite* write : group) {
-        UnitOfWork uow(*db_, statements_);
-        db_->exec("SAVEPOINT unit_of_work");
-        try {
-          write->status = write->work(uow);
-        } catch (const std::exception& e) {
-          write->status = Status::IoError(path_ + ": " + e.what());
-        }
-        uow.ResetUsed();
-        if (write->status.ok()) {
-          db_->exec("RELEASE unit_of_work");
-          write->after_commit = std::move(uow.after_commit_);
-        } else {
-          // Throws if SQLite already rolled back the whole transaction (e.g. disk full): then the
-          // group fails below, as nothing of it is stored.
-          db_->exec("ROLLBACK TO unit_of_work");
-          db_->exec("RELEASE unit_of_work");
-        }
-      }
-      tx.commit();
-    } catch (const std::exception& e) {
-      for (PendingWrite* write : group) {
-        write->status = Status::IoError(path_ + ": " + e.what());
+    RunGroup(group);
+  }
+  if (deferred) {
+    const bool leaves_process = std::any_of(group.begin(), group.end(), [](const PendingWrite* write) {
+      return write->status.ok() && write->require_sync;
+    });
+    if (!leaves_process) {
+      ++stats_.deferred;
+    } else if (Status synced = SyncWal(); !synced.ok()) {
+      for (PendingWrite* write : group) {  // committed, but not durable: nothing of it may be published
+        write->status = synced;
         write->after_commit.clear();
       }
     }
@@ -147,6 +181,29 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& group) {
   for (PendingWrite* write : group) {
     for (auto& action : write->after_commit) action();
   }
+}
+
+Status Database::UseSynchronous(bool normal) {
+  if (normal == synchronous_normal_) return Status::Ok();
+  try {
+    db_->exec(normal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+    synchronous_normal_ = normal;
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::IoError(path_ + ": cannot change synchronous: " + e.what());
+  }
+}
+
+Status Database::SyncWal() {
+  sqlite3_file* wal = nullptr;
+  if (sqlite3_file_control(db_->getHandle(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
+      wal == nullptr || wal->pMethods == nullptr) {
+    return Status::IoError(path_ + ": no WAL file to sync");
+  }
+  // What synchronous=FULL does at a WAL commit (fdatasync on Linux).
+  if (wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) != SQLITE_OK)
+    return Status::IoError(path_ + ": cannot sync the WAL");
+  return Status::Ok();
 }
 
 size_t Database::queued_writes() {

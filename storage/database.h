@@ -6,8 +6,8 @@
 // inside a unit of work. Writes that arrive while a commit is under way are group-committed: the next
 // one to run takes every waiting unit of work, runs each inside its own SAVEPOINT of one BEGIN IMMEDIATE
 // transaction and commits them with one fsync (LevelDB's write batching); each still succeeds or rolls
-// back alone, and Write returns only once its effects are durable. Callbacks must not call Write/Read
-// again (it would deadlock).
+// back alone, and Write returns only once its effects are durable (unless deferred, below). Callbacks
+// must not call Write/Read again (it would deadlock).
 // SQLite exceptions thrown inside a callback are caught here and returned as IoError; nothing from
 // SQLiteCpp escapes this component except through the Sql handle the callbacks receive.
 #pragma once
@@ -33,6 +33,15 @@ namespace sagaflow::storage {
 // crash) can lose the last commits. FULL is the default everywhere; NORMAL is an explicit opt-in.
 enum class Durability { kFull, kNormal };
 Result<Durability> ParseDurability(const std::string& text);
+
+// What one write needs of the disk. kDurable: Write returns after the commit's fsync (with kFull).
+// kDeferred: the commit skips its own fsync and reaches the disk with the next durable commit or
+// checkpoint of the file; a process crash loses nothing, a power loss can lose it (never a later
+// durable commit without it: the WAL is one ordered log). Only a write whose loss the sender's re-send
+// repairs may defer: an acknowledgement recorded, a row marked published. A group is deferred only if
+// all its writes are, and a deferred write that appended to the outbox is synced before Write returns,
+// so nothing leaves the process that a power loss could take back.
+enum class Sync { kDurable, kDeferred };
 
 struct DatabaseOptions {
   std::string path;
@@ -67,10 +76,13 @@ class UnitOfWork : public Sql {
  public:
   using Sql::Sql;
   void AfterCommit(std::function<void()> action) { after_commit_.push_back(std::move(action)); }
+  // This write's effects leave the process (an outbox row): even a deferred write is then synced.
+  void RequireSync() { require_sync_ = true; }
 
  private:
   friend class Database;
   std::vector<std::function<void()>> after_commit_;
+  bool require_sync_ = false;
 };
 
 class Database {
@@ -81,18 +93,20 @@ class Database {
   // writes (each in its own savepoint). OK from `work` commits; anything else rolls back this work
   // alone and is returned. An exception inside `work` rolls back and becomes IoError. A failed COMMIT
   // fails every write of the group.
-  Status Write(const std::function<Status(UnitOfWork&)>& work);
+  Status Write(const std::function<Status(UnitOfWork&)>& work, Sync sync = Sync::kDurable);
   // Runs `work` against the connection without opening a write transaction.
   Status Read(const std::function<Status(Sql&)>& work);
 
   const std::string& path() const { return path_; }
 
-  // How many transactions were committed, how many units of work they carried, and how many pages
-  // they wrote (WAL frames, each written before the commit's fsync), for the metrics.
+  // How many transactions were committed, how many units of work they carried, how many pages they
+  // wrote (WAL frames, each written before the commit's fsync), and how many of the transactions
+  // skipped their fsync (deferred, with kFull), for the metrics.
   struct CommitStats {
     int64_t transactions = 0;
     int64_t writes = 0;
     int64_t pages_written = 0;
+    int64_t deferred = 0;
   };
   CommitStats commit_stats();
   // Writes queued or running now (for tests that build a group deterministically).
@@ -105,13 +119,24 @@ class Database {
  private:
   struct PendingWrite;
 
-  Database(std::string path, std::unique_ptr<SQLite::Database> db) : path_(std::move(path)), db_(std::move(db)) {}
+  Database(std::string path, Durability durability, std::unique_ptr<SQLite::Database> db)
+      : path_(std::move(path)),
+        durability_(durability),
+        synchronous_normal_(durability == Durability::kNormal),
+        db_(std::move(db)) {}
   // Runs `group` in one transaction under mu_, setting each write's status.
   void CommitGroup(const std::vector<PendingWrite*>& group);
+  void RunGroup(const std::vector<PendingWrite*>& group);
   Status RunAlone(PendingWrite& write);
+  // Sets the safety level of the next transaction (SQLite refuses to change it inside one).
+  Status UseSynchronous(bool normal);
+  // fsyncs the WAL now: what a deferred commit skipped.
+  Status SyncWal();
 
   std::string path_;
-  std::mutex queue_mu_;  // guards queue_; never held while SQLite works
+  Durability durability_;
+  bool synchronous_normal_;  // the connection's level now; under mu_
+  std::mutex queue_mu_;      // guards queue_; never held while SQLite works
   std::deque<PendingWrite*> queue_;
   CommitStats stats_;  // under mu_
   std::mutex mu_;

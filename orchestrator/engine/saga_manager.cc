@@ -49,8 +49,12 @@ void SagaManager::Register(messaging::Consumer& consumer) {
       [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnStart(uow, m); }, kDedupe);
   for (const auto& topic : definition_.ConsumedTopics()) {
     if (topic == definition_.start_topic) continue;
+    // An acknowledgement only stops the outcome's re-sends: if a power loss took it back, the next
+    // re-send is acknowledged again, so its commit need not wait for the disk.
+    const auto sync = topic == definition_.outcome.ack_topic ? storage::Sync::kDeferred : storage::Sync::kDurable;
     consumer.On(
-        topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); }, kDedupe);
+        topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); }, kDedupe,
+        sync);
   }
 }
 

@@ -407,6 +407,102 @@ TEST_F(DatabaseTest, ManyThreadsWritingAtOnceLoseNothing) {
   EXPECT_EQ(db->commit_stats().writes, kThreads * kWritesEach + 1);
 }
 
+// The safety level a commit runs under, read inside its unit of work: 2 is FULL (an fsync at the commit),
+// 1 is NORMAL (none).
+int64_t SynchronousInside(UnitOfWork& uow) {
+  auto& select = uow.Prepare("PRAGMA synchronous");
+  return select.executeStep() ? select.getColumn(0).getInt64() : -1;
+}
+
+TEST_F(DatabaseTest, ADeferredWriteCommitsWithoutItsOwnFsyncAndTheNextDurableOneWithIt) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  int64_t during = 0;
+  ASSERT_TRUE(db->Write(
+                    [&](UnitOfWork& uow) {
+                      during = SynchronousInside(uow);
+                      return Insert(uow, 1);
+                    },
+                    Sync::kDeferred)
+                  .ok());
+  EXPECT_EQ(during, 1);
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 1);
+  EXPECT_EQ(db->commit_stats().deferred, 1);
+
+  ASSERT_TRUE(db->Write([&](UnitOfWork& uow) {
+                  during = SynchronousInside(uow);
+                  return Insert(uow, 2);
+                }).ok());
+  EXPECT_EQ(during, 2);
+  EXPECT_EQ(db->commit_stats().deferred, 1);
+}
+
+TEST_F(DatabaseTest, ADeferredWriteWhoseEffectsLeaveTheProcessIsSynced) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Write(
+                    [&](UnitOfWork& uow) {
+                      uow.RequireSync();  // what Outbox::Append does
+                      return Insert(uow, 1);
+                    },
+                    Sync::kDeferred)
+                  .ok());
+  EXPECT_EQ(db->commit_stats().deferred, 0) << "synced after the commit, so not counted as deferred";
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 1);
+}
+
+TEST_F(DatabaseTest, AGroupIsDeferredOnlyIfEveryWriteInItIs) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  const auto run_group = [&](Sync second) {
+    std::vector<int64_t> during(2, 0);
+    std::vector<std::thread> writers;
+    {
+      BlockingWrite first(*db);
+      writers.emplace_back([&] {
+        (void)db->Write(
+            [&](UnitOfWork& uow) {
+              during[0] = SynchronousInside(uow);
+              return Insert(uow, 1);
+            },
+            Sync::kDeferred);
+      });
+      EXPECT_TRUE(WaitForQueuedWrites(*db, 2));
+      writers.emplace_back([&] {
+        (void)db->Write(
+            [&](UnitOfWork& uow) {
+              during[1] = SynchronousInside(uow);
+              return Insert(uow, 2);
+            },
+            second);
+      });
+      EXPECT_TRUE(WaitForQueuedWrites(*db, 3));
+    }
+    for (auto& writer : writers) writer.join();
+    return during;
+  };
+
+  EXPECT_EQ(run_group(Sync::kDurable), (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(db->commit_stats().deferred, 0);
+  EXPECT_EQ(run_group(Sync::kDeferred), (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(db->commit_stats().deferred, 1);
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 6) << "two groups: a blocking write and two queued behind it";
+}
+
+TEST_F(DatabaseTest, DeferringChangesNothingUnderNormalDurability) {
+  auto db = Open({PathOf("normal.db"), Durability::kNormal});
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Write(
+                    [](UnitOfWork& uow) {
+                      uow.Exec("CREATE TABLE t (x INTEGER NOT NULL)");
+                      return Status::Ok();
+                    },
+                    Sync::kDeferred)
+                  .ok());
+  EXPECT_EQ(QueryInt(*db, "PRAGMA synchronous"), 1);
+  EXPECT_EQ(db->commit_stats().deferred, 0) << "nothing was skipped that this database would have done";
+}
+
 TEST_F(DatabaseTest, ReusesAPreparedStatementWithinOneTransaction) {
   auto db = OpenWithTable();
   ASSERT_NE(db, nullptr);

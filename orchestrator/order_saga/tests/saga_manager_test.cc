@@ -53,7 +53,7 @@ class SagaManagerTest : public ::testing::Test {
     std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-saga-manager-test-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
-    auto db = storage::Database::Open({(dir_ / "orchestrator.db").string(), storage::Durability::kNormal});
+    auto db = storage::Database::Open({(dir_ / "orchestrator.db").string(), durability()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
     ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("orchestrator"), clock_.Now()).ok());
@@ -72,6 +72,9 @@ class SagaManagerTest : public ::testing::Test {
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
+
+  // NORMAL: these tests need no fsyncs, except those about which commits skip them.
+  virtual storage::Durability durability() const { return storage::Durability::kNormal; }
 
   void Deliver(const std::string& topic, const std::string& payload) { consumer_->Handle({topic, payload, false}); }
 
@@ -438,6 +441,21 @@ TEST_F(SagaManagerTest, RedeliveredRepliesAndAcknowledgementOfACompletedSagaChan
     EXPECT_EQ(after->Step(step)->attempts, before->Step(step)->attempts) << step;
     EXPECT_FALSE(after->Step(step)->deadline.has_value()) << step;
   }
+}
+
+class SagaManagerWithFullSyncTest : public SagaManagerTest {
+ protected:
+  storage::Durability durability() const override { return storage::Durability::kFull; }
+};
+
+TEST_F(SagaManagerWithFullSyncTest, OnlyTheOutcomeAcknowledgementCommitsWithoutItsOwnFsync) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  Deliver("inventory/reserved", InventoryReserved("o1", true));
+  EXPECT_EQ(db_->commit_stats().deferred, 0);
+  Deliver("notifications/sent", NotificationSent("o1", "o1:outcome"));
+  EXPECT_EQ(db_->commit_stats().deferred, 1);
+  EXPECT_EQ(Load("o1")->Step("outcome")->status, engine::StepStatus::kSucceeded);
 }
 
 TEST_F(SagaManagerTest, AnInvalidOrdersCreatedIsDeadLetteredAndStartsNothing) {
