@@ -271,7 +271,9 @@ int main(int argc, char** argv) {
   for (auto& arg : args) {
     if (std::string(arg) == "--json") arg = "--json=yes";
   }
-  Status parsed = flags.Parse(static_cast<int>(args.size()), args.data(), [](const char* n) { return std::getenv(n); });
+  // Before any thread starts: getenv cannot race a setenv.
+  Status parsed = flags.Parse(static_cast<int>(args.size()), args.data(),
+                              [](const char* n) { return std::getenv(n); });  // NOLINT(concurrency-mt-unsafe)
   if (!parsed.ok()) {
     std::fprintf(stderr, "sagaflow-bench: %s\n", parsed.message().c_str());
     return 2;

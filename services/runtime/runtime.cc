@@ -32,7 +32,9 @@ void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spe
 }
 
 std::optional<int> ParseFlagsOrExit(FlagSet& flags, int argc, const char* const* argv) {
-  Status status = flags.Parse(argc, argv, [](const char* name) { return std::getenv(name); });
+  // Flags are parsed before the process starts any thread, so getenv cannot race a setenv.
+  Status status =
+      flags.Parse(argc, argv, [](const char* name) { return std::getenv(name); });  // NOLINT(concurrency-mt-unsafe)
   if (!status.ok()) {
     std::fprintf(stderr, "%s: %s\n", argv[0], status.message().c_str());
     return 2;
