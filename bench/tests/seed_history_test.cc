@@ -4,7 +4,6 @@
 // that is already there. StockAfterSeeding refuses what would break stock conservation.
 #include "bench/seed_history.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -19,6 +18,7 @@
 #include "migrations/embedded_migrations.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 #include "tools/verify/verify.h"
 
 namespace sagaflow::bench {
@@ -35,9 +35,7 @@ const std::vector<std::pair<std::string, std::string>> kDatabases = {{"order", "
 class SeedHistoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-seed-history-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    home_ = pattern;
+    ASSERT_FALSE(home_.path().empty());
     std::filesystem::create_directories(home_ / "data");
     for (const auto& [service, file] : kDatabases) {
       auto db = storage::Database::Open({(home_ / "data" / file).string()});
@@ -45,10 +43,6 @@ class SeedHistoryTest : public ::testing::Test {
       Status migrated = storage::Migrate(**db, migrations::ForService(service), clock_.Now());
       ASSERT_TRUE(migrated.ok()) << migrated.ToString();
     }
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(home_, ignored);
   }
 
   SeedOptions Options(int64_t orders, uint64_t seed = 7) {
@@ -108,7 +102,7 @@ class SeedHistoryTest : public ::testing::Test {
   }
 
   ManualClock clock_{FromEpochMillis(1'790'000'000'000)};
-  std::filesystem::path home_;
+  storage::scratch::TempDir home_{"sagaflow-seed-history-test"};
   std::map<std::string, int64_t> stock_ = {{"P001", 1'000'000}};
 };
 

@@ -16,6 +16,7 @@
 #include "messaging/outbox_relay.h"
 #include "migrations/embedded_migrations.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::messaging {
 namespace {
@@ -46,9 +47,7 @@ struct DeadLetterRow {
 class ConsumerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-consumer-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "order.db").string()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
@@ -67,8 +66,6 @@ class ConsumerTest : public ::testing::Test {
     consumer_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // A handler with a state change and an outbox append, the shape of every real one.
@@ -151,7 +148,7 @@ class ConsumerTest : public ::testing::Test {
     EXPECT_EQ(metrics_.Get("sagaflow_dead_letters_total{topic=\"" + message.topic + "\"}"), 1);
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-consumer-test"};
   ManualClock clock_;
   SeededRandom random_{1};
   Metrics metrics_;

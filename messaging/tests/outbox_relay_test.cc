@@ -15,6 +15,7 @@
 #include "messaging/fake_bus.h"
 #include "migrations/embedded_migrations.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::messaging {
 namespace {
@@ -24,9 +25,7 @@ using storage::UnitOfWork;
 class OutboxRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-relay-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "order.db").string()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
@@ -38,8 +37,6 @@ class OutboxRelayTest : public ::testing::Test {
     relay_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   OutboxRelay& MakeRelay(OutboxRelayOptions options = {}) {
@@ -82,7 +79,7 @@ class OutboxRelayTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-relay-test"};
   ManualClock clock_;
   SeededRandom random_{1};
   Metrics metrics_;

@@ -12,21 +12,15 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/testing/scratch_database.h"
+
 namespace sagaflow::storage {
 namespace {
 
 // A fresh directory per test, removed afterwards, so tests never share a database file.
 class DatabaseTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-database-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
 
   std::string PathOf(const std::string& name) const { return (dir_ / name).string(); }
 
@@ -76,7 +70,7 @@ class DatabaseTest : public ::testing::Test {
     return Status::Ok();
   }
 
-  std::filesystem::path dir_;
+  scratch::TempDir dir_{"sagaflow-database-test"};
 };
 
 TEST_F(DatabaseTest, OpensInWalModeWithForeignKeysAndFullSync) {

@@ -1,6 +1,5 @@
 #include "storage/inbox.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -8,6 +7,7 @@
 
 #include "migrations/embedded_migrations.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::storage {
 namespace {
@@ -15,19 +15,13 @@ namespace {
 class InboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-inbox-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = Database::Open({(dir_ / "order.db").string()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
     ASSERT_TRUE(Migrate(*db_, migrations::ForService("order"), clock_.Now()).ok());
   }
-  void TearDown() override {
-    db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  void TearDown() override { db_.reset(); }
 
   // Claims in its own committed transaction.
   ClaimResult Claim(const std::string& message_id) {
@@ -51,7 +45,7 @@ class InboxTest : public ::testing::Test {
     return count;
   }
 
-  std::filesystem::path dir_;
+  scratch::TempDir dir_{"sagaflow-inbox-test"};
   ManualClock clock_;
   std::unique_ptr<Database> db_;
 };

@@ -1,6 +1,5 @@
 #include "storage/migrator.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -10,6 +9,7 @@
 
 #include "common/time_format.h"
 #include "migrations/embedded_migrations.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::storage {
 namespace {
@@ -34,18 +34,12 @@ const Migration kBrokenC{3, "broken_c", "CREATE TABLE c (id INTEGER PRIMARY KEY)
 class MigratorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-migrator-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = Database::Open({(dir_ / "test.db").string()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
   }
-  void TearDown() override {
-    db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  void TearDown() override { db_.reset(); }
 
   std::vector<AppliedRow> Applied() {
     std::vector<AppliedRow> rows;
@@ -73,7 +67,7 @@ class MigratorTest : public ::testing::Test {
     return count == 1;
   }
 
-  std::filesystem::path dir_;
+  scratch::TempDir dir_{"sagaflow-migrator-test"};
   std::unique_ptr<Database> db_;
   ManualClock clock_;
 };

@@ -11,6 +11,7 @@
 #include "common/time_format.h"
 #include "migrations/embedded_migrations.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::storage {
 namespace {
@@ -18,9 +19,7 @@ namespace {
 class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-outbox-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     db_ = OpenDb();
     ASSERT_NE(db_, nullptr);
     ASSERT_TRUE(Migrate(*db_, migrations::ForService("order"), clock_.Now()).ok());
@@ -29,8 +28,6 @@ class OutboxTest : public ::testing::Test {
   void TearDown() override {
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   std::unique_ptr<Database> OpenDb() {
@@ -72,7 +69,7 @@ class OutboxTest : public ::testing::Test {
     return value;
   }
 
-  std::filesystem::path dir_;
+  scratch::TempDir dir_{"sagaflow-outbox-test"};
   ManualClock clock_;
   WakeSignal new_rows_;
   std::unique_ptr<Database> db_;

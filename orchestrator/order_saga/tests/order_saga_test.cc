@@ -24,6 +24,7 @@
 #include "orchestrator/engine/saga_engine.h"
 #include "orchestrator/engine/saga_store.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::order_saga {
 namespace {
@@ -543,24 +544,6 @@ TEST(OrderSagaScenarioTest, ARepeatedOrderCreatedRepublishesTheOutcomeOfAFinishe
 // ----------------------------------------------------------------------------------------------------
 // Restart from stored state at every step
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-order-saga-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 std::string Describe(const std::optional<TimePoint>& t) {
   return t ? std::to_string(ToEpochMillis(*t)) : "-";
 }
@@ -680,7 +663,7 @@ void ExpectRestartAnywhereChangesNothing(const std::vector<Step>& script, SagaSt
   RestartRun baseline(script, nullptr, [](size_t) { return false; });
   baseline.Run();
   ASSERT_EQ(baseline.saga().state, final_state) << ::testing::PrintToString(baseline.log());
-  TempDir dir;
+  storage::scratch::TempDir dir{"sagaflow-order-saga-test"};
   ASSERT_FALSE(dir.path().empty());
   for (size_t k = 0; k <= script.size(); ++k) {
     auto db = OpenDb(dir.path() / ("restart-" + std::to_string(k) + ".db"));

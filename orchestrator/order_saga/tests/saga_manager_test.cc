@@ -24,6 +24,7 @@
 #include "orchestrator/order_saga/order_saga.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::order_saga {
 namespace {
@@ -50,9 +51,7 @@ std::string Field(const std::string& json, const std::string& field) {
 class SagaManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-saga-manager-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "orchestrator.db").string(), durability()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
@@ -69,8 +68,6 @@ class SagaManagerTest : public ::testing::Test {
     consumer_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // NORMAL: these tests need no fsyncs, except those about which commits skip them.
@@ -237,7 +234,7 @@ class SagaManagerTest : public ::testing::Test {
     Deliver("inventory/reserved", InventoryReserved(order_id, true));
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-saga-manager-test"};
   ManualClock clock_;
   SeededRandom random_{42};
   Metrics metrics_;

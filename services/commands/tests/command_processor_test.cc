@@ -24,6 +24,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::commands {
 namespace {
@@ -87,17 +88,11 @@ class CountingExecutor {
 class CommandProcessorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-commands-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     OpenService(Millis(0));
   }
 
-  void TearDown() override {
-    CloseService();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  void TearDown() override { CloseService(); }
 
   // What a service's main does: open and migrate the database, then wire consumer and processor.
   void OpenService(Millis delay) {
@@ -193,7 +188,7 @@ class CommandProcessorTest : public ::testing::Test {
     return ran.ok() ? *ran : 0;
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-commands-test"};
   ManualClock clock_;
   SeededRandom random_{7};
   Metrics metrics_;

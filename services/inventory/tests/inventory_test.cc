@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -32,6 +31,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::inventory {
 namespace {
@@ -107,9 +107,7 @@ struct Reply {
 class InventoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-inventory-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "inventory.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -127,8 +125,6 @@ class InventoryTest : public ::testing::Test {
     consumer_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // As inventory-service's main: reserve after `reserve_delay`, release at once.
@@ -310,7 +306,7 @@ class InventoryTest : public ::testing::Test {
     return replies.back();
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-inventory-test"};
   ManualClock clock_;
   SeededRandom random_{7};
   Metrics metrics_;

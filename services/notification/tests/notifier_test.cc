@@ -25,6 +25,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::notification {
 namespace {
@@ -49,9 +50,7 @@ class RecordingSink final : public NotificationSink {
 class NotifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-notifier-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "notifications.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -69,8 +68,6 @@ class NotifierTest : public ::testing::Test {
     consumer_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // A message with a fresh messageId; `fields` are extra "key": value pairs as raw JSON.
@@ -179,7 +176,7 @@ class NotifierTest : public ::testing::Test {
     });
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-notifier-test"};
   ManualClock clock_;
   SeededRandom random_{7};
   Metrics metrics_;

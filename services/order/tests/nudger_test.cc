@@ -28,6 +28,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::order {
 namespace {
@@ -39,9 +40,7 @@ constexpr Millis kMaxDelay = kNudgeAfter * 8;
 class NudgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir_template = (std::filesystem::temp_directory_path() / "nudger-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
-    dir_ = dir_template;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "orders.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -61,8 +60,6 @@ class NudgerTest : public ::testing::Test {
     context_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   std::string CreateOrder() {
@@ -111,7 +108,7 @@ class NudgerTest : public ::testing::Test {
     });
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-nudger-test"};
   ManualClock clock_;
   SeededRandom random_{42};
   Metrics metrics_;

@@ -28,6 +28,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::order {
 namespace {
@@ -42,9 +43,7 @@ constexpr char kStartTime[] = "2024-01-15T10:30:00.000Z";  // ManualClock's defa
 class OrderApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir_template = (std::filesystem::temp_directory_path() / "order-api-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
-    dir_ = dir_template;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "orders.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -60,8 +59,6 @@ class OrderApiTest : public ::testing::Test {
     context_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   static http::HttpRequest Post(std::string body,
@@ -134,7 +131,7 @@ class OrderApiTest : public ::testing::Test {
     return std::nullopt;
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-order-api-test"};
   ManualClock clock_;
   SeededRandom random_{42};
   Metrics metrics_;

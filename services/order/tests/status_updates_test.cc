@@ -5,7 +5,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
@@ -28,6 +27,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::order {
 namespace {
@@ -41,9 +41,7 @@ constexpr Millis kNudgeAfter{30'000};
 class StatusUpdatesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir_template = (std::filesystem::temp_directory_path() / "status-updates-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
-    dir_ = dir_template;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "orders.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -59,8 +57,6 @@ class StatusUpdatesTest : public ::testing::Test {
     context_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // Stores a PENDING order as POST /api/orders would, due for a nudge after kNudgeAfter.
@@ -166,7 +162,7 @@ class StatusUpdatesTest : public ::testing::Test {
     return count;
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-status-updates-test"};
   ManualClock clock_;
   SeededRandom random_{42};
   Metrics metrics_;

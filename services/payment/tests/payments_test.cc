@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
@@ -27,6 +26,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::payment {
 namespace {
@@ -57,9 +57,7 @@ struct Reply {
 class PaymentsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-payments-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.path().empty());
     auto db = storage::Database::Open({(dir_ / "payments.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -77,8 +75,6 @@ class PaymentsTest : public ::testing::Test {
     consumer_.reset();
     outbox_.reset();
     db_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // As payment-service's main: process after `process_delay`, refund at once.
@@ -185,7 +181,7 @@ class PaymentsTest : public ::testing::Test {
     return replies;
   }
 
-  std::filesystem::path dir_;
+  storage::scratch::TempDir dir_{"sagaflow-payments-test"};
   ManualClock clock_;
   SeededRandom random_{7};
   Metrics metrics_;

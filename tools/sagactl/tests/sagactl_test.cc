@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,6 +25,7 @@
 #include "migrations/embedded_migrations.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::sagactl {
 namespace {
@@ -160,9 +160,7 @@ int FreePort() {
 class SagactlTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-sagactl-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    home_ = pattern;
+    ASSERT_FALSE(home_.path().empty());
     std::filesystem::create_directories(home_ / "data");
     ManualClock clock;
     for (const auto& [service, file] : kDatabases) {
@@ -174,15 +172,11 @@ class SagactlTest : public ::testing::Test {
     }
     for (const auto& [file, sql] : kConsistentWorld) ASSERT_TRUE(Exec(file, sql).ok());
     WriteStockFile(R"({"P001": 100, "P002": 50})");
-    env_ = {{"SAGAFLOW_HOME", home_.string()},
+    env_ = {{"SAGAFLOW_HOME", home_.path().string()},
             {"SAGAFLOW_STOCK_FILE", (home_ / "stock.json").string()},
             {"SAGAFLOW_HTTP_PORT", "5000"}};
   }
-  void TearDown() override {
-    dbs_.clear();
-    std::error_code ignored;
-    std::filesystem::remove_all(home_, ignored);
-  }
+  void TearDown() override { dbs_.clear(); }
 
   Status Exec(const std::string& file, const std::string& sql) {
     Status status = dbs_.at(file)->Write([&](storage::UnitOfWork& uow) {
@@ -240,7 +234,7 @@ class SagactlTest : public ::testing::Test {
     return outcome;
   }
 
-  std::filesystem::path home_;
+  storage::scratch::TempDir home_{"sagaflow-sagactl-test"};
   std::map<std::string, std::unique_ptr<storage::Database>> dbs_;
   std::map<std::string, std::string> env_;
 };
@@ -577,7 +571,7 @@ TEST_F(SagactlTest, MissingHomeIsExitTwoWithOneLineNamingIt) {
     EXPECT_THAT(outcome.err, HasSubstr(missing));
     EXPECT_EQ(outcome.out, "");
   }
-  env_["SAGAFLOW_HOME"] = home_.string();
+  env_["SAGAFLOW_HOME"] = home_.path().string();
   auto flag = Sagactl({"--home", missing, "verify"});
   EXPECT_EQ(flag.code, 2) << flag;
   EXPECT_THAT(flag.err, HasSubstr(missing));

@@ -3,7 +3,6 @@
 // the order or product it concerns — and nothing else is.
 #include "tools/verify/verify.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -17,6 +16,7 @@
 #include "migrations/embedded_migrations.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
+#include "storage/testing/scratch_database.h"
 
 namespace sagaflow::verify {
 namespace {
@@ -103,9 +103,7 @@ std::string Describe(const std::vector<Violation>& violations) {
 class VerifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sagaflow-verify-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    home_ = pattern;
+    ASSERT_FALSE(home_.path().empty());
     std::filesystem::create_directories(home_ / "data");
     ManualClock clock;
     for (const auto& [service, file] : kDatabases) {
@@ -117,11 +115,7 @@ class VerifyTest : public ::testing::Test {
     }
     for (const auto& [file, sql] : kConsistentWorld) ASSERT_TRUE(Exec(file, sql).ok());
   }
-  void TearDown() override {
-    dbs_.clear();
-    std::error_code ignored;
-    std::filesystem::remove_all(home_, ignored);
-  }
+  void TearDown() override { dbs_.clear(); }
 
   Status Exec(const std::string& file, const std::string& sql) {
     Status status = dbs_.at(file)->Write([&](storage::UnitOfWork& uow) {
@@ -138,7 +132,7 @@ class VerifyTest : public ::testing::Test {
     return result.ok() ? *result : std::vector<Violation>{};
   }
 
-  std::filesystem::path home_;
+  storage::scratch::TempDir home_{"sagaflow-verify-test"};
   std::map<std::string, std::unique_ptr<storage::Database>> dbs_;
   std::map<std::string, int64_t> stock_ = {{"P001", 100}, {"P002", 50}};
 };
