@@ -201,8 +201,9 @@ Status Database::SyncWal() {
     return Status::IoError(path_ + ": no WAL file to sync");
   }
   // What synchronous=FULL does at a WAL commit (fdatasync on Linux).
-  if (wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) != SQLITE_OK)
+  if (wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) != SQLITE_OK) {
     return Status::IoError(path_ + ": cannot sync the WAL");
+  }
   return Status::Ok();
 }
 

@@ -39,8 +39,8 @@ Result<Durability> ParseDurability(const std::string& text);
 // checkpoint of the file; a process crash loses nothing, a power loss can lose it (never a later
 // durable commit without it: the WAL is one ordered log). Only a write whose loss the sender's re-send
 // repairs may defer: an acknowledgement recorded, a row marked published. A group is deferred only if
-// all its writes are, and a deferred write that appended to the outbox is synced before Write returns,
-// so nothing leaves the process that a power loss could take back.
+// all its writes are, and a deferred write that called UnitOfWork::RequireSync (as Outbox::Append does)
+// is synced before Write returns, so nothing leaves the process that a power loss could take back.
 enum class Sync { kDurable, kDeferred };
 
 struct DatabaseOptions {
