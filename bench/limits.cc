@@ -68,21 +68,29 @@ SqliteLimit MeasureSqlite(const std::string& directory, const std::string& durab
   return limit;
 }
 
-MqttLimit MeasureMqtt(const std::string& uri, int messages) {
+MqttLimit MeasureMqtt(const std::string& uri, const messaging::BrokerLogin& publisher_login,
+                      const messaging::BrokerLogin& subscriber_login, int messages) {
   MqttLimit limit;
   std::mutex mu;
   std::condition_variable arrived;
   int received = 0;
-  mqtt::async_client publisher(uri, "sagaflow-bench-limit-pub");
-  mqtt::async_client subscriber(uri, "sagaflow-bench-limit-sub");
+  mqtt::async_client publisher(uri, publisher_login.username);
+  mqtt::async_client subscriber(uri, subscriber_login.username);
   subscriber.set_message_callback([&](mqtt::const_message_ptr) {
     std::lock_guard lock(mu);
     ++received;
     arrived.notify_all();
   });
-  auto options = mqtt::connect_options_builder().mqtt_version(MQTTVERSION_3_1_1).clean_session(true).finalize();
-  publisher.connect(options)->wait_for(std::chrono::seconds(10));
-  subscriber.connect(options)->wait_for(std::chrono::seconds(10));
+  auto options_for = [](const messaging::BrokerLogin& login) {
+    return mqtt::connect_options_builder()
+        .mqtt_version(MQTTVERSION_3_1_1)
+        .clean_session(true)
+        .user_name(login.username)
+        .password(login.password)
+        .finalize();
+  };
+  publisher.connect(options_for(publisher_login))->wait_for(std::chrono::seconds(10));
+  subscriber.connect(options_for(subscriber_login))->wait_for(std::chrono::seconds(10));
   subscriber.subscribe("bench/limit", 1)->wait_for(std::chrono::seconds(10));
   // The same socket option the services set (see messaging/tcp_no_delay.h), so the limit is comparable.
   if (auto broker = messaging::ParseBrokerUri(uri); broker.ok()) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bench/stats.h"
+#include "messaging/broker_login.h"
 
 namespace sagaflow::bench {
 
@@ -20,6 +21,8 @@ struct MqttLimit {
   Samples round_trip_ms;
   double pipelined_per_second = 0;  // 100 in flight
 };
-MqttLimit MeasureMqtt(const std::string& uri, int messages);
+// Publishes as `publisher` (the bench account) on bench/limit and receives as `subscriber` (the observer).
+MqttLimit MeasureMqtt(const std::string& uri, const messaging::BrokerLogin& publisher,
+                      const messaging::BrokerLogin& subscriber, int messages);
 
 }  // namespace sagaflow::bench

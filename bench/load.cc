@@ -23,7 +23,7 @@ double MillisBetween(Clock::time_point from, Clock::time_point to) {
 
 LoadResult RunLoad(const LoadOptions& options) {
   LoadResult result;
-  OutcomeWatcher outcomes(options.mqtt_uri);
+  OutcomeWatcher outcomes(options.mqtt_uri, options.mqtt_login);
   if (Status connected = outcomes.Connect(); !connected.ok()) {
     std::fprintf(stderr, "sagaflow-bench: %s\n", connected.message().c_str());
     return result;

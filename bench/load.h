@@ -9,11 +9,13 @@
 #include <string>
 
 #include "bench/stats.h"
+#include "messaging/broker_login.h"
 
 namespace sagaflow::bench {
 
 struct LoadOptions {
   std::string mqtt_uri;
+  messaging::BrokerLogin mqtt_login;  // the observer
   int http_port = 5000;
   int clients = 64;
   int orders = 20000;      // closed loop

@@ -32,6 +32,8 @@
 #include "common/json_writer.h"
 #include "common/random.h"
 #include "common/stock_file.h"
+#include "messaging/broker_accounts.h"
+#include "messaging/broker_login.h"
 
 namespace {
 
@@ -284,6 +286,15 @@ int main(int argc, char** argv) {
   }
   const bool json_output = json_flag == "yes";
   const std::string uri = mqtt_url.empty() ? "tcp://127.0.0.1:" + std::to_string(mqtt_port) : mqtt_url;
+  messaging::BrokerLogin observer;
+  if (mode == "orders" || mode == "recovery") {
+    auto login = messaging::ReadBrokerLogin(home, std::string(messaging::kObserverAccount));
+    if (!login.ok()) {
+      std::fprintf(stderr, "sagaflow-bench: %s\n", login.status().message().c_str());
+      return 1;
+    }
+    observer = *login;
+  }
   JsonWriter json;
   json.BeginObject().Key("mode").String(mode);
   int exit_code = 0;
@@ -302,7 +313,14 @@ int main(int argc, char** argv) {
                   durability.c_str(), limit.commits_per_second, limit.rows_per_second_batched);
     }
   } else if (mode == "mqtt") {
-    auto limit = MeasureMqtt(uri, static_cast<int>(messages));
+    auto publisher = messaging::ReadBrokerLogin(home, std::string(messaging::kBenchAccount));
+    auto subscriber = messaging::ReadBrokerLogin(home, std::string(messaging::kObserverAccount));
+    if (!publisher.ok() || !subscriber.ok()) {
+      std::fprintf(stderr, "sagaflow-bench: %s\n",
+                   (publisher.ok() ? subscriber.status() : publisher.status()).message().c_str());
+      return 1;
+    }
+    auto limit = MeasureMqtt(uri, *publisher, *subscriber, static_cast<int>(messages));
     json.Key("roundTripsPerSecond").Raw(Number(limit.round_trips_per_second));
     WriteLatency(json, "roundTripMs", limit.round_trip_ms);
     json.Key("pipelinedPerSecond").Raw(Number(limit.pipelined_per_second));
@@ -314,6 +332,7 @@ int main(int argc, char** argv) {
   } else if (mode == "recovery") {
     RecoveryOptions options;
     options.mqtt_uri = uri;
+    options.mqtt_login = observer;
     options.home = home;
     options.http_port = static_cast<int>(http_port);
     options.orders = static_cast<int>(orders);
@@ -327,6 +346,7 @@ int main(int argc, char** argv) {
   } else {
     LoadOptions options;
     options.mqtt_uri = uri;
+    options.mqtt_login = observer;
     options.http_port = static_cast<int>(http_port);
     options.clients = static_cast<int>(clients);
     options.orders = static_cast<int>(orders);

@@ -1,7 +1,6 @@
 #include "bench/outcome_watcher.h"
 
 #include "common/json.h"
-#include "common/random.h"
 #include "messaging/tcp_no_delay.h"
 
 namespace sagaflow::bench {
@@ -16,7 +15,8 @@ std::optional<std::string> ReadOrderId(simdjson::dom::parser& parser, std::strin
   return std::string(*id);
 }
 
-OutcomeWatcher::OutcomeWatcher(const std::string& mqtt_uri) : uri_(mqtt_uri) {}
+OutcomeWatcher::OutcomeWatcher(std::string mqtt_uri, messaging::BrokerLogin login)
+    : uri_(std::move(mqtt_uri)), login_(std::move(login)) {}
 
 OutcomeWatcher::~OutcomeWatcher() {
   if (client_ == nullptr) return;
@@ -29,8 +29,7 @@ OutcomeWatcher::~OutcomeWatcher() {
 
 Status OutcomeWatcher::Connect() {
   try {
-    SeededRandom random(SeededRandom::SeedFromDevice());
-    client_ = std::make_unique<mqtt::async_client>(uri_, "sagaflow-bench-" + NewUuid(random).substr(0, 8));
+    client_ = std::make_unique<mqtt::async_client>(uri_, login_.username);
     client_->set_message_callback([this](mqtt::const_message_ptr message) {
       const auto now = std::chrono::steady_clock::now();
       simdjson::dom::parser parser;
@@ -39,7 +38,12 @@ Status OutcomeWatcher::Connect() {
       std::lock_guard lock(mu_);
       seen_.emplace(std::move(*id), Outcome{now, message->get_topic() == "orders/completed"});
     });
-    auto options = mqtt::connect_options_builder().mqtt_version(MQTTVERSION_3_1_1).clean_session(true).finalize();
+    auto options = mqtt::connect_options_builder()
+                       .mqtt_version(MQTTVERSION_3_1_1)
+                       .clean_session(true)
+                       .user_name(login_.username)
+                       .password(login_.password)
+                       .finalize();
     if (!client_->connect(options)->wait_for(std::chrono::seconds(10))) {
       return Status::Unavailable("cannot connect to the broker at " + uri_);
     }

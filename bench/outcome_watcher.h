@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "messaging/broker_login.h"
 
 namespace sagaflow::bench {
 
@@ -30,7 +31,8 @@ std::optional<std::string> ReadOrderId(simdjson::dom::parser& parser, std::strin
 
 class OutcomeWatcher {
  public:
-  explicit OutcomeWatcher(const std::string& mqtt_uri);
+  // Logs in as `login` (the observer account: it reads every topic).
+  OutcomeWatcher(std::string mqtt_uri, messaging::BrokerLogin login);
   ~OutcomeWatcher();
   OutcomeWatcher(const OutcomeWatcher&) = delete;
   OutcomeWatcher& operator=(const OutcomeWatcher&) = delete;
@@ -53,6 +55,7 @@ class OutcomeWatcher {
 
  private:
   std::string uri_;
+  messaging::BrokerLogin login_;
   mutable std::mutex mu_;
   OutcomeMap seen_;  // under mu_
   // Last, so that it is destroyed first: its callback uses mu_ and seen_.

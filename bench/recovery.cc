@@ -152,7 +152,7 @@ RecoveryResult RunRecovery(const RecoveryOptions& options) {
     result.status = saga_db.status();
     return result;
   }
-  OutcomeWatcher outcomes(options.mqtt_uri);
+  OutcomeWatcher outcomes(options.mqtt_uri, options.mqtt_login);
   if (Status connected = outcomes.Connect(); !connected.ok()) {
     result.status = connected;
     return result;

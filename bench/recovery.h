@@ -19,6 +19,7 @@ namespace sagaflow::bench {
 
 struct RecoveryOptions {
   std::string mqtt_uri;
+  messaging::BrokerLogin mqtt_login;  // the observer
   std::string home;
   int http_port = 5000;  // the orchestrator's admin port is this + 1
   int orders = 2000;

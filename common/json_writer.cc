@@ -60,7 +60,7 @@ void AppendJsonString(std::string& out, std::string_view value) {
           out += "\\t";
           break;
         default:
-          if (c < 0x20) {
+          if (c < 0x20 || c == 0x7F) {
             out += "\\u00";
             out.push_back(kHex[c >> 4]);
             out.push_back(kHex[c & 0xF]);
@@ -75,6 +75,13 @@ void AppendJsonString(std::string& out, std::string_view value) {
     if (length == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
       ++i;
+    } else if (length == 2 && c == 0xC2 && static_cast<unsigned char>(value[i + 1]) <= 0x9F) {
+      // A C1 control (U+0080-U+009F): legal raw in JSON, but a terminal showing the text would obey it.
+      const auto code = static_cast<unsigned char>(value[i + 1]);
+      out += "\\u00";
+      out.push_back(kHex[code >> 4]);
+      out.push_back(kHex[code & 0xF]);
+      i += length;
     } else {
       out.append(value.substr(i, length));
       i += length;

@@ -1,8 +1,9 @@
 // JsonWriter: builds compact JSON text with correct escaping, without a DOM.
 //
-// Strings are escaped per RFC 8259: quotes, backslashes and control characters; non-ASCII UTF-8 passes
-// through unchanged and invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON even for
-// a dead-lettered payload that was not. Commas are placed automatically. Not thread-safe (a value).
+// Strings are escaped per RFC 8259: quotes, backslashes and control characters, and also DEL and the C1
+// controls, which a terminal showing the text would obey; other non-ASCII UTF-8 passes through unchanged
+// and invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON even for a dead-lettered
+// payload that was not. Commas are placed automatically. Not thread-safe (a value).
 //
 //   JsonWriter w;
 //   w.BeginObject().Key("orderId").String(id).Key("totalAmount").Raw(FormatMoney(cents)).EndObject();

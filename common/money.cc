@@ -86,4 +86,9 @@ std::string FormatMoney(Cents cents) {
   return out;
 }
 
+Status CheckOrderTotal(Cents cents, const std::string& field) {
+  if (cents <= kMaxOrderTotalCents) return Status::Ok();
+  return Status::InvalidArgument(field + " must be at most " + FormatMoney(kMaxOrderTotalCents));
+}
+
 }  // namespace sagaflow

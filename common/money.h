@@ -24,4 +24,11 @@ std::string FormatMoney(Cents cents);
 
 inline constexpr Cents kMaxParsableCents = 1'000'000'000'000'000;  // 10^15 cents: far above any limit we use
 
+// The largest order total: 100,000,000,000.00. The order API refuses a larger total and the order saga
+// dead-letters one, so an order the API accepts can always run its saga.
+inline constexpr Cents kMaxOrderTotalCents = 10'000'000'000'000;
+
+// InvalidArgument naming `field` if `cents` is above kMaxOrderTotalCents.
+Status CheckOrderTotal(Cents cents, const std::string& field);
+
 }  // namespace sagaflow

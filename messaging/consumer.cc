@@ -4,8 +4,10 @@
 
 #include "common/json.h"
 #include "common/json_writer.h"
+#include "common/text.h"
 #include "common/time_format.h"
 #include "messaging/topics.h"
+#include "storage/dead_letters.h"
 #include "storage/inbox.h"
 
 namespace sagaflow::messaging {
@@ -46,17 +48,23 @@ void Consumer::Handle(const IncomingMessage& message) {
     logger_->warn("message on unexpected topic {} ignored", message.topic);
     return;
   }
+  if (message.payload.size() > kMaxMessageBytes) {
+    return DeadLetter(message, "", "",
+                      "payload of " + std::to_string(message.payload.size()) + " bytes is over the limit of " +
+                          std::to_string(kMaxMessageBytes));
+  }
   auto root = ParseJson(parser_, message.payload);
   if (!root.ok()) return DeadLetter(message, "", "", root.status().message());
   simdjson::dom::object body;
   if (root->get_object().get(body)) return DeadLetter(message, "", "", "payload must be a JSON object");
+  // Ids are logged and copied into other messages: one with a control character could forge a log line.
   auto message_id = GetString(body, "messageId");
-  if (!message_id.ok() || message_id->empty()) {
-    return DeadLetter(message, "", "", "messageId must be a non-empty string");
+  if (!message_id.ok() || message_id->empty() || HasControlCharacters(*message_id)) {
+    return DeadLetter(message, "", "", "messageId must be a non-empty string without control characters");
   }
   auto order_id = GetString(body, "orderId");
-  if (!order_id.ok() || order_id->empty()) {
-    return DeadLetter(message, *message_id, "", "orderId must be a non-empty string");
+  if (!order_id.ok() || order_id->empty() || HasControlCharacters(*order_id)) {
+    return DeadLetter(message, *message_id, "", "orderId must be a non-empty string without control characters");
   }
 
   const Envelope envelope{message.topic, *message_id, *order_id, body, message.redelivered};
@@ -100,6 +108,7 @@ void Consumer::Handle(const IncomingMessage& message) {
 void Consumer::DeadLetter(const IncomingMessage& message, std::string_view message_id, std::string_view order_id,
                           const std::string& error) {
   const std::string at = FormatIso8601(clock_.Now());
+  const std::string copy = storage::DeadLetterCopy(message.payload);
   JsonWriter json;
   json.BeginObject()
       .Key("messageId")
@@ -109,7 +118,7 @@ void Consumer::DeadLetter(const IncomingMessage& message, std::string_view messa
       .Key("topic")
       .String(message.topic)
       .Key("payload")
-      .String(message.payload)
+      .String(copy)
       .Key("error")
       .String(error)
       .Key("at")
@@ -124,12 +133,7 @@ void Consumer::DeadLetter(const IncomingMessage& message, std::string_view messa
       duplicate = true;
       return Status::Ok();
     }
-    auto& insert = uow.Prepare("INSERT INTO dead_letters(topic, payload, error, received_at) VALUES (?, ?, ?, ?)");
-    insert.bind(1, message.topic);
-    insert.bind(2, message.payload);
-    insert.bind(3, error);
-    insert.bind(4, at);
-    insert.exec();
+    storage::RecordDeadLetter(uow, message.topic, copy, error, at);
     outbox_.Append(uow, topics::DeadLetter(message.topic), json.str());
     return Status::Ok();
   });

@@ -5,9 +5,10 @@
 // handler, whose outbox appends commit with its state changes. A handler that is idempotent by its own
 // state (Dedupe::kByHandler) runs without the inbox claim: the claim is two more B-tree pages written
 // under every commit, and for such a handler it would only repeat a check the handler makes anyway.
-// A message that is not valid JSON, lacks the envelope fields, or that its handler rejects with
-// InvalidArgument is dead-lettered: recorded in dead_letters and published to deadletter/<topic>
-// through the outbox, then acknowledged.
+// A message over kMaxMessageBytes, not valid JSON, lacking the envelope fields, or that its handler
+// rejects with InvalidArgument is dead-lettered: recorded in dead_letters and published to
+// deadletter/<topic> through the outbox (both with a copy bounded by storage::DeadLetterCopy), then
+// acknowledged.
 // If the database fails, the process cannot honour the message, so `on_fatal` is called (main exits
 // without acknowledging; the broker delivers the message again after restart). Single-threaded use
 // (the bus delivers one message at a time).
@@ -38,6 +39,9 @@ struct Envelope {
   simdjson::dom::object body;
   bool redelivered = false;
 };
+
+// Our largest message (an order of 100 items with 64-character ids) is about 20 KB.
+inline constexpr size_t kMaxMessageBytes = 64 * 1024;
 
 class Consumer {
  public:

@@ -11,6 +11,10 @@ namespace {
 // Larger than any relay batch; publishing while disconnected stays refused (sendWhileDisconnected is off).
 constexpr int kMaxQueuedPublishes = 100'000;
 
+bool IsTlsUri(const std::string& uri) {
+  return uri.rfind("ssl://", 0) == 0;
+}
+
 }  // namespace
 
 MqttBus::MqttBus(MqttBusOptions options, Logger logger, RandomSource& random)
@@ -77,13 +81,19 @@ void MqttBus::Stop() {
 }
 
 bool MqttBus::ConnectAndSubscribe() {
-  auto options = mqtt::connect_options_builder()
+  auto builder = mqtt::connect_options_builder()
                      .mqtt_version(MQTTVERSION_3_1_1)
                      .clean_session(false)
                      .keep_alive_interval(std::chrono::duration_cast<std::chrono::seconds>(options_.keep_alive))
                      .connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(options_.connect_timeout))
-                     .automatic_reconnect(false)
-                     .finalize();
+                     .automatic_reconnect(false);
+  if (!options_.username.empty()) builder.user_name(options_.username).password(options_.password);
+  if (IsTlsUri(options_.server_uri)) {
+    auto tls = mqtt::ssl_options_builder().enable_server_cert_auth(true).verify(true);
+    if (!options_.ca_file.empty()) tls.trust_store(options_.ca_file);
+    builder.ssl(tls.finalize());
+  }
+  auto options = builder.finalize();
   try {
     auto token = client_->connect(options);
     if (!token->wait_for(options_.connect_timeout + Millis(1000))) {
@@ -119,8 +129,8 @@ void MqttBus::ConnectLoop() {
       failures = 0;
       DisableNagle();
       connected_ = true;
-      logger_->info("connected to broker {} as {} ({} subscriptions)", options_.server_uri, options_.client_id,
-                    topics_.size());
+      logger_->info("connected to broker {} as {} ({} subscriptions)", options_.server_uri,
+                    options_.username.empty() ? options_.client_id : options_.username, topics_.size());
       if (on_connected_) on_connected_();
       continue;
     }

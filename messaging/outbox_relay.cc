@@ -27,7 +27,18 @@ Result<size_t> OutboxRelay::PublishOnce() {
   if (rows->empty()) return size_t{0};
   std::vector<OutgoingMessage> messages;
   messages.reserve(rows->size());
-  for (auto& row : *rows) messages.push_back({row.topic, row.payload});
+  for (auto& row : *rows) {
+    if (options_.may_publish && !options_.may_publish(row.topic)) {
+      logger_->error(
+          "outbox row {} is on {}, which this service's broker account may not publish; it stays "
+          "unpublished (the broker would drop it)",
+          row.id, row.topic);
+      if (messages.empty()) return Status::FailedPrecondition("outbox row on forbidden topic " + row.topic);
+      break;
+    }
+    messages.push_back({row.topic, row.payload});
+  }
+  rows->resize(messages.size());
   const size_t acknowledged = bus_.PublishBatch(messages, options_.publish_timeout);
   // Only the acknowledged prefix: a later row must never be marked before an earlier one.
   std::vector<int64_t> ids;

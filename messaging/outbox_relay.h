@@ -9,6 +9,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <string_view>
 #include <thread>
 
 #include "common/backoff.h"
@@ -29,6 +31,9 @@ struct OutboxRelayOptions {
   BackoffPolicy retry{Millis(50), 2.0, Millis(1'000), 0.2};
   // Published rows older than this are deleted, so the table does not grow forever.
   Millis retention{std::chrono::hours(24)};
+  // If set, a row on a topic it refuses is never published: the broker would acknowledge and drop it (an
+  // ACL denial is silent in MQTT 3.1.1), so the relay stops before it and reports it instead, once a batch.
+  std::function<bool(std::string_view topic)> may_publish{};
 };
 
 class OutboxRelay {

@@ -75,7 +75,12 @@ TEST(JsonWriter, EscapesEveryControlCharacter) {
     EXPECT_EQ(Quoted(input), expected) << "control character " << c;
   }
   EXPECT_EQ(Quoted(std::string_view("a\0b", 3)), R"("a\u0000b")");
-  EXPECT_EQ(Quoted("\x7f"), "\"\x7f\"");  // DEL is not a control character in JSON
+  // DEL and the C1 controls may stand raw in JSON, but a terminal that shows the text would obey them.
+  EXPECT_EQ(Quoted("\x7f"), R"("\u007f")");
+  EXPECT_EQ(Quoted("\xC2\x9B"
+                   "2J"),
+            R"("\u009b2J")");
+  EXPECT_EQ(Quoted("\xC2\xA0"), "\"\xC2\xA0\"");  // U+00A0 is printable
 }
 
 TEST(JsonWriter, PassesValidUtf8Through) {

@@ -15,6 +15,7 @@
 #include "messaging/fake_bus.h"
 #include "messaging/outbox_relay.h"
 #include "migrations/embedded_migrations.h"
+#include "storage/dead_letters.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
 
@@ -124,7 +125,7 @@ class ConsumerTest : public ::testing::Test {
     const auto rows = DeadLetters();
     ASSERT_EQ(rows.size(), 1U);
     EXPECT_EQ(rows[0].topic, message.topic);
-    EXPECT_EQ(rows[0].payload, message.payload);
+    EXPECT_EQ(rows[0].payload, storage::DeadLetterCopy(message.payload));
     EXPECT_NE(rows[0].error.find(error_part), std::string::npos) << rows[0].error;
     EXPECT_EQ(rows[0].received_at, FormatIso8601(clock_.Now()));
 
@@ -138,7 +139,7 @@ class ConsumerTest : public ::testing::Test {
     auto payload = GetString(body, "payload");
     ASSERT_TRUE(payload.ok());
     if (simdjson::validate_utf8(message.payload.data(), message.payload.size())) {
-      EXPECT_EQ(*payload, message.payload);
+      EXPECT_EQ(*payload, storage::DeadLetterCopy(message.payload));
     }
     EXPECT_EQ(GetString(body, "error").value(), rows[0].error);
     EXPECT_EQ(GetString(body, "topic").value(), message.topic);
@@ -313,18 +314,36 @@ TEST_P(ConsumerMalformedTest, IsDeadLetteredWithoutRunningTheHandler) {
 
 INSTANTIATE_TEST_SUITE_P(
     Envelope, ConsumerMalformedTest,
-    ::testing::Values(MalformedCase{"NotJson", "{not json", "malformed JSON"},
-                      MalformedCase{"TrailingGarbage", R"({"messageId":"m","orderId":"o"} x)", "malformed JSON"},
-                      MalformedCase{"InvalidUtf8", "{\"messageId\":\"m\xFF\",\"orderId\":\"o\"}", "UTF-8"},
-                      MalformedCase{"NotAnObject", R"(["messageId","orderId"])", "must be a JSON object"},
-                      MalformedCase{"MissingMessageId", R"({"orderId":"o-1"})", "messageId"},
-                      MalformedCase{"EmptyMessageId", R"({"messageId":"","orderId":"o-1"})", "messageId"},
-                      MalformedCase{"NumericMessageId", R"({"messageId":7,"orderId":"o-1"})", "messageId"},
-                      MalformedCase{"MissingOrderId", R"({"messageId":"m-1"})", "orderId"},
-                      MalformedCase{"EmptyOrderId", R"({"messageId":"m-1","orderId":""})", "orderId"},
-                      MalformedCase{"ControlCharacters", "{\"messageId\":\"m-1\",\"orderId\":\"o\n\"}",
-                                    "malformed JSON"}),
+    ::testing::Values(
+        MalformedCase{"NotJson", "{not json", "malformed JSON"},
+        MalformedCase{"TrailingGarbage", R"({"messageId":"m","orderId":"o"} x)", "malformed JSON"},
+        MalformedCase{"InvalidUtf8", "{\"messageId\":\"m\xFF\",\"orderId\":\"o\"}", "UTF-8"},
+        MalformedCase{"NotAnObject", R"(["messageId","orderId"])", "must be a JSON object"},
+        MalformedCase{"MissingMessageId", R"({"orderId":"o-1"})", "messageId"},
+        MalformedCase{"EmptyMessageId", R"({"messageId":"","orderId":"o-1"})", "messageId"},
+        MalformedCase{"NumericMessageId", R"({"messageId":7,"orderId":"o-1"})", "messageId"},
+        MalformedCase{"MissingOrderId", R"({"messageId":"m-1"})", "orderId"},
+        MalformedCase{"EmptyOrderId", R"({"messageId":"m-1","orderId":""})", "orderId"},
+        MalformedCase{"ControlCharacters", "{\"messageId\":\"m-1\",\"orderId\":\"o\n\"}", "malformed JSON"},
+        MalformedCase{"EscapedControlInOrderId", R"({"messageId":"m-1","orderId":"o\u001b[2J"})", "orderId"},
+        MalformedCase{"EscapedControlInMessageId", R"({"messageId":"m\n1","orderId":"o-1"})", "messageId"}),
     [](const ::testing::TestParamInfo<MalformedCase>& param_info) { return param_info.param.name; });
+
+TEST_F(ConsumerTest, AnOversizedMessageIsDeadLetteredAsABoundedCopyWithoutBeingParsed) {
+  consumer_->On(std::string(kTopic), RecordingHandler());
+  // Valid JSON, with a valid envelope: only its size is wrong.
+  const std::string padding(10 << 20, 'x');
+  const IncomingMessage message{std::string(kTopic), R"({"messageId":"m-1","orderId":"o-1","pad":")" + padding + "\"}",
+                                false};
+  consumer_->Handle(message);
+  EXPECT_EQ(handler_calls_, 0);
+  ExpectOneDeadLetter(message, "over the limit");
+  const auto rows = DeadLetters();
+  EXPECT_LT(rows[0].payload.size(), storage::kMaxDeadLetterCopyBytes + 64);
+  EXPECT_NE(rows[0].payload.find("[truncated: " + std::to_string(message.payload.size()) + " bytes]"),
+            std::string::npos);
+  EXPECT_LT(OutboxRows("deadletter/" + message.topic)[0].payload.size(), 2 * storage::kMaxDeadLetterCopyBytes);
+}
 
 TEST_F(ConsumerTest, HandlerRejectionIsDeadLetteredAndItsWritesRolledBack) {
   auto record = RecordingHandler();

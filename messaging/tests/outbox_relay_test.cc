@@ -107,6 +107,20 @@ TEST_F(OutboxRelayTest, PublishesInIdOrderAndMarksPublished) {
   EXPECT_EQ(bus_.published().size(), 5U);  // nothing is published twice
 }
 
+TEST_F(OutboxRelayTest, ARowOnATopicTheAccountMayNotPublishIsNeverSentAndHoldsBackTheRowsAfterIt) {
+  Append(0, 5);
+  OutboxRelayOptions options;
+  options.may_publish = [](std::string_view topic) { return topic != "t/2"; };
+  OutboxRelay& relay = MakeRelay(options);
+  auto published = relay.PublishOnce();
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_EQ(*published, 2U) << "the rows before it";
+  auto blocked = relay.PublishOnce();
+  EXPECT_TRUE(blocked.status().IsFailedPrecondition()) << blocked.status().ToString();
+  EXPECT_EQ(PublishedNumbers(), Range(0, 2));
+  EXPECT_EQ(CountUnpublished(), 3) << "kept, and visible as a backlog";
+}
+
 TEST_F(OutboxRelayTest, PublishesAtMostOneBatchPerStep) {
   Append(0, 5, 5);
   OutboxRelay& relay = MakeRelay({.batch_size = 2});

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "messaging/idempotency_keys.h"
+
 namespace sagaflow::engine {
 
 namespace {
@@ -24,15 +26,15 @@ Millis WaitAfterSend(Millis timeout, const RetryPolicy& policy, int attempt, dou
 }
 
 std::string SagaEngine::CommandKey(const SagaInstance& saga, const std::string& step) {
-  return saga.correlation_id + ":" + step;
+  return messaging::StepKey(saga.correlation_id, step);
 }
 
 std::string SagaEngine::CompensationKey(const SagaInstance& saga, const std::string& step) {
-  return saga.correlation_id + ":" + step + ":compensation";
+  return messaging::CompensationKey(saga.correlation_id, step);
 }
 
 std::string SagaEngine::OutcomeKey(const SagaInstance& saga) {
-  return saga.correlation_id + ":" + std::string(kOutcomeStep);
+  return messaging::StepKey(saga.correlation_id, kOutcomeStep);
 }
 
 SagaInstance SagaEngine::Create(std::string saga_id, std::string correlation_id, std::string data,

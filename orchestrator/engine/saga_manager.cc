@@ -20,6 +20,8 @@ SagaManager::SagaManager(const SagaDefinition& definition, storage::Database& db
   metrics_.Describe("sagaflow_sagas_finished_total", "counter", "Sagas that reached a final state, by state");
   metrics_.Describe("sagaflow_saga_commands_sent_total", "counter", "Commands, compensations and outcomes sent");
   metrics_.Describe("sagaflow_step_latency_ms", "summary", "Time from sending a step's command to its reply");
+  metrics_.Describe("sagaflow_late_contradictions_total", "counter",
+                    "Late replies that contradict a step's recorded outcome (a participant's bug or a forgery)");
   metrics_.Describe("sagaflow_sagas", "gauge", "Unfinished sagas by state (finished: sagaflow_sagas_finished_total)");
   metrics_.AddCollector([this](Metrics& m) {
     (void)db_.Read([&](storage::Sql& sql) {
@@ -125,8 +127,18 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
   auto actions = engine_.OnReply(*saga, reply, now, random_.NextUnit());
   const StepState* step_after = saga->Step(reply.step);
   if (step_after != nullptr && step_after->last_reply.rfind("late", 0) == 0) {
-    logger_->info("orderId={} late or duplicate reply on {} recorded: {}", saga->correlation_id, topic,
-                  step_after->last_reply);
+    // A participant answers every repeat of a key with the reply it stored, so a late reply that says the
+    // opposite of what the step recorded is not a repeat: someone acted twice, or the reply is forged.
+    const bool contradicts = !reply.compensation && ((reply.success && step_after->status == StepStatus::kFailed) ||
+                                                     (!reply.success && step_after->status == StepStatus::kSucceeded));
+    if (contradicts) {
+      metrics_.Add("sagaflow_late_contradictions_total");
+      logger_->warn("orderId={} late reply on {} contradicts step {} ({}): {}", saga->correlation_id, topic, reply.step,
+                    ToString(step_after->status), step_after->last_reply);
+    } else {
+      logger_->info("orderId={} late or duplicate reply on {} recorded: {}", saga->correlation_id, topic,
+                    step_after->last_reply);
+    }
   } else if (step_after != nullptr && step_after->last_reply.rfind("ignored", 0) == 0) {
     logger_->warn("orderId={} reply on {} ignored: {}", saga->correlation_id, topic, step_after->last_reply);
   } else if (was_sent && !reply.compensation && reply.step != kOutcomeStep) {

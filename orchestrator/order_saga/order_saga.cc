@@ -2,6 +2,7 @@
 
 #include "common/json.h"
 #include "common/json_writer.h"
+#include "messaging/idempotency_keys.h"
 #include "messaging/topics.h"
 
 namespace sagaflow::order_saga {
@@ -23,6 +24,7 @@ Result<OrderData> ReadOrder(simdjson::dom::object body) {
   order.customer_id = std::string(*customer);
   auto total = GetMoney(body, "totalAmount");
   if (!total.ok()) return total.status();
+  if (Status within = CheckOrderTotal(*total, "totalAmount"); !within.ok()) return within;
   order.total_cents = *total;
   auto items = GetArray(body, "items");
   if (!items.ok()) return items.status();
@@ -78,7 +80,7 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
   engine::RetryPolicy compensation_retry{options.compensation_attempts, 2.0, options.step_timeout * 6, 0.2};
 
   engine::StepDefinition payment;
-  payment.name = "payment";
+  payment.name = std::string(messaging::kPaymentStep);
   payment.command_topic = std::string(topics::kPaymentProcess);
   payment.reply_topic = std::string(topics::kPaymentProcessed);
   payment.compensation_topic = std::string(topics::kPaymentRefund);
@@ -106,7 +108,7 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
   payment.read_reply = [](simdjson::dom::object reply) { return ReadVerdict(reply, "payment_declined"); };
 
   engine::StepDefinition inventory;
-  inventory.name = "inventory";
+  inventory.name = std::string(messaging::kInventoryStep);
   inventory.command_topic = std::string(topics::kInventoryReserve);
   inventory.reply_topic = std::string(topics::kInventoryReserved);
   inventory.compensation_topic = std::string(topics::kInventoryRelease);

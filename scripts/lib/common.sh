@@ -90,9 +90,46 @@ sf_port_var_of() {
   esac
 }
 
+# One random password per broker account, created once: $SAGAFLOW_HOME/secrets/mqtt/<account> (mode 0600,
+# the password alone on the first line). The services and the observer read them from there.
+sf_ensure_broker_secrets() {
+  local dir="$SAGAFLOW_HOME/secrets/mqtt" account
+  mkdir -p "$dir"
+  chmod 700 "$SAGAFLOW_HOME/secrets" "$dir"
+  for account in $("$(sf_bin_dir)/sagaflow-broker-acl" --accounts); do
+    [ -s "$dir/$account" ] && continue
+    (
+      umask 077
+      # 32 letters and digits: about 190 bits, and nothing a shell or the passwd format would mangle.
+      echo "$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32)" >"$dir/$account.new"
+      mv "$dir/$account.new" "$dir/$account"
+    )
+    sf_say "created broker account $account (password in $dir/$account)"
+  done
+}
+
+# The broker's password file (hashed by mosquitto_passwd from the secrets) and its ACL, made anew at
+# every start so that a rotated secret or a new account takes effect with the next broker start.
+sf_write_broker_auth() {
+  local dir=$1 secrets="$SAGAFLOW_HOME/secrets/mqtt" account
+  sf_ensure_broker_secrets
+  (
+    umask 077
+    : >"$dir/passwd.new"
+    for account in $("$(sf_bin_dir)/sagaflow-broker-acl" --accounts); do
+      printf '%s:%s\n' "$account" "$(head -n 1 "$secrets/$account")" >>"$dir/passwd.new"
+    done
+    mosquitto_passwd -U "$dir/passwd.new" || sf_die "mosquitto_passwd could not hash $dir/passwd.new"
+    mv "$dir/passwd.new" "$dir/passwd"
+    "$(sf_bin_dir)/sagaflow-broker-acl" >"$dir/acl.new" || sf_die "sagaflow-broker-acl failed"
+    mv "$dir/acl.new" "$dir/acl"
+  )
+}
+
 sf_write_mosquitto_conf() {
   local dir="$SAGAFLOW_HOME/mosquitto"
   mkdir -p "$dir"
+  sf_write_broker_auth "$dir" >&2
   sed -e "s|@PORT@|$SAGAFLOW_MQTT_PORT|" -e "s|@PERSISTENCE_DIR@|$dir|" -e "s|@USER@|$(id -un)|" \
     "$SAGAFLOW_ROOT/config/mosquitto.conf.in" >"$dir/mosquitto.conf"
   echo "$dir/mosquitto.conf"

@@ -13,9 +13,9 @@ CommandProcessor::~CommandProcessor() {
   Stop();
 }
 
-void CommandProcessor::Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay,
-                              Executor executor) {
-  routes_[topic] = Route{delay, std::move(executor)};
+void CommandProcessor::Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay, Executor executor,
+                              KeyRule key_rule) {
+  routes_[topic] = Route{delay, std::move(executor), std::move(key_rule)};
   // No inbox: a command runs once per idempotency key (its stored reply answers every repeat), so a
   // redelivered message only publishes that reply again, which the orchestrator records as late.
   consumer.On(
@@ -47,6 +47,10 @@ Status CommandProcessor::OnCommand(storage::UnitOfWork& uow, const messaging::En
   const std::string key(*key_field);
   const std::string order_id(message.order_id);
   const std::string topic(message.topic);
+  if (route.key_rule) {
+    const std::string expected = route.key_rule(order_id);
+    if (key != expected) return Status::InvalidArgument("idempotencyKey must be " + expected + " for this order");
+  }
 
   auto& stored = uow.Prepare("SELECT reply_topic, reply_payload FROM command_replies WHERE idempotency_key = ?");
   stored.bind(1, key);

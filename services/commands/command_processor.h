@@ -41,8 +41,13 @@ class CommandProcessor {
   CommandProcessor(storage::Database& db, storage::Outbox& outbox, const Clock& clock, Logger logger);
   ~CommandProcessor();
 
-  // Handles `topic` with `executor`, after `delay` (0: at once, in the callback's transaction).
-  void Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay, Executor executor);
+  // The only idempotency key a command for `order_id` may carry (see messaging/idempotency_keys.h).
+  using KeyRule = std::function<std::string(std::string_view order_id)>;
+
+  // Handles `topic` with `executor`, after `delay` (0: at once, in the callback's transaction). With
+  // `key_rule`, a command under any other key is dead-lettered before it is looked at.
+  void Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay, Executor executor,
+              KeyRule key_rule = {});
 
   // Runs every pending command that is due; returns how many ran.
   Result<size_t> RunDue();
@@ -57,6 +62,7 @@ class CommandProcessor {
   struct Route {
     Millis delay;
     Executor executor;
+    KeyRule key_rule;
   };
   Status OnCommand(storage::UnitOfWork& uow, const messaging::Envelope& message, const Route& route);
   void Complete(storage::UnitOfWork& uow, const std::string& key, const std::string& topic, const CommandReply& reply);

@@ -6,6 +6,7 @@
 #include "common/json.h"
 #include "common/json_writer.h"
 #include "common/time_format.h"
+#include "messaging/idempotency_keys.h"
 #include "messaging/topics.h"
 
 namespace sagaflow::inventory {
@@ -185,6 +186,19 @@ Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simd
       .String(at)
       .EndObject();
   return commands::CommandReply{std::string(topics::kInventoryReleased), json.Take()};
+}
+
+void Inventory::Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis reserve_delay) {
+  processor.Handle(
+      consumer, std::string(topics::kInventoryReserve), reserve_delay,
+      [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
+             const std::string& key) { return Reserve(uow, command, order_id, key); },
+      [](std::string_view order_id) { return messaging::StepKey(order_id, messaging::kInventoryStep); });
+  processor.Handle(
+      consumer, std::string(topics::kInventoryRelease), Millis(0),
+      [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
+             const std::string& key) { return Release(uow, command, order_id, key); },
+      [](std::string_view order_id) { return messaging::CompensationKey(order_id, messaging::kInventoryStep); });
 }
 
 }  // namespace sagaflow::inventory

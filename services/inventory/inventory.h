@@ -34,6 +34,10 @@ class Inventory {
   Result<commands::CommandReply> Release(storage::UnitOfWork& uow, simdjson::dom::object command,
                                          const std::string& order_id, const std::string& key);
 
+  // Routes inventory/reserve (after `reserve_delay`) and inventory/release (at once) to this object, each
+  // accepted only under its own idempotency key: <orderId>:inventory and <orderId>:inventory:compensation.
+  void Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis reserve_delay);
+
  private:
   const Clock& clock_;
   RandomSource& random_;

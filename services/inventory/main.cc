@@ -1,7 +1,6 @@
 // inventory-service: reserves and releases stock for orders, once per idempotency key.
 #include <cstdio>
 
-#include "messaging/topics.h"
 #include "services/commands/command_processor.h"
 #include "services/inventory/inventory.h"
 #include "services/runtime/runtime.h"
@@ -51,12 +50,7 @@ int main(int argc, char** argv) {
 
   inventory::Inventory inventory(rt.clock(), rt.random(), rt.logger());
   commands::CommandProcessor processor(rt.db(), rt.outbox(), rt.clock(), rt.logger());
-  processor.Handle(rt.consumer(), std::string(topics::kInventoryReserve), Millis(delay_ms),
-                   [&](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
-                       const std::string& key) { return inventory.Reserve(uow, command, order_id, key); });
-  processor.Handle(rt.consumer(), std::string(topics::kInventoryRelease), Millis(0),
-                   [&](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
-                       const std::string& key) { return inventory.Release(uow, command, order_id, key); });
+  inventory.Register(processor, rt.consumer(), Millis(delay_ms));
 
   if (Status serving = rt.StartAdminServer(); !serving.ok()) {
     std::fprintf(stderr, "inventory-service: %s\n", serving.message().c_str());

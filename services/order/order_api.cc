@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include "common/json_writer.h"
+#include "common/text.h"
 #include "common/time_format.h"
 #include "messaging/topics.h"
 #include "services/order/order_store.h"
@@ -27,11 +28,7 @@ bool IsJsonContentType(const std::string& value) {
 
 // 1 to 128 printable characters: UTF-8 without control characters.
 bool IsValidIdempotencyKey(const std::string& key) {
-  if (key.empty() || Utf8Length(key) > 128 || !simdjson::validate_utf8(key.data(), key.size())) return false;
-  for (unsigned char c : key) {
-    if (c < 0x20 || c == 0x7F) return false;
-  }
-  return true;
+  return !key.empty() && !HasControlCharacters(key) && Utf8Length(key) <= 128;
 }
 
 std::string AcceptedJson(const Order& order, const char* message) {

@@ -4,6 +4,7 @@
 
 #include "common/json.h"
 #include "common/json_writer.h"
+#include "common/text.h"
 
 namespace sagaflow::order {
 
@@ -63,6 +64,9 @@ Result<std::string> ReadId(ondemand::value value, const std::string& field, size
   if (Utf8Length(text) > max_chars) {
     return Invalid(field + " must be at most " + std::to_string(max_chars) + " characters");
   }
+  // An id ends up in logs, terminals and other services' payloads: a newline or ESC in it would forge
+  // a log line or rewrite an operator's screen.
+  if (HasControlCharacters(text)) return Invalid(field + " must not contain control characters");
   return std::string(text);
 }
 
@@ -175,6 +179,8 @@ Result<OrderRequest> ParseOrderRequest(std::string_view body) {
   }
   if (!has_customer) return Invalid("customerId is missing");
   if (!has_items) return Invalid("items is missing");
+  // Each item is at most 10^6 x 10^8 cents and there are at most 100, so the sum cannot overflow.
+  if (Status within = CheckOrderTotal(request.TotalCents(), "totalAmount"); !within.ok()) return within;
   return request;
 }
 

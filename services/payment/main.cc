@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "messaging/topics.h"
 #include "services/commands/command_processor.h"
 #include "services/payment/payments.h"
 #include "services/runtime/runtime.h"
@@ -34,12 +33,7 @@ int main(int argc, char** argv) {
   runtime::Runtime& rt = **created;
   payment::Payments payments(rt.clock(), rt.random(), rt.logger(), *limit);
   commands::CommandProcessor processor(rt.db(), rt.outbox(), rt.clock(), rt.logger());
-  processor.Handle(rt.consumer(), std::string(topics::kPaymentProcess), Millis(delay_ms),
-                   [&](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
-                       const std::string& key) { return payments.Process(uow, command, order_id, key); });
-  processor.Handle(rt.consumer(), std::string(topics::kPaymentRefund), Millis(0),
-                   [&](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
-                       const std::string& key) { return payments.Refund(uow, command, order_id, key); });
+  payments.Register(processor, rt.consumer(), Millis(delay_ms));
 
   if (Status serving = rt.StartAdminServer(); !serving.ok()) {
     std::fprintf(stderr, "payment-service: %s\n", serving.message().c_str());

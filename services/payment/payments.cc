@@ -5,6 +5,7 @@
 #include "common/json.h"
 #include "common/json_writer.h"
 #include "common/time_format.h"
+#include "messaging/idempotency_keys.h"
 #include "messaging/topics.h"
 
 namespace sagaflow::payment {
@@ -116,6 +117,19 @@ Result<commands::CommandReply> Payments::Refund(storage::UnitOfWork& uow, simdjs
       .String(at)
       .EndObject();
   return commands::CommandReply{std::string(topics::kPaymentRefunded), json.Take()};
+}
+
+void Payments::Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis process_delay) {
+  processor.Handle(
+      consumer, std::string(topics::kPaymentProcess), process_delay,
+      [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
+             const std::string& key) { return Process(uow, command, order_id, key); },
+      [](std::string_view order_id) { return messaging::StepKey(order_id, messaging::kPaymentStep); });
+  processor.Handle(
+      consumer, std::string(topics::kPaymentRefund), Millis(0),
+      [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
+             const std::string& key) { return Refund(uow, command, order_id, key); },
+      [](std::string_view order_id) { return messaging::CompensationKey(order_id, messaging::kPaymentStep); });
 }
 
 }  // namespace sagaflow::payment

@@ -24,6 +24,10 @@ class Payments {
   Result<commands::CommandReply> Refund(storage::UnitOfWork& uow, simdjson::dom::object command,
                                         const std::string& order_id, const std::string& key);
 
+  // Routes payments/process (after `process_delay`) and payments/refund (at once) to this object, each
+  // accepted only under its own idempotency key: <orderId>:payment and <orderId>:payment:compensation.
+  void Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis process_delay);
+
  private:
   const Clock& clock_;
   RandomSource& random_;

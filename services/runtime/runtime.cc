@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "messaging/broker_accounts.h"
+#include "messaging/broker_login.h"
 #include "migrations/embedded_migrations.h"
+#include "storage/dead_letters.h"
 #include "storage/inbox.h"
 
 namespace sagaflow::runtime {
@@ -25,8 +28,12 @@ void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spe
                   &config.log_level);
   flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"},
                   "SQLite synchronous mode: full survives power loss, normal only process crashes", &config.durability);
-  flags.AddString("client-id", "", "sagaflow-" + spec.name, "MQTT client id (fixed: it names the broker session)",
+  flags.AddString("client-id", "", spec.name,
+                  "MQTT client id (fixed: it names the broker session; sagaflow's broker makes it the account name)",
                   &config.client_id);
+  flags.AddString("mqtt-ca-file", "SAGAFLOW_MQTT_CA_FILE", "",
+                  "for an ssl:// broker URI: the CA certificate that signed the broker's (default: the system's)",
+                  &config.mqtt_ca_file);
   flags.AddInt("outbox-batch", "SAGAFLOW_OUTBOX_BATCH", 500, 1, 100'000,
                "outbox rows the relay publishes per batch (all in flight at once)", &config.outbox_batch);
 }
@@ -98,7 +105,18 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
   r.outbox_ = std::make_unique<storage::Outbox>(*r.db_, r.clock_, r.outbox_rows_);
   const std::string uri =
       config.mqtt_url.empty() ? "tcp://127.0.0.1:" + std::to_string(config.mqtt_port) : config.mqtt_url;
-  r.bus_ = std::make_unique<messaging::MqttBus>(messaging::MqttBusOptions{uri, config.client_id}, r.logger_, r.random_);
+  const auto accounts = messaging::SagaflowAccounts();
+  const messaging::BrokerAccount* account = messaging::FindAccount(accounts, spec.name);
+  if (account == nullptr) return Status::FailedPrecondition("no broker account is described for " + spec.name);
+  r.account_ = *account;
+  auto login = messaging::ReadBrokerLogin(config.home, spec.name);
+  if (!login.ok()) return login.status();
+  r.bus_ = std::make_unique<messaging::MqttBus>(messaging::MqttBusOptions{.server_uri = uri,
+                                                                          .client_id = config.client_id,
+                                                                          .username = login->username,
+                                                                          .password = login->password,
+                                                                          .ca_file = config.mqtt_ca_file},
+                                                r.logger_, r.random_);
   r.consumer_ = std::make_unique<messaging::Consumer>(
       *r.db_, *r.outbox_, r.clock_, r.random_, r.logger_, r.metrics_, [logger = r.logger_](const std::string& reason) {
         // Exiting without returning to Paho means the message is never acknowledged: the broker
@@ -109,6 +127,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
       });
   messaging::OutboxRelayOptions relay_options;
   relay_options.batch_size = static_cast<int>(config.outbox_batch);
+  relay_options.may_publish = [account = &r.account_](std::string_view topic) { return account->MayPublish(topic); };
   r.relay_ = std::make_unique<messaging::OutboxRelay>(*r.outbox_, *r.bus_, r.outbox_rows_, r.clock_, r.random_,
                                                       r.logger_, r.metrics_, relay_options);
   r.metrics_.Describe("sagaflow_outbox_backlog", "gauge", "Outbox rows not yet acknowledged by the broker");
@@ -147,6 +166,12 @@ http::HealthReport Runtime::Health() {
 }
 
 Status Runtime::StartMessaging() {
+  for (const auto& topic : consumer_->Topics()) {
+    if (!account_.MayConsume(topic)) {
+      return Status::FailedPrecondition("broker account " + spec_.name + " may not consume " + topic +
+                                        " (messaging/broker_accounts.cc)");
+    }
+  }
   bus_->SetHandler(consumer_->Topics(), [this](const messaging::IncomingMessage& m) { consumer_->Handle(m); });
   // Rows may have waited while we were disconnected: look at once.
   bus_->SetConnectedCallback([this] { outbox_rows_.Notify(); });
@@ -162,10 +187,16 @@ void Runtime::PruneLoop() {
   // A redelivery older than a day is not expected from the broker; domain idempotency keys
   // (payments per order, command replies, notifications per kind) still catch one.
   constexpr auto kInboxRetention = std::chrono::hours(24);
+  // Long enough for an operator to look at a week's rejects; short enough that a flood of bad messages
+  // cannot grow the database for ever.
+  constexpr auto kDeadLetterRetention = std::chrono::hours(24 * 7);
+  constexpr int kBatch = 10'000;
   while (pruning_) {
-    auto pruned = storage::PruneInbox(*db_, clock_.Now() - kInboxRetention, 10'000);
-    if (!pruned.ok()) logger_->warn("inbox prune failed: {}", pruned.status().ToString());
-    if (pruned.ok() && *pruned == 10'000) continue;
+    auto inbox = storage::PruneInbox(*db_, clock_.Now() - kInboxRetention, kBatch);
+    if (!inbox.ok()) logger_->warn("inbox prune failed: {}", inbox.status().ToString());
+    auto dead = storage::PruneDeadLetters(*db_, clock_.Now() - kDeadLetterRetention, kBatch);
+    if (!dead.ok()) logger_->warn("dead-letter prune failed: {}", dead.status().ToString());
+    if ((inbox.ok() && *inbox == kBatch) || (dead.ok() && *dead == kBatch)) continue;
     stop_pruning_.WaitFor(Millis(60'000));
   }
 }

@@ -18,6 +18,7 @@
 #include "common/wake_signal.h"
 #include "http/health.h"
 #include "http/server.h"
+#include "messaging/broker_accounts.h"
 #include "messaging/consumer.h"
 #include "messaging/mqtt_bus.h"
 #include "messaging/outbox_relay.h"
@@ -35,11 +36,12 @@ struct CommonConfig {
   std::string log_level;
   std::string durability;
   std::string client_id;
+  std::string mqtt_ca_file;
   int64_t outbox_batch = 500;
 };
 
 struct ServiceSpec {
-  std::string name;        // "order-service": logs, pid file, default MQTT client id
+  std::string name;        // "order-service": logs, pid file, broker account and MQTT client id
   std::string db_file;     // "orders.db" under $SAGAFLOW_HOME/data
   std::string migrations;  // "order": migrations/<this>/
   int port_offset = 0;     // HTTP/admin port = SAGAFLOW_HTTP_PORT + offset
@@ -67,7 +69,8 @@ class Runtime {
   const std::string& bind_address() const { return config_.bind_address; }
   http::HealthReport Health();
 
-  // Connects to the broker (subscribing to the consumer's topics) and starts the outbox relay.
+  // Connects to the broker (subscribing to the consumer's topics) and starts the outbox relay. Refuses
+  // to start if the service's broker account may not consume one of those topics.
   Status StartMessaging();
   // Serves GET /health, GET /metrics and `extra` ("METHOD /path" -> handler) on this service's port: the
   // admin port of a service whose only HTTP surface it is. `extra` handlers must outlive Shutdown().
@@ -79,7 +82,8 @@ class Runtime {
   void Shutdown();
 
  private:
-  // Deletes inbox claims older than the retention window, once a minute, so the table stays bounded.
+  // Deletes inbox claims and dead letters older than their retention windows, once a minute, so the
+  // tables stay bounded.
   void PruneLoop();
 
   Runtime(ServiceSpec spec, CommonConfig config, Logger logger);
@@ -91,6 +95,7 @@ class Runtime {
   SeededRandom random_;
   Logger logger_;
   Metrics metrics_;
+  messaging::BrokerAccount account_;  // what this service may publish and consume
   WakeSignal outbox_rows_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<storage::Outbox> outbox_;

@@ -46,11 +46,20 @@ std::vector<bool> NoDelayOfConnectionsTo(int port) {
 
 class MqttBusTest : public ::testing::Test {
  protected:
-  MqttBusTest() : broker_(home_.path(), FreePort()) { broker_.Start(); }
+  MqttBusTest() : broker_(home_.path(), FreePort()) {
+    for (const char* account :
+         {"probe-batch", "probe-publisher", "bus-batch", "bus-resubscribe", "bus-nodelay", "bus-offline"}) {
+      broker_.AddTestAccount(account);
+    }
+    broker_.Start();
+  }
 
-  std::unique_ptr<messaging::MqttBus> MakeBus(const std::string& client_id) {
-    return std::make_unique<messaging::MqttBus>(messaging::MqttBusOptions{broker_.uri(), client_id}, MakeNullLogger(),
-                                                random_);
+  std::unique_ptr<messaging::MqttBus> MakeBus(const std::string& account) {
+    const auto login = broker_.Login(account);
+    return std::make_unique<messaging::MqttBus>(
+        messaging::MqttBusOptions{
+            .server_uri = broker_.uri(), .client_id = account, .username = login.username, .password = login.password},
+        MakeNullLogger(), random_);
   }
 
   TempDir home_;
@@ -61,7 +70,7 @@ class MqttBusTest : public ::testing::Test {
 // Regression: Paho C queues at most 100 publish commands by default, also while connected, so every batch
 // of more than 100 was cut short (error -12) and the relay backed off; the throughput collapsed.
 TEST_F(MqttBusTest, ABatchOfMoreThanAHundredPublishesWasCutAtPahosDefaultBuffer) {
-  MqttProbe probe(broker_.uri(), "probe-batch", {"bench/batch"});
+  MqttProbe probe(broker_.uri(), broker_.Login("probe-batch"), {"bench/batch"});
   probe.Connect();
   auto bus = MakeBus("bus-batch");
   ASSERT_TRUE(bus->Start().ok());
@@ -97,7 +106,7 @@ TEST_F(MqttBusTest, SubscribesAgainAfterTheBrokerForgotEverything) {
   broker_.Start();
   ASSERT_TRUE(Eventually([&] { return connects >= 2; }, seconds(20))) << "the bus must reconnect by itself";
 
-  MqttProbe publisher(broker_.uri(), "probe-publisher", {});
+  MqttProbe publisher(broker_.uri(), broker_.Login("probe-publisher"), {});
   publisher.Connect();
   publisher.Publish("orders/created", "after the amnesia");
   EXPECT_TRUE(Eventually(
@@ -135,6 +144,38 @@ TEST_F(MqttBusTest, PublishingWhileDisconnectedAcknowledgesNothing) {
   std::vector<messaging::OutgoingMessage> batch{{"a/b", "x"}, {"a/b", "y"}};
   EXPECT_EQ(bus->PublishBatch(batch, std::chrono::milliseconds(500)), 0u);
   bus->Stop();
+}
+
+// An ssl:// broker URI with the CA file that signed the broker's certificate connects; without it (the
+// system's CAs do not know the test CA) the same URI is refused, so the certificate is really checked.
+TEST(MqttBusTlsTest, AnSslUriConnectsWithTheCaFileAndIsRefusedWithoutIt) {
+  TempDir home;
+  Broker broker(home.path(), FreePort());
+  broker.AddTestAccount("bus-tls");
+  const int tls_port = FreePort();
+  const std::string ca_file = broker.EnableTls(tls_port);
+  broker.Start();
+  ASSERT_TRUE(Eventually([&] { return PortAccepts(tls_port); }, seconds(10)));
+  SeededRandom random(5), other_random(6);
+  const auto login = broker.Login("bus-tls");
+  const std::string uri = "ssl://127.0.0.1:" + std::to_string(tls_port);
+
+  messaging::MqttBus untrusting(
+      {.server_uri = uri, .client_id = "bus-tls", .username = login.username, .password = login.password},
+      MakeNullLogger(), other_random);
+  ASSERT_TRUE(untrusting.Start().ok());
+  messaging::MqttBus trusting({.server_uri = uri,
+                               .client_id = "bus-tls",
+                               .username = login.username,
+                               .password = login.password,
+                               .ca_file = ca_file},
+                              MakeNullLogger(), random);
+  ASSERT_TRUE(trusting.Start().ok());
+  EXPECT_TRUE(Eventually([&] { return trusting.IsConnected(); }, seconds(15)));
+  // The untrusting bus has been retrying all along and never got through.
+  EXPECT_FALSE(untrusting.IsConnected());
+  untrusting.Stop();
+  trusting.Stop();
 }
 
 }  // namespace

@@ -43,7 +43,11 @@ int64_t Count(const std::string& db_path, const std::string& sql) {
 
 class OrderServiceTest : public ::testing::Test {
  protected:
-  OrderServiceTest() : ports_{FreePort(), FreePortRange(5)}, broker_(home_.path(), ports_.mqtt) {}
+  OrderServiceTest() : ports_{FreePort(), FreePortRange(5)}, broker_(home_.path(), ports_.mqtt) {
+    for (const char* probe : {"probe", "probe-offline", "probe-backlog", "probe-publisher"}) {
+      broker_.AddTestAccount(probe);
+    }
+  }
 
   std::unique_ptr<Service> MakeOrderService(std::map<std::string, std::string> env = {},
                                             std::vector<std::string> args = {}) {
@@ -58,7 +62,7 @@ class OrderServiceTest : public ::testing::Test {
 
 TEST_F(OrderServiceTest, SeedOrderIsAcceptedAndItsEventPublishedWithTheSeedsFields) {
   broker_.Start();
-  MqttProbe probe(broker_.uri(), "probe", {"orders/created"});
+  MqttProbe probe(broker_.uri(), broker_.Login("probe"), {"orders/created"});
   probe.Connect();
   auto service = MakeOrderService();
   service->StartHealthy();
@@ -96,7 +100,7 @@ TEST_F(OrderServiceTest, PostsWhileTheBrokerIsDownAreAcceptedAndAllEventsArriveW
   // Register a persistent probe session, then stop the broker gracefully (it saves the session).
   broker_.Start();
   {
-    MqttProbe registration(broker_.uri(), "probe-offline", {"orders/created"}, /*clean_session=*/false);
+    MqttProbe registration(broker_.uri(), broker_.Login("probe-offline"), {"orders/created"}, /*clean_session=*/false);
     registration.Connect();
   }
   broker_.Stop();
@@ -115,7 +119,7 @@ TEST_F(OrderServiceTest, PostsWhileTheBrokerIsDownAreAcceptedAndAllEventsArriveW
   EXPECT_EQ(Count(OrdersDb(), "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL"), 25);
 
   broker_.Start();
-  MqttProbe probe(broker_.uri(), "probe-offline", {"orders/created"}, /*clean_session=*/false);
+  MqttProbe probe(broker_.uri(), broker_.Login("probe-offline"), {"orders/created"}, /*clean_session=*/false);
   ASSERT_TRUE(probe.ConnectWithin(seconds(10)));
   ASSERT_TRUE(probe.WaitFor([&](auto& m) { return OrderIdsIn(m, "orders/created") == accepted; }, seconds(30)))
       << "received " << probe.Count("orders/created") << " of " << accepted.size();
@@ -125,7 +129,7 @@ TEST_F(OrderServiceTest, PostsWhileTheBrokerIsDownAreAcceptedAndAllEventsArriveW
 TEST_F(OrderServiceTest, KilledWhilePublishingABacklogLosesNoEvent) {
   broker_.Start();
   {
-    MqttProbe registration(broker_.uri(), "probe-backlog", {"orders/created"}, false);
+    MqttProbe registration(broker_.uri(), broker_.Login("probe-backlog"), {"orders/created"}, false);
     registration.Connect();
   }
   broker_.Stop();
@@ -143,7 +147,7 @@ TEST_F(OrderServiceTest, KilledWhilePublishingABacklogLosesNoEvent) {
   }
 
   broker_.Start();
-  MqttProbe probe(broker_.uri(), "probe-backlog", {"orders/created"}, false);
+  MqttProbe probe(broker_.uri(), broker_.Login("probe-backlog"), {"orders/created"}, false);
   ASSERT_TRUE(probe.ConnectWithin(seconds(10)));
   ASSERT_TRUE(probe.WaitFor([](auto& m) { return m.size() >= 20; }, seconds(30)));
   service->Kill();
@@ -271,7 +275,7 @@ TEST_F(OrderServiceTest, ConcurrentPostsWithOneIdempotencyKeyMakeOneOrder) {
 
 TEST_F(OrderServiceTest, OrderCompletedMovesTheOrderToCompletedWithHistory) {
   broker_.Start();
-  MqttProbe probe(broker_.uri(), "probe-publisher", {"deadletter/orders/completed"});
+  MqttProbe probe(broker_.uri(), broker_.Login("probe-publisher"), {"deadletter/orders/completed"});
   probe.Connect();
   auto service = MakeOrderService();
   service->StartHealthy();

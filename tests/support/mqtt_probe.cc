@@ -6,12 +6,10 @@
 
 namespace sagaflow::testing {
 
-MqttProbe::MqttProbe(std::string uri, std::string client_id, std::vector<std::string> topics, bool clean_session)
-    : uri_(std::move(uri)),
-      client_id_(std::move(client_id)),
-      topics_(std::move(topics)),
-      clean_session_(clean_session) {
-  client_ = std::make_unique<mqtt::async_client>(uri_, client_id_);
+MqttProbe::MqttProbe(std::string uri, messaging::BrokerLogin login, std::vector<std::string> topics, bool clean_session,
+                     std::string client_id)
+    : uri_(std::move(uri)), login_(std::move(login)), topics_(std::move(topics)), clean_session_(clean_session) {
+  client_ = std::make_unique<mqtt::async_client>(uri_, client_id.empty() ? login_.username : client_id);
   client_->set_message_callback([this](mqtt::const_message_ptr message) {
     std::lock_guard lock(mu_);
     messages_.push_back({message->get_topic(), message->get_payload_str()});
@@ -23,12 +21,14 @@ MqttProbe::~MqttProbe() {
 }
 
 void MqttProbe::Connect(std::chrono::milliseconds timeout) {
-  auto options = mqtt::connect_options_builder()
+  auto builder = mqtt::connect_options_builder()
                      .mqtt_version(MQTTVERSION_3_1_1)
                      .clean_session(clean_session_)
                      .keep_alive_interval(std::chrono::seconds(10))
-                     .connect_timeout(std::chrono::seconds(5))
-                     .finalize();
+                     .connect_timeout(std::chrono::seconds(5));
+  // An empty login connects anonymously, as a stranger would.
+  if (!login_.username.empty()) builder.user_name(login_.username).password(login_.password);
+  auto options = builder.finalize();
   if (!client_->connect(options)->wait_for(timeout)) throw std::runtime_error("probe connect timed out");
   if (!topics_.empty()) {
     auto filters = mqtt::string_collection::create(topics_);

@@ -1,8 +1,8 @@
 // MqttProbe: a test's own MQTT client that records every message on its topics and can publish.
 //
-// With a fixed client id and clean_session=false its subscriptions live in the broker's session, so
-// messages published while it is disconnected wait for it (ConnectPersistent registers the session).
-// Thread-safe; messages() returns a snapshot.
+// It logs in with `login` (the broker makes the account name its client id). With clean_session=false its subscriptions
+// live in the broker's session, so messages published while it is disconnected wait for it (ConnectPersistent registers
+// the session). Thread-safe; messages() returns a snapshot.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "messaging/broker_login.h"
 
 namespace mqtt {
 class async_client;
@@ -25,7 +27,9 @@ struct ReceivedMessage {
 
 class MqttProbe {
  public:
-  MqttProbe(std::string uri, std::string client_id, std::vector<std::string> topics, bool clean_session = true);
+  // `client_id`: what the probe asks for (default: the account name); sagaflow's broker replaces it.
+  MqttProbe(std::string uri, messaging::BrokerLogin login, std::vector<std::string> topics, bool clean_session = true,
+            std::string client_id = "");
   ~MqttProbe();
 
   // Connects and subscribes; throws on failure.
@@ -43,7 +47,7 @@ class MqttProbe {
 
  private:
   std::string uri_;
-  std::string client_id_;
+  messaging::BrokerLogin login_;
   std::vector<std::string> topics_;
   bool clean_session_;
   std::unique_ptr<mqtt::async_client> client_;

@@ -33,7 +33,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  status <orderId>                  everything about one order across all databases, and why it waits\n"
     "  list [--state S] [--older-than D]  sagas by state (D like 30s, 5m, 2h)\n"
-    "  stuck [--older-than D]            non-terminal sagas with no pending timer, or not updated for D (60s)\n"
+    "  stuck [--older-than D]            non-terminal sagas with no pending timer, or not updated for D (60s);\n"
+    "                                    and orders with no saga at all after D\n"
     "  retry <orderId>                   ask the orchestrator to re-drive a FAILED or stuck saga\n"
     "  verify                            check the contract's guarantees; exit 1 if any is violated\n"
     "  outbox                            unpublished outbox rows and the oldest age, per service\n"
@@ -136,10 +137,11 @@ int Status(const Context& context, const std::string& order_id) {
       .String(order.getColumn(4).getString())
       .Key("updatedAt")
       .String(order.getColumn(5).getString());
-  text << "order " << order_id << "\n  customer " << order.getColumn(0).getString() << ", status " << status
-       << (Text(order, 2).empty() ? "" : " (" + Text(order, 2) + ")") << ", total "
-       << FormatMoney(order.getColumn(3).getInt64()) << ", created " << order.getColumn(4).getString() << ", updated "
-       << order.getColumn(5).getString() << "\n";
+  text << "order " << Printable(order_id) << "\n  customer " << Printable(order.getColumn(0).getString()) << ", status "
+       << Printable(status) << (Printable(Text(order, 2)).empty() ? "" : " (" + Printable(Text(order, 2)) + ")")
+       << ", total " << FormatMoney(order.getColumn(3).getInt64()) << ", created "
+       << Printable(order.getColumn(4).getString()) << ", updated " << Printable(order.getColumn(5).getString())
+       << "\n";
   SQLite::Statement history(*orders, "SELECT at, event FROM order_history WHERE order_id = ? ORDER BY seq");
   history.bind(1, order_id);
   json.Key("history").BeginArray();
@@ -151,7 +153,8 @@ int Status(const Context& context, const std::string& order_id) {
         .Key("event")
         .String(history.getColumn(1).getString())
         .EndObject();
-    text << "    " << history.getColumn(0).getString() << "  " << history.getColumn(1).getString() << "\n";
+    text << "    " << Printable(history.getColumn(0).getString()) << "  " << Printable(history.getColumn(1).getString())
+         << "\n";
   }
   json.EndArray().EndObject();
 
@@ -176,8 +179,9 @@ int Status(const Context& context, const std::string& order_id) {
         .String(Text(saga, 2))
         .Key("updatedAt")
         .String(saga.getColumn(3).getString());
-    text << "saga " << saga_id << ": " << state << (Text(saga, 2).empty() ? "" : " (" + Text(saga, 2) + ")")
-         << ", updated " << saga.getColumn(3).getString() << "\n";
+    text << "saga " << Printable(saga_id) << ": " << Printable(state)
+         << (Printable(Text(saga, 2)).empty() ? "" : " (" + Printable(Text(saga, 2)) + ")") << ", updated "
+         << Printable(saga.getColumn(3).getString()) << "\n";
     SQLite::Statement steps(*sagas,
                             "SELECT step, status, attempts, compensation_attempts, deadline, sent_at, last_reply "
                             "FROM saga_steps WHERE saga_id = ? ORDER BY stage < 0, stage, rowid");
@@ -224,7 +228,7 @@ int Status(const Context& context, const std::string& order_id) {
       }
       for (const auto& line : waiting) {
         json.String(line);
-        text << "  why waiting: " << line << "\n";
+        text << "  why waiting: " << Printable(line) << "\n";
       }
     }
     json.EndArray().EndObject();
@@ -244,8 +248,8 @@ int Status(const Context& context, const std::string& order_id) {
         .Key("status")
         .String(payment.getColumn(2).getString())
         .EndObject();
-    text << "payment " << payment.getColumn(0).getString() << ": " << payment.getColumn(2).getString() << " "
-         << FormatMoney(payment.getColumn(1).getInt64()) << "\n";
+    text << "payment " << Printable(payment.getColumn(0).getString()) << ": "
+         << Printable(payment.getColumn(2).getString()) << " " << FormatMoney(payment.getColumn(1).getInt64()) << "\n";
   } else {
     json.Null();
     text << "payment: none\n";
@@ -267,8 +271,8 @@ int Status(const Context& context, const std::string& order_id) {
         .String(Text(reservation, 2))
         .Key("items")
         .BeginArray();
-    text << "reservation " << reservation_id << ": " << reservation.getColumn(1).getString()
-         << (Text(reservation, 2).empty() ? "" : " (" + Text(reservation, 2) + ")");
+    text << "reservation " << Printable(reservation_id) << ": " << Printable(reservation.getColumn(1).getString())
+         << (Printable(Text(reservation, 2)).empty() ? "" : " (" + Printable(Text(reservation, 2)) + ")");
     SQLite::Statement items(*inventory, "SELECT product_id, quantity FROM reservation_items WHERE reservation_id = ?");
     items.bind(1, reservation_id);
     while (items.executeStep()) {
@@ -278,7 +282,7 @@ int Status(const Context& context, const std::string& order_id) {
           .Key("quantity")
           .Int(items.getColumn(1).getInt64())
           .EndObject();
-      text << " " << items.getColumn(0).getString() << "x" << items.getColumn(1).getString();
+      text << " " << Printable(items.getColumn(0).getString()) << "x" << Printable(items.getColumn(1).getString());
     }
     json.EndArray().EndObject();
     text << "\n";
@@ -302,8 +306,8 @@ int Status(const Context& context, const std::string& order_id) {
         .Key("at")
         .String(sent.getColumn(2).getString())
         .EndObject();
-    text << "  " << sent.getColumn(2).getString() << "  " << sent.getColumn(0).getString() << ": "
-         << sent.getColumn(1).getString() << "\n";
+    text << "  " << Printable(sent.getColumn(2).getString()) << "  " << Printable(sent.getColumn(0).getString()) << ": "
+         << Printable(sent.getColumn(1).getString()) << "\n";
   }
   json.EndArray();
 
@@ -327,8 +331,8 @@ int Status(const Context& context, const std::string& order_id) {
           .Key("createdAt")
           .String(rows.getColumn(2).getString())
           .EndObject();
-      text << "\n  " << service << " #" << rows.getColumn(0).getString() << " " << rows.getColumn(1).getString()
-           << " since " << rows.getColumn(2).getString();
+      text << "\n  " << Printable(service) << " #" << Printable(rows.getColumn(0).getString()) << " "
+           << Printable(rows.getColumn(1).getString()) << " since " << Printable(rows.getColumn(2).getString());
     }
   }
   json.EndArray().EndObject();
@@ -338,6 +342,49 @@ int Status(const Context& context, const std::string& order_id) {
 }
 
 // --- list and stuck -----------------------------------------------------------------------------
+
+// An order normally has its saga within milliseconds; after the nudge has re-published it twice, it is not
+// in flight but refused (see the orchestrator's dead letters).
+constexpr Millis kNoSagaGrace{60'000};
+
+// Orders that are not terminal, older than `grace`, and that the orchestrator has no saga for: their
+// orders/created never started one. Adds them to both outputs; returns how many.
+int AddOrdersWithoutSaga(const Context& context, SQLite::Database& sagas, Millis grace, Table& table,
+                         JsonWriter& json) {
+  auto orders = context.Open("orders.db");
+  SQLite::Statement pending(*orders,
+                            "SELECT order_id, status, created_at FROM orders "
+                            "WHERE status NOT IN ('COMPLETED', 'CANCELLED') ORDER BY created_at");
+  SQLite::Statement saga(sagas, "SELECT 1 FROM sagas WHERE order_id = ?");
+  const std::string reason = "no saga: the orchestrator did not start one (sagactl dlq)";
+  int count = 0;
+  while (pending.executeStep()) {
+    const std::string created = pending.getColumn(2).getString();
+    auto created_at = ParseIso8601(created);
+    if (!created_at.ok() || context.now - *created_at < grace) continue;
+    const std::string order_id = pending.getColumn(0).getString();
+    saga.reset();
+    saga.bind(1, order_id);
+    if (saga.executeStep()) continue;
+    ++count;
+    table.Add({order_id, "none", pending.getColumn(1).getString(), reason, created, Age(context, created), "none"});
+    json.BeginObject()
+        .Key("orderId")
+        .String(order_id)
+        .Key("sagaId")
+        .String("")
+        .Key("state")
+        .String(pending.getColumn(1).getString())
+        .Key("reason")
+        .String(reason)
+        .Key("updatedAt")
+        .String(created)
+        .Key("nextTimer")
+        .String("")
+        .EndObject();
+  }
+  return count;
+}
 
 int List(const Context& context, const std::string& state, std::optional<Millis> older_than, bool stuck_only) {
   auto sagas = context.Open("orchestrator.db");
@@ -382,6 +429,7 @@ int List(const Context& context, const std::string& state, std::optional<Millis>
         .String(no_timer ? "" : Deadline(select, 5))
         .EndObject();
   }
+  if (stuck_only) count += AddOrdersWithoutSaga(context, *sagas, older_than.value_or(kNoSagaGrace), table, json);
   json.EndArray();
   if (context.json) {
     *context.out << json.str() << "\n";

@@ -1,10 +1,16 @@
-// Table: plain-text tables for sagactl, with columns sized to their widest cell.
+// Table: plain-text tables for sagactl, with columns sized to their widest cell. Every cell is printed
+// through Printable: ids, reasons and payloads come from clients and other processes, and must not
+// write escape sequences or fake lines onto the operator's terminal.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sagaflow::sagactl {
+
+// Untrusted text as one line of printable characters (control characters as \xHH).
+std::string Printable(std::string_view text);
 
 class Table {
  public:

@@ -78,7 +78,8 @@ class SagaManagerTest : public ::testing::Test {
   std::string NextMessageId() { return "msg-" + std::to_string(++message_count_); }
 
   // orders/created as services/order/order.cc publishes it.
-  std::string OrderCreated(const std::string& order_id, bool with_items = true) {
+  std::string OrderCreated(const std::string& order_id, bool with_items = true,
+                           const std::string& total_amount = "29.99") {
     JsonWriter json;
     json.BeginObject()
         .Key("messageId")
@@ -93,7 +94,12 @@ class SagaManagerTest : public ::testing::Test {
       json.BeginObject().Key("productId").String("p-1").Key("quantity").Int(2).Key("price").Raw("10.00").EndObject();
       json.BeginObject().Key("productId").String("p-2").Key("quantity").Int(1).Key("price").Raw("9.99").EndObject();
     }
-    json.EndArray().Key("totalAmount").Raw("29.99").Key("createdAt").String("2024-01-15T10:30:00.000Z").EndObject();
+    json.EndArray()
+        .Key("totalAmount")
+        .Raw(total_amount)
+        .Key("createdAt")
+        .String("2024-01-15T10:30:00.000Z")
+        .EndObject();
     return json.Take();
   }
   std::string PaymentProcessed(const std::string& order_id, bool success, const std::string& reason = "") {
@@ -465,6 +471,27 @@ TEST_F(SagaManagerTest, AnInvalidOrdersCreatedIsDeadLetteredAndStartsNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM dead_letters WHERE topic = 'orders/created'"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM saga_steps"), 0);
+}
+
+TEST_F(SagaManagerTest, AnOrderAboveTheTotalLimitTheApiAppliesIsDeadLettered) {
+  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"deadletter/orders/created"});
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
+  Deliver("orders/created", OrderCreated("o2", true, "100000000000.00"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 1) << "the limit itself is allowed";
+}
+
+TEST_F(SagaManagerTest, ALateReplyContradictingTheStepsOutcomeIsCountedAndChangesNothing) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("inventory/reserved", InventoryReserved("o1", true));
+  Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));
+  TakeSent();
+  Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));  // a repeat: no contradiction
+  EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 0);
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 1);
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kFailed);
+  EXPECT_EQ(Load("o1")->Step("payment")->last_reply, "late: success");
 }
 
 TEST_F(SagaManagerTest, AReplyWithoutAnIdempotencyKeyIsDeadLettered) {

@@ -95,7 +95,7 @@ class CommandProcessorTest : public ::testing::Test {
   void TearDown() override { CloseService(); }
 
   // What a service's main does: open and migrate the database, then wire consumer and processor.
-  void OpenService(Millis delay) {
+  void OpenService(Millis delay, CommandProcessor::KeyRule key_rule = {}) {
     auto db = storage::Database::Open({(dir_ / "commands.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -106,7 +106,7 @@ class CommandProcessorTest : public ::testing::Test {
         *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
         [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
     processor_ = std::make_unique<CommandProcessor>(*db_, *outbox_, clock_, MakeNullLogger());
-    processor_->Handle(*consumer_, std::string(kCommandTopic), delay, executor_.AsExecutor());
+    processor_->Handle(*consumer_, std::string(kCommandTopic), delay, executor_.AsExecutor(), std::move(key_rule));
   }
 
   // A "kill": everything in memory goes, the database file stays.
@@ -219,6 +219,24 @@ TEST_F(CommandProcessorTest, NoDelayRunsInlineAndStoresReplyWithItsOutboxRow) {
   EXPECT_EQ(Count("dead_letters"), 0);
   // The commit woke whoever waits for outbox rows (the relay).
   EXPECT_TRUE(new_rows_.WaitFor(Millis(0)));
+}
+
+TEST_F(CommandProcessorTest, WithAKeyRuleACommandUnderAnyOtherKeyIsDeadLetteredBeforeItIsStoredOrRun) {
+  for (Millis delay : {Millis(0), Millis(1000)}) {
+    CloseService();
+    std::filesystem::remove_all(dir_.path());
+    std::filesystem::create_directories(dir_.path());
+    OpenService(delay, [](std::string_view order_id) { return std::string(order_id) + ":payment"; });
+    const int calls_before = executor_.calls;
+    Deliver("order-1", "order-2:payment");               // another order's key
+    Deliver("order-1", "order-1:payment:compensation");  // another action's key
+    EXPECT_EQ(executor_.calls, calls_before);
+    EXPECT_EQ(Count("pending_commands"), 0) << "a refused command is not even queued";
+    EXPECT_EQ(Count("dead_letters"), 2);
+    Deliver("order-1", "order-1:payment");
+    EXPECT_EQ(Count("dead_letters"), 2);
+    EXPECT_EQ(Count("pending_commands") + Count("command_replies"), 1);
+  }
 }
 
 TEST_F(CommandProcessorTest, RepeatedKeyRepublishesTheStoredReplyWithoutRunningAgain) {

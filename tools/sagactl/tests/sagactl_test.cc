@@ -467,6 +467,19 @@ TEST_F(SagactlTest, StuckReportsARunningSagaNotUpdatedForLong) {
   EXPECT_THAT(stuck.out, EndsWith("\n1 stuck saga(s)\n"));
 }
 
+TEST_F(SagactlTest, StuckListsAnOrderThatNeverGotASagaOnceItIsNoLongerInFlight) {
+  for (const auto& [id, created] : {std::pair{"order-orphan", "2020-01-01T00:00:00.000Z"}, {"order-fresh", kFuture}}) {
+    Exec("orders.db", std::string("INSERT INTO orders(order_id, customer_id, status, total_cents, created_at, "
+                                  "updated_at) VALUES ('") +
+                          id + "', 'C9', 'PENDING', 100, '" + created + "', '" + created + "')");
+  }
+  auto stuck = Sagactl({"stuck"});
+  ASSERT_EQ(stuck.code, 0) << stuck;
+  EXPECT_THAT(LineStartingWith(stuck.out, "order-orphan"), AllOf(HasSubstr("PENDING"), HasSubstr("no saga")));
+  EXPECT_THAT(stuck.out, Not(HasSubstr("order-fresh")));
+  EXPECT_THAT(stuck.out, EndsWith("\n1 stuck saga(s)\n"));
+}
+
 TEST_F(SagactlTest, ListFiltersByState) {
   auto outcome = Sagactl({"list", "--state", "CANCELLED"});
   ASSERT_EQ(outcome.code, 0) << outcome;
@@ -530,6 +543,19 @@ TEST_F(SagactlTest, DlqListsDeadLetters) {
   Exec("inventory.db", "DELETE FROM dead_letters");
   auto empty = Sagactl({"dlq"});
   EXPECT_THAT(empty.out, EndsWith("\n0 dead letter(s)\n"));
+}
+
+TEST_F(SagactlTest, DlqPrintsAHostilePayloadAsEscapedTextOnOneLine) {
+  // A payload that would clear the screen, recolour it and print a fake second line.
+  Exec("payments.db",
+       "INSERT INTO dead_letters(topic, payload, error, received_at) VALUES "
+       "('payments/process', char(27) || '[2J' || char(27) || '[31mred' || char(10) || 'fake ok', 'bad', "
+       "'2020-01-01T00:00:05.000Z')");
+  auto outcome = Sagactl({"dlq"});
+  ASSERT_EQ(outcome.code, 0) << outcome;
+  EXPECT_EQ(outcome.out.find('\x1b'), std::string::npos) << "no raw ESC reaches the terminal";
+  EXPECT_THAT(LineStartingWith(outcome.out, "payment-service"), HasSubstr("\\x1b[2J\\x1b[31mred\\x0afake ok"));
+  EXPECT_THAT(outcome.out, EndsWith("\n1 dead letter(s)\n"));
 }
 
 TEST_F(SagactlTest, JsonOutputOfEveryReadingCommandIsValid) {

@@ -1,0 +1,74 @@
+#include "messaging/broker_accounts.h"
+
+#include <algorithm>
+
+#include "messaging/topics.h"
+
+namespace sagaflow::messaging {
+
+namespace {
+
+std::vector<std::string> Strings(std::initializer_list<std::string_view> topics) {
+  return {topics.begin(), topics.end()};
+}
+
+bool Contains(const std::vector<std::string>& topics, std::string_view topic) {
+  return std::find(topics.begin(), topics.end(), topic) != topics.end();
+}
+
+}  // namespace
+
+bool BrokerAccount::MayPublish(std::string_view topic) const {
+  if (Contains(publishes, topic)) return true;
+  constexpr std::string_view kDeadLetterPrefix = "deadletter/";
+  return topic.substr(0, kDeadLetterPrefix.size()) == kDeadLetterPrefix &&
+         Contains(consumes, topic.substr(kDeadLetterPrefix.size()));
+}
+
+bool BrokerAccount::MayConsume(std::string_view topic) const {
+  return reads_everything || Contains(consumes, topic);
+}
+
+std::vector<BrokerAccount> SagaflowAccounts() {
+  using namespace topics;
+  return {
+      {"order-service", Strings({kOrderCreated}), Strings({kOrderCompleted, kOrderCancelled, kOrderProgress})},
+      {"orchestrator",
+       Strings({kPaymentProcess, kPaymentRefund, kInventoryReserve, kInventoryRelease, kOrderCompleted, kOrderCancelled,
+                kOrderProgress}),
+       Strings({kOrderCreated, kPaymentProcessed, kPaymentRefunded, kInventoryReserved, kInventoryReleased,
+                kNotificationSent})},
+      {"payment-service", Strings({kPaymentProcessed, kPaymentRefunded}), Strings({kPaymentProcess, kPaymentRefund})},
+      {"inventory-service", Strings({kInventoryReserved, kInventoryReleased}),
+       Strings({kInventoryReserve, kInventoryRelease})},
+      {"notification-service", Strings({kNotificationSent}),
+       Strings({kOrderCreated, kPaymentProcessed, kInventoryReserved, kOrderCompleted, kOrderCancelled,
+                kPaymentRefunded, kInventoryReleased})},
+      {std::string(kObserverAccount), {}, {}, /*reads_everything=*/true},
+      // The benchmark's broker round-trip probe, on a topic no service reads (the observer receives).
+      {std::string(kBenchAccount), Strings({kBenchLimit}), {}},
+  };
+}
+
+const BrokerAccount* FindAccount(const std::vector<BrokerAccount>& accounts, std::string_view name) {
+  auto found = std::find_if(accounts.begin(), accounts.end(), [&](const BrokerAccount& a) { return a.name == name; });
+  return found == accounts.end() ? nullptr : &*found;
+}
+
+std::string RenderMosquittoAcl(const std::vector<BrokerAccount>& accounts) {
+  std::string acl =
+      "# Generated from messaging/broker_accounts.cc: each account publishes what it owns and reads what it\n"
+      "# consumes. Anything not granted here is denied.\n";
+  for (const auto& account : accounts) {
+    acl += "\nuser " + account.name + "\n";
+    if (account.reads_everything) acl += "topic read #\n";
+    for (const auto& topic : account.publishes) acl += "topic write " + topic + "\n";
+    for (const auto& topic : account.consumes) {
+      acl += "topic read " + topic + "\n";
+      acl += "topic write " + topics::DeadLetter(topic) + "\n";
+    }
+  }
+  return acl;
+}
+
+}  // namespace sagaflow::messaging

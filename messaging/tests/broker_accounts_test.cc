@@ -1,0 +1,63 @@
+#include "messaging/broker_accounts.h"
+
+#include <gtest/gtest.h>
+
+#include "messaging/topics.h"
+
+namespace sagaflow::messaging {
+namespace {
+
+TEST(BrokerAccountsTest, EachServicePublishesWhatItOwnsAndDeadLettersOnlyWhatItConsumes) {
+  const auto accounts = SagaflowAccounts();
+  const BrokerAccount* payment = FindAccount(accounts, "payment-service");
+  ASSERT_NE(payment, nullptr);
+  EXPECT_TRUE(payment->MayPublish(topics::kPaymentProcessed));
+  EXPECT_TRUE(payment->MayPublish("deadletter/payments/process"));
+  EXPECT_FALSE(payment->MayPublish(topics::kOrderCreated));
+  EXPECT_FALSE(payment->MayPublish("deadletter/orders/created"));
+  EXPECT_TRUE(payment->MayConsume(topics::kPaymentProcess));
+  EXPECT_FALSE(payment->MayConsume(topics::kPaymentProcessed));
+}
+
+TEST(BrokerAccountsTest, EveryTopicHasExactlyOneServiceThatPublishesIt) {
+  const auto accounts = SagaflowAccounts();
+  for (const auto& account : accounts) {
+    for (const auto& topic : account.publishes) {
+      int owners = 0;
+      for (const auto& other : accounts) owners += other.MayPublish(topic) ? 1 : 0;
+      EXPECT_EQ(owners, 1) << topic;
+    }
+  }
+}
+
+TEST(BrokerAccountsTest, TheObserverReadsEverythingAndPublishesNothing) {
+  const auto accounts = SagaflowAccounts();
+  const BrokerAccount* observer = FindAccount(accounts, kObserverAccount);
+  ASSERT_NE(observer, nullptr);
+  EXPECT_TRUE(observer->MayConsume("payments/process"));
+  EXPECT_FALSE(observer->MayPublish("payments/process"));
+  EXPECT_TRUE(observer->publishes.empty());
+  EXPECT_EQ(FindAccount(accounts, "nobody"), nullptr);
+}
+
+TEST(BrokerAccountsTest, TheAclGrantsExactlyTheDescribedRights) {
+  const std::string acl = RenderMosquittoAcl(SagaflowAccounts());
+  const size_t order = acl.find("user order-service\n");
+  const size_t next = acl.find("user ", order + 1);
+  ASSERT_NE(order, std::string::npos);
+  const std::string section = acl.substr(order, next - order);
+  EXPECT_EQ(section,
+            "user order-service\n"
+            "topic write orders/created\n"
+            "topic read orders/completed\n"
+            "topic write deadletter/orders/completed\n"
+            "topic read orders/cancelled\n"
+            "topic write deadletter/orders/cancelled\n"
+            "topic read orders/progress\n"
+            "topic write deadletter/orders/progress\n\n");
+  EXPECT_NE(acl.find("user observer\ntopic read #\n"), std::string::npos);
+  EXPECT_EQ(acl.find("readwrite"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sagaflow::messaging
