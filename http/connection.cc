@@ -1,6 +1,7 @@
 #include "http/connection.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -42,12 +43,23 @@ void Connection::AwaitRequest() {
   // Waiting for a request to start: a fresh connection gets the header timeout, a kept-alive one the idle
   // timeout. Either way the header itself then gets header_timeout from its first byte.
   stream_.expires_after(first_request_ ? context_.options.header_timeout : context_.options.idle_timeout);
+  waiting_for_request_ = true;
+  idle_token_ = context_.idle.Add(weak_from_this());
   stream_.async_read_some(buffer_.prepare(kReadSize),
                           [self = shared_from_this()](beast::error_code error, size_t bytes) {
+                            self->waiting_for_request_ = false;
+                            self->context_.idle.Remove(self->idle_token_);
                             self->buffer_.commit(bytes);
-                            if (error) return;  // closed, reset or idle too long: the socket dies with us
+                            if (error) return;  // closed, reset, evicted or idle too long: the socket dies with us
                             self->ReadHeader();
                           });
+}
+
+void Connection::Evict() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    // A request may have started since the listener chose this connection: then it is not idle any more.
+    if (self->waiting_for_request_) self->stream_.close();
+  });
 }
 
 void Connection::ReadHeader() {

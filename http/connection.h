@@ -18,6 +18,7 @@
 
 #include "common/logging.h"
 #include "http/beast_messages.h"
+#include "http/idle_connections.h"
 #include "http/request_gate.h"
 #include "http/server.h"
 
@@ -29,9 +30,10 @@ struct ConnectionContext {
   const RequestGate& gate;
   Logger logger;
   std::atomic<int>& open_connections;  // incremented and decremented by Connection itself
+  IdleConnections& idle;               // where a Connection waiting for a request can be evicted from
 };
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection : public Evictable, public std::enable_shared_from_this<Connection> {
  public:
   Connection(boost::asio::ip::tcp::socket socket, const ConnectionContext& context);
   ~Connection();
@@ -39,6 +41,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection& operator=(const Connection&) = delete;
 
   void Run();
+  void Evict() override;
 
  private:
   void AwaitRequest();
@@ -63,6 +66,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   BeastResponse response_;
   bool first_request_ = true;
+  bool waiting_for_request_ = false;  // touched on the strand only
+  IdleConnections::Token idle_token_ = 0;
 };
 
 }  // namespace sagaflow::http

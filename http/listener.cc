@@ -81,8 +81,16 @@ void Listener::OnAccept(boost::system::error_code error, tcp::socket socket) {
     return Accept();  // e.g. the client reset before we accepted: nothing to do for it
   }
   if (context_.open_connections.load() >= max_connections_) {
-    boost::system::error_code ignored;
-    socket.close(ignored);  // over the cap: the client sees the connection closed at once
+    if (auto longest_idle = context_.idle.TakeOldest()) {
+      // Its slot frees when it closes, a moment from now: the new client, likely about to send a request,
+      // is served rather than a connection that is only waiting.
+      longest_idle->Evict();
+      socket.set_option(tcp::no_delay(true), error);
+      std::make_shared<Connection>(std::move(socket), context_)->Run();
+    } else {
+      boost::system::error_code ignored;
+      socket.close(ignored);  // over the cap and everyone busy: the client sees the connection closed at once
+    }
   } else {
     socket.set_option(tcp::no_delay(true), error);
     std::make_shared<Connection>(std::move(socket), context_)->Run();

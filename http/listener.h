@@ -1,7 +1,8 @@
 // Listener: accepts connections on one address and starts a Connection for each, while fewer than
-// options.max_connections are open (lowered to fit the descriptor limit, see connection_cap.h); connections beyond that
-// are accepted and closed at once, so the backlog drains instead of the accept loop spinning. When the process runs out
-// of descriptors, accepting pauses briefly instead of retrying in a tight loop.
+// options.max_connections are open (lowered to fit the descriptor limit, see connection_cap.h). At the cap
+// the connection idle for longest is evicted to make room; if none is idle, new connections are accepted and
+// closed at once, so the backlog drains instead of the accept loop spinning. When the process runs out of
+// descriptors, accepting pauses briefly instead of retrying in a tight loop.
 //
 // Lives inside HttpServer's io_context; its handlers run on its own strand. Must be destroyed only after
 // the io_context stopped running.

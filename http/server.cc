@@ -21,7 +21,7 @@ class HttpServer::Impl {
  public:
   Impl(const HttpServerOptions& options, const Handler& handler, Logger logger)
       : gate_(options),
-        context_{options, handler, gate_, std::move(logger), open_connections_},
+        context_{options, handler, gate_, std::move(logger), open_connections_, idle_},
         io_(options.threads),
         work_(asio::make_work_guard(io_)),
         listener_(io_, context_) {}
@@ -55,6 +55,7 @@ class HttpServer::Impl {
   }
 
   std::atomic<int> open_connections_{0};
+  IdleConnections idle_;
   RequestGate gate_;
   ConnectionContext context_;
   asio::io_context io_;
