@@ -26,7 +26,11 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& context)
-    : stream_(std::move(socket)), context_(context) {
+    : stream_(std::move(socket)),
+      context_(context),
+      // Beast bounds the header but not a chunk-size line or its extensions: without a limit on the buffer
+      // one endless "1;aaaa..." line grows memory until the body timeout.
+      buffer_(context.options.max_header_bytes + kReadSize) {
   ++context_.open_connections;
 }
 

@@ -35,6 +35,8 @@ std::optional<HttpResponse> RefusalForParseError(boost::beast::error_code error,
       return JsonError(400, "invalid or conflicting Content-Length");
     case beast_http::error::bad_transfer_encoding:
       return JsonError(400, "invalid Transfer-Encoding, or Transfer-Encoding with Content-Length");
+    case beast_http::error::buffer_overflow:
+      return JsonError(400, "a chunk-size line or trailer is too long");
     case beast_http::error::bad_chunk:
     case beast_http::error::bad_chunk_extension:
       return JsonError(400, "malformed chunked body");

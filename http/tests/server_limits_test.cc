@@ -65,6 +65,22 @@ TEST(ServerLimitsTest, ChunkedBodyOverTheBodyLimitIs413) {
   EXPECT_TRUE(attacker.WaitForClose(kSecond));
 }
 
+TEST(ServerLimitsTest, EndlessChunkExtensionIsRefusedWithoutBufferingIt) {
+  TestServer server;
+  RawConnection attacker(server.port());
+  ASSERT_TRUE(attacker.Send(ChunkedPostHead() + "1;"));
+  const std::string piece(64 << 10, 'a');
+  std::optional<RawResponse> response;
+  for (int sent = 0; sent < 160 && !response; ++sent) {  // 10 MiB of one chunk-size line
+    if (!attacker.Send(piece)) break;
+    response = attacker.ReadResponse(5ms);
+  }
+  if (!response) response = attacker.ReadResponse(kSecond);
+  ASSERT_TRUE(response) << "an endless chunk-size line was buffered instead of refused";
+  ExpectJsonError(*response, 400);
+  EXPECT_TRUE(server.TimeNormalRequest());
+}
+
 // Regression: a 3 MiB header took ~15 s to parse (quadratic) while nothing else was answered.
 TEST(ServerLimitsTest, HugeHeaderIs431WithoutReadingItAllWhileOthersAreServed) {
   TestServer server;
