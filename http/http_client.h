@@ -1,6 +1,6 @@
 // HttpClient: a minimal blocking HTTP/1.1 client over one keep-alive connection to 127.0.0.1, for
-// sagactl, the benchmark and the tests. Reads responses by Content-Length (Pistache does not close after
-// "Connection: close"). A failed connection is status 0. Not thread-safe: one client per thread.
+// sagactl, the benchmark and the tests. Reads responses by Content-Length, so it never waits for the server
+// to close. A failed connection is status 0. Not thread-safe: one client per thread.
 #pragma once
 
 #include <map>

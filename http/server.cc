@@ -1,68 +1,68 @@
 #include "http/server.h"
 
-#include <pistache/endpoint.h>
-#include <pistache/http.h>
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <thread>
+#include <vector>
 
-#include <algorithm>
-#include <cctype>
+#include "http/connection.h"
+#include "http/listener.h"
+#include "http/request_gate.h"
 
 namespace sagaflow::http {
 
-namespace {
+namespace asio = boost::asio;
 
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
-// Pistache clones the handler per reactor thread, so it only holds a pointer to the shared state.
-class PistacheAdapter : public Pistache::Http::Handler {
+// Everything that exists only while serving. Members are declared in the order they must be built; on
+// destruction the io_context goes last but one, destroying the connections its pending operations own
+// while the counter and settings they refer to are still alive.
+class HttpServer::Impl {
  public:
-  HTTP_PROTOTYPE(PistacheAdapter)
+  Impl(const HttpServerOptions& options, const Handler& handler, Logger logger)
+      : gate_(options),
+        context_{options, handler, gate_, std::move(logger), open_connections_, idle_},
+        io_(options.threads),
+        work_(asio::make_work_guard(io_)),
+        listener_(io_, context_) {}
 
-  PistacheAdapter(const HttpServer::Handler* handler, Logger logger) : handler_(handler), logger_(std::move(logger)) {}
-
-  void onRequest(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter writer) override {
-    HttpResponse response;
-    try {
-      HttpRequest converted;
-      converted.method = Pistache::Http::methodString(request.method());
-      converted.path = request.resource();
-      const auto& query = request.query();
-      for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it) {
-        converted.query[it->first] = it->second;
-      }
-      for (const auto& [name, value] : request.headers().rawList()) {
-        converted.headers[Lower(name)] = value.value();
-      }
-      // Pistache parses well-known headers into typed ones that rawList() does not show.
-      if (auto type = request.headers().tryGet<Pistache::Http::Header::ContentType>()) {
-        converted.headers["content-type"] = type->mime().toString();
-      }
-      converted.body = request.body();
-      response = (*handler_)(converted);
-    } catch (const std::exception& e) {
-      logger_->error("HTTP handler failed: {}", e.what());
-      response = JsonError(500, "internal error");
-    }
-    for (const auto& [name, value] : response.headers) {
-      // Pistache 0.0.5 serializes only typed headers, not raw ones.
-      if (name == "Location") writer.headers().add<Pistache::Http::Header::Location>(value);
-    }
-    writer.headers().add<Pistache::Http::Header::ContentType>(response.content_type);
-    writer.send(static_cast<Pistache::Http::Code>(response.status), response.body);
+  ~Impl() {
+    // Threads finish the handler they are running, if any, and run nothing more.
+    io_.stop();
+    for (auto& thread : threads_) thread.join();
   }
 
-  void onTimeout(const Pistache::Http::Request&, Pistache::Http::ResponseWriter writer) override {
-    writer.send(Pistache::Http::Code::Request_Timeout, "{\"error\":\"request timed out\"}");
+  Status Start() {
+    Status bound = listener_.Bind(context_.options.bind_address, context_.options.port);
+    if (!bound.ok()) return bound;
+    listener_.Start();
+    for (int i = 0; i < std::max(1, context_.options.threads); ++i) threads_.emplace_back([this] { Run(); });
+    return Status::Ok();
   }
+
+  int port() const { return listener_.port(); }
 
  private:
-  const HttpServer::Handler* handler_;
-  Logger logger_;
-};
+  void Run() {
+    while (!io_.stopped()) {
+      try {
+        io_.run();
+      } catch (const std::exception& e) {
+        // Handler exceptions are caught in Connection; this is Asio or allocation failing: keep serving.
+        context_.logger->error("HTTP I/O thread: {}", e.what());
+      }
+    }
+  }
 
-}  // namespace
+  std::atomic<int> open_connections_{0};
+  IdleConnections idle_;
+  RequestGate gate_;
+  ConnectionContext context_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  Listener listener_;
+  std::vector<std::thread> threads_;
+};
 
 HttpServer::HttpServer(HttpServerOptions options, Handler handler, Logger logger)
     : options_(std::move(options)), handler_(std::move(handler)), logger_(std::move(logger)) {}
@@ -72,33 +72,23 @@ HttpServer::~HttpServer() {
 }
 
 Status HttpServer::Start() {
-  try {
-    Pistache::Address address(options_.bind_address, Pistache::Port(static_cast<uint16_t>(options_.port)));
-    endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
-    auto opts = Pistache::Http::Endpoint::options()
-                    .threads(options_.threads)
-                    .maxRequestSize(options_.max_request_bytes)
-                    .flags(Pistache::Tcp::Options::ReuseAddr);
-    endpoint_->init(opts);
-    endpoint_->setHandler(Pistache::Http::make_handler<PistacheAdapter>(&handler_, logger_));
-    endpoint_->serveThreaded();
-  } catch (const std::exception& e) {
-    endpoint_.reset();
-    return Status::IoError("cannot serve HTTP on " + options_.bind_address + ":" + std::to_string(options_.port) +
-                           ": " + e.what());
+  if (impl_) return Status::FailedPrecondition("HTTP server already started");
+  impl_ = std::make_unique<Impl>(options_, handler_, logger_);
+  Status started = impl_->Start();
+  if (!started.ok()) {
+    impl_.reset();
+    return started;
   }
-  logger_->info("serving HTTP on {}:{}", options_.bind_address, options_.port);
+  logger_->info("serving HTTP on {}:{}", options_.bind_address, impl_->port());
   return Status::Ok();
 }
 
 void HttpServer::Stop() {
-  if (!endpoint_) return;
-  try {
-    endpoint_->shutdown();
-  } catch (const std::exception& e) {
-    logger_->warn("HTTP shutdown: {}", e.what());
-  }
-  endpoint_.reset();
+  impl_.reset();
+}
+
+int HttpServer::bound_port() const {
+  return impl_ ? impl_->port() : 0;
 }
 
 }  // namespace sagaflow::http
