@@ -55,6 +55,24 @@ void FlagSet::AddChoice(std::string name, std::string env, std::string default_v
                     }});
 }
 
+void FlagSet::AddSwitch(std::string name, std::string env, std::string help, bool* target) {
+  *target = false;
+  const std::string flag_name = name;
+  flags_.push_back({std::move(name), std::move(env), "off", std::move(help),
+                    [target, flag_name](const std::string& value) {
+                      if (value == "1" || value == "true" || value == "yes") {
+                        *target = true;
+                      } else if (value == "0" || value == "false" || value == "no") {
+                        *target = false;
+                      } else {
+                        return Status::InvalidArgument("--" + flag_name + " takes no value (or true/false), got '" +
+                                                       value + "'");
+                      }
+                      return Status::Ok();
+                    },
+                    /*is_switch=*/true});
+}
+
 const FlagSet::Flag* FlagSet::Find(const std::string& name) const {
   for (const auto& flag : flags_) {
     if (flag.name == name) return &flag;
@@ -87,7 +105,9 @@ Status FlagSet::Parse(int argc, const char* const* argv, const EnvLookup& getenv
     }
     const Flag* flag = Find(name);
     if (flag == nullptr) return Status::InvalidArgument("unknown flag --" + name + " (see --help)");
-    if (!has_value) {
+    if (!has_value && flag->is_switch) {
+      value = "true";
+    } else if (!has_value) {
       if (i + 1 >= argc) return Status::InvalidArgument("flag --" + name + " needs a value");
       value = argv[++i];
     }

@@ -28,6 +28,9 @@ class FlagSet {
   void AddChoice(std::string name, std::string env, std::string default_value, std::vector<std::string> choices,
                  std::string help, std::string* target);
 
+  // A flag without a value: `--name` sets it; `--name=false` or the variable set to 0/false/no clears it.
+  void AddSwitch(std::string name, std::string env, std::string help, bool* target);
+
   Status Parse(int argc, const char* const* argv, const EnvLookup& getenv);
   bool help_requested() const { return help_requested_; }
   std::string Usage() const;
@@ -39,6 +42,7 @@ class FlagSet {
     std::string default_text;
     std::string help;
     std::function<Status(const std::string&)> set;
+    bool is_switch = false;
   };
   const Flag* Find(const std::string& name) const;
 

@@ -1,7 +1,7 @@
 // Status and Result<T>: errors as values across component boundaries.
 //
 // A Status is either OK or a code plus a human-readable message. Components catch the exceptions of
-// the libraries they wrap (SQLiteCpp, Paho, Pistache, simdjson) and return a Status instead, so callers
+// the libraries they wrap (SQLiteCpp, Paho, Boost.Beast, simdjson) and return a Status instead, so callers
 // branch on predicates (IsNotFound()) rather than on exception types. Result<T> carries a value or a
 // non-OK Status. Both are cheap to move and safe to use from any thread (they are plain values).
 #pragma once

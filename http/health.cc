@@ -38,4 +38,8 @@ Route MakeAdminRouter(std::function<HealthReport()> health, Metrics& metrics, st
   };
 }
 
+std::string AdminTokenPath(const std::string& home) {
+  return home + "/secrets/admin-token";
+}
+
 }  // namespace sagaflow::http

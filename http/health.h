@@ -24,4 +24,7 @@ HttpResponse MetricsResponse(Metrics& metrics);
 using Route = std::function<HttpResponse(const HttpRequest&)>;
 Route MakeAdminRouter(std::function<HealthReport()> health, Metrics& metrics, std::map<std::string, Route> extra = {});
 
+// Where the token that admin actions require lives: written by the services, read by sagactl.
+std::string AdminTokenPath(const std::string& home);
+
 }  // namespace sagaflow::http

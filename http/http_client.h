@@ -21,6 +21,7 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  // Sends Host: 127.0.0.1 unless `headers` has a Host of its own.
   HttpResult Request(const std::string& method, const std::string& path, const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {});
   HttpResult Get(const std::string& path) { return Request("GET", path); }

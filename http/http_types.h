@@ -1,7 +1,7 @@
 // HttpRequest / HttpResponse: the plain values our request handlers take and return.
 //
-// Handlers are functions HttpRequest -> HttpResponse with no Pistache types in them, so they are unit
-// tested without a socket; http/server.h adapts them to Pistache. Header names are lower-case.
+// Handlers are functions HttpRequest -> HttpResponse with no HTTP library's types in them, so they are
+// unit tested without a socket; http/server.h serves them. Header names are lower-case.
 #pragma once
 
 #include <map>

@@ -1,9 +1,8 @@
 // BrokerLogin: the user name and password a process connects to the broker with.
 //
-// Each account's password lives alone on the first line of <home>/secrets/mqtt/<account>, a file only its
-// owner may read (mode 0600): scripts/run creates it, the broker's password file is made from it, and the
-// same file serves an external broker (SAGAFLOW_MQTT_URL). Reading it is an error with the file's name
-// if it is missing, empty, or has any permission for group or others.
+// Each account's password is the first line of <home>/secrets/mqtt/<account>, a secret file
+// (common/secret_file.h: mode 0600): scripts/run creates it, the broker's password file is made from it,
+// and the same file serves an external broker (SAGAFLOW_MQTT_URL). Errors name the file.
 #pragma once
 
 #include <string>

@@ -48,6 +48,35 @@ Parsed Parse(std::vector<const char*> args, const FakeEnv& env = {}) {
   return out;
 }
 
+struct SwitchParsed {
+  Status status;
+  bool insecure = true;  // AddSwitch must reset it
+  std::string host;
+};
+
+SwitchParsed ParseSwitch(std::vector<const char*> args, const FakeEnv& env = {}) {
+  SwitchParsed out;
+  FlagSet flags("order-service", "Serves the order API.");
+  flags.AddSwitch("insecure", "SAGAFLOW_INSECURE", "serve without API keys", &out.insecure);
+  flags.AddString("host", "", "127.0.0.1", "address", &out.host);
+  args.insert(args.begin(), "order-service");
+  out.status = flags.Parse(static_cast<int>(args.size()), args.data(), env.Lookup());
+  return out;
+}
+
+TEST(FlagSet, ASwitchIsOffUnlessNamedAndTakesNoValue) {
+  EXPECT_FALSE(ParseSwitch({}).insecure);
+  const SwitchParsed on = ParseSwitch({"--insecure", "--host", "0.0.0.0"});
+  ASSERT_TRUE(on.status.ok()) << on.status.ToString();
+  EXPECT_TRUE(on.insecure);
+  EXPECT_EQ(on.host, "0.0.0.0") << "the next argument is not taken as the switch's value";
+  EXPECT_FALSE(ParseSwitch({"--insecure=false"}, FakeEnv({{"SAGAFLOW_INSECURE", "1"}})).insecure);
+  EXPECT_TRUE(ParseSwitch({}, FakeEnv({{"SAGAFLOW_INSECURE", "yes"}})).insecure);
+  const SwitchParsed bad = ParseSwitch({"--insecure=maybe"});
+  EXPECT_TRUE(bad.status.IsInvalidArgument());
+  EXPECT_NE(bad.status.message().find("--insecure"), std::string::npos);
+}
+
 TEST(FlagSet, UsesDefaultsWithoutFlagsOrEnvironment) {
   const Parsed p = Parse({});
   ASSERT_TRUE(p.status.ok()) << p.status.ToString();

@@ -46,8 +46,15 @@ TEST_F(BrokerLoginTest, ASecretOthersCanReadIsRefused) {
   EXPECT_NE(login.status().message().find("chmod 600"), std::string::npos);
 }
 
-TEST_F(BrokerLoginTest, AnEmptyFirstLineIsRefused) {
+TEST_F(BrokerLoginTest, BlankLinesBeforeThePasswordAreSkipped) {
   WriteSecret("\nsecond\n");
+  auto login = ReadBrokerLogin(home_.path().string(), "payment-service");
+  ASSERT_TRUE(login.ok()) << "the first non-empty line is the password";
+  EXPECT_EQ(login->password, "second");
+}
+
+TEST_F(BrokerLoginTest, AFileWithoutAPasswordIsRefused) {
+  WriteSecret("\n  \n# a comment\n");
   EXPECT_TRUE(ReadBrokerLogin(home_.path().string(), "payment-service").status().IsInvalidArgument());
 }
 

@@ -17,6 +17,12 @@ int main(int argc, char** argv) {
   flags.AddInt("nudge-ms", "SAGAFLOW_NUDGE_MS", 30'000, 10, 86'400'000,
                "re-publish orders/created for an order not terminal and not updated for this long", &nudge_ms);
   if (auto exit_code = runtime::ParseFlagsOrExit(flags, argc, argv)) return *exit_code;
+  // Who may call the API is settled before anything starts: a bad combination is a bad flag.
+  auto server_options = runtime::PublicServerOptions(config.front_door, static_cast<int>(config.http_port));
+  if (!server_options.ok()) {
+    std::fprintf(stderr, "order-service: %s\n", server_options.status().message().c_str());
+    return 2;
+  }
 
   auto created = runtime::Runtime::Create(spec, config);
   if (!created.ok()) {
@@ -32,8 +38,7 @@ int main(int argc, char** argv) {
   order::Nudger nudger(context);
 
   http::HttpServer server(
-      {rt.bind_address(), rt.http_port()}, [&api](const http::HttpRequest& request) { return api.Handle(request); },
-      rt.logger());
+      *server_options, [&api](const http::HttpRequest& request) { return api.Handle(request); }, rt.logger());
   Status serving = server.Start();
   if (!serving.ok()) {
     std::fprintf(stderr, "order-service: %s\n", serving.message().c_str());

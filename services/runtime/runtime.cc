@@ -23,7 +23,20 @@ void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spe
   flags.AddInt("http-port", "SAGAFLOW_HTTP_PORT", 5000, 1, 65535 - 4,
                "order service port; this service listens on it +" + std::to_string(spec.port_offset),
                &config.http_port);
-  flags.AddString("bind", "SAGAFLOW_BIND", "127.0.0.1", "address to serve HTTP on", &config.bind_address);
+  flags.AddString("bind", "SAGAFLOW_BIND", "127.0.0.1",
+                  "address of the order API (beyond loopback it needs --api-keys-file or --insecure)",
+                  &config.front_door.bind_address);
+  flags.AddString("admin-bind", "SAGAFLOW_ADMIN_BIND", "127.0.0.1",
+                  "address of the admin ports (health, metrics, retry); never the public --bind",
+                  &config.front_door.admin_bind_address);
+  flags.AddString("api-keys-file", "SAGAFLOW_API_KEYS_FILE", "",
+                  "file of API keys, one per line (mode 0600): the order API then requires Authorization: Bearer",
+                  &config.front_door.api_keys_file);
+  flags.AddString("allowed-hosts", "SAGAFLOW_ALLOWED_HOSTS", "",
+                  "comma-separated Host names the servers answer to besides loopback names and the bind address",
+                  &config.front_door.allowed_hosts);
+  flags.AddSwitch("insecure", "SAGAFLOW_INSECURE", "serve the order API beyond loopback without API keys",
+                  &config.front_door.insecure);
   flags.AddChoice("log-level", "SAGAFLOW_LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error"}, "log level",
                   &config.log_level);
   flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"},
@@ -65,9 +78,12 @@ Runtime::~Runtime() {
 }
 
 Status Runtime::StartAdminServer(std::map<std::string, http::Route> extra) {
+  auto token = EnsureAdminToken(config_.home, random_);
+  if (!token.ok()) return token.status();
+  auto options = AdminServerOptions(config_.front_door, http_port_, *token);
+  if (!options.ok()) return options.status();
   admin_ = std::make_unique<http::HttpServer>(
-      http::HttpServerOptions{config_.bind_address, http_port_},
-      http::MakeAdminRouter([this] { return Health(); }, metrics_, std::move(extra)), logger_);
+      *options, http::MakeAdminRouter([this] { return Health(); }, metrics_, std::move(extra)), logger_);
   return admin_->Start();
 }
 

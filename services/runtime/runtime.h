@@ -22,6 +22,7 @@
 #include "messaging/consumer.h"
 #include "messaging/mqtt_bus.h"
 #include "messaging/outbox_relay.h"
+#include "services/runtime/front_door.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
 
@@ -32,7 +33,7 @@ struct CommonConfig {
   std::string mqtt_url;
   int64_t mqtt_port = 1883;
   int64_t http_port = 5000;
-  std::string bind_address;
+  FrontDoorConfig front_door;
   std::string log_level;
   std::string durability;
   std::string client_id;
@@ -66,14 +67,14 @@ class Runtime {
   messaging::Consumer& consumer() { return *consumer_; }
   messaging::MessageBus& bus() { return *bus_; }
   int http_port() const { return http_port_; }
-  const std::string& bind_address() const { return config_.bind_address; }
   http::HealthReport Health();
 
   // Connects to the broker (subscribing to the consumer's topics) and starts the outbox relay. Refuses
   // to start if the service's broker account may not consume one of those topics.
   Status StartMessaging();
   // Serves GET /health, GET /metrics and `extra` ("METHOD /path" -> handler) on this service's port: the
-  // admin port of a service whose only HTTP surface it is. `extra` handlers must outlive Shutdown().
+  // admin port of a service whose only HTTP surface it is, on the admin address; `extra` requires the
+  // admin token (front_door.h). `extra` handlers must outlive Shutdown().
   Status StartAdminServer(std::map<std::string, http::Route> extra = {});
   // Blocks until SIGINT or SIGTERM.
   void WaitForShutdownSignal();

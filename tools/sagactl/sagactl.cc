@@ -18,8 +18,10 @@
 #include "common/json.h"
 #include "common/json_writer.h"
 #include "common/money.h"
+#include "common/secret_file.h"
 #include "common/stock_file.h"
 #include "common/time_format.h"
+#include "http/health.h"
 #include "http/http_client.h"
 #include "tools/sagactl/table.h"
 #include "tools/verify/verify.h"
@@ -442,8 +444,11 @@ int List(const Context& context, const std::string& state, std::optional<Millis>
 // --- retry, verify, outbox, dlq -----------------------------------------------------------------
 
 int Retry(const Context& context, const std::string& order_id) {
+  auto token = ReadSecretLines(http::AdminTokenPath(context.home));
+  if (!token.ok()) throw Failure(2, "the admin token: " + token.status().message());
   http::HttpClient client(context.http_port + 1);
-  auto response = client.Request("POST", "/admin/sagas/retry?id=" + order_id);
+  auto response =
+      client.Request("POST", "/admin/sagas/retry?id=" + order_id, "", {{"Authorization", "Bearer " + token->front()}});
   if (response.status == 0) {
     throw Failure(2, "the orchestrator does not answer on port " + std::to_string(context.http_port + 1) +
                          " (is it running? SAGAFLOW_HTTP_PORT chooses the ports)");

@@ -654,7 +654,19 @@ TEST_F(SagactlTest, BadOlderThanIsExitTwo) {
   EXPECT_EQ(Sagactl({"list", "--older-than", "5m"}).code, 0);
 }
 
+TEST_F(SagactlTest, RetryWithoutTheAdminTokenIsExitTwoNamingItsFile) {
+  auto outcome = Sagactl({"retry", "order-1"});
+  EXPECT_EQ(outcome.code, 2) << outcome;
+  EXPECT_EQ(Lines(outcome.err), 1u) << outcome;
+  EXPECT_THAT(outcome.err, HasSubstr("secrets/admin-token"));
+}
+
 TEST_F(SagactlTest, RetryAgainstAClosedPortIsExitTwoNamingThePort) {
+  std::filesystem::create_directories(home_ / "secrets");
+  std::ofstream(home_ / "secrets" / "admin-token") << "token\n";
+  std::filesystem::permissions(home_ / "secrets" / "admin-token",
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
   const int port = FreePort();  // the orchestrator's admin port is SAGAFLOW_HTTP_PORT + 1
   env_["SAGAFLOW_HTTP_PORT"] = std::to_string(port - 1);
   auto outcome = Sagactl({"retry", "order-1"});
