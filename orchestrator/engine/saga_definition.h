@@ -61,6 +61,9 @@ struct StepDefinition {
   PayloadBuilder build_command;
   PayloadBuilder build_compensation;
   std::function<ReplyVerdict(simdjson::dom::object reply)> read_reply;
+  // Optional: whether a reply is about what this saga asked for (e.g. the amount it asked to charge). A
+  // reply that is not cannot be the answer to our command: it is ignored, counted and logged.
+  std::function<Status(const SagaContext&, simdjson::dom::object reply)> verify_reply;
 };
 
 struct Stage {

@@ -20,6 +20,8 @@ SagaManager::SagaManager(const SagaDefinition& definition, storage::Database& db
   metrics_.Describe("sagaflow_sagas_finished_total", "counter", "Sagas that reached a final state, by state");
   metrics_.Describe("sagaflow_saga_commands_sent_total", "counter", "Commands, compensations and outcomes sent");
   metrics_.Describe("sagaflow_step_latency_ms", "summary", "Time from sending a step's command to its reply");
+  metrics_.Describe("sagaflow_replies_ignored_total", "counter",
+                    "Replies that are not about what the saga asked for (a participant's bug or a forgery)");
   metrics_.Describe("sagaflow_late_contradictions_total", "counter",
                     "Late replies that contradict a step's recorded outcome (a participant's bug or a forgery)");
   metrics_.Describe("sagaflow_sagas", "gauge", "Unfinished sagas by state (finished: sagaflow_sagas_finished_total)");
@@ -96,6 +98,7 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
 
   Reply reply;
   reply.idempotency_key = std::string(*key);
+  const StepDefinition* replying_step = nullptr;
   if (topic == definition_.outcome.ack_topic) {
     reply.step = std::string(kOutcomeStep);
     reply.success = true;
@@ -105,6 +108,7 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
     if (step == nullptr) return Status::InvalidArgument("no step replies on " + topic);
     reply.step = step->name;
     reply.compensation = compensation;
+    replying_step = step;
     if (compensation) {
       auto success = GetBool(message.body, "success");
       reply.success = !success.ok() || *success;
@@ -118,6 +122,14 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
   if (!saga) {
     logger_->warn("orderId={} {} for an unknown saga ignored", message.order_id, topic);
     return Status::Ok();
+  }
+  if (replying_step != nullptr && !reply.compensation && replying_step->verify_reply) {
+    const SagaContext context{saga->saga_id, saga->correlation_id, saga->data};
+    if (Status ours = replying_step->verify_reply(context, message.body); !ours.ok()) {
+      metrics_.Add("sagaflow_replies_ignored_total");
+      logger_->warn("orderId={} reply on {} ignored: {}", saga->correlation_id, topic, ours.message());
+      return Status::Ok();
+    }
   }
   const SagaInstance stored = *saga;
   const StepState* step_before = stored.Step(reply.step);

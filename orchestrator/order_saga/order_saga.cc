@@ -106,6 +106,16 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
     return json.Take();
   };
   payment.read_reply = [](simdjson::dom::object reply) { return ReadVerdict(reply, "payment_declined"); };
+  payment.verify_reply = [](const engine::SagaContext& context, simdjson::dom::object reply) {
+    // A charge is ours only if it is for the amount we asked: a success without one proves nothing.
+    auto amount = GetMoney(reply, "amount");
+    const auto success = GetBool(reply, "success");
+    if (!amount.ok()) return success.ok() && *success ? amount.status() : Status::Ok();
+    const Cents expected = Parse(context).total_cents;
+    if (*amount == expected) return Status::Ok();
+    return Status::InvalidArgument("amount " + FormatMoney(*amount) + " is not the " + FormatMoney(expected) +
+                                   " this saga asked to charge");
+  };
 
   engine::StepDefinition inventory;
   inventory.name = std::string(messaging::kInventoryStep);

@@ -187,7 +187,8 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
   // payments/processed or inventory/reserved as the command services publish them.
   std::string Reply(const std::string& order_id, const std::string& step, bool success) {
     return R"({"messageId":")" + NextMessageId() + R"(","orderId":")" + order_id + R"(","idempotencyKey":")" +
-           order_id + ":" + step + R"(","success":)" + (success ? "true" : R"(false,"reason":"out_of_stock")") + "}";
+           order_id + ":" + step + R"(",)" + (step == "payment" ? R"("amount":59.98,)" : "") + R"("success":)" +
+           (success ? "true" : R"(false,"reason":"out_of_stock")") + "}";
   }
   // notifications/sent as services/notification/notifier.cc publishes it.
   std::string Acknowledgement(const std::string& order_id) {

@@ -102,7 +102,8 @@ class SagaManagerTest : public ::testing::Test {
         .EndObject();
     return json.Take();
   }
-  std::string PaymentProcessed(const std::string& order_id, bool success, const std::string& reason = "") {
+  std::string PaymentProcessed(const std::string& order_id, bool success, const std::string& reason = "",
+                               const std::string& amount = "29.99") {
     JsonWriter json;
     json.BeginObject()
         .Key("messageId")
@@ -114,7 +115,7 @@ class SagaManagerTest : public ::testing::Test {
         .Key("paymentId")
         .String("pay-1")
         .Key("amount")
-        .Raw("29.99")
+        .Raw(amount)
         .Key("success")
         .Bool(success);
     if (!success) json.Key("reason").String(reason);
@@ -492,6 +493,17 @@ TEST_F(SagaManagerTest, ALateReplyContradictingTheStepsOutcomeIsCountedAndChange
   EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 1);
   EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kFailed);
   EXPECT_EQ(Load("o1")->Step("payment")->last_reply, "late: success");
+}
+
+TEST_F(SagaManagerTest, AChargeOfAnotherAmountIsNotTheAnswerToOurCommandAndChangesNothing) {
+  Deliver("orders/created", OrderCreated("o1"));
+  TakeSent();
+  Deliver("payments/processed", PaymentProcessed("o1", true, "", "0.01"));
+  EXPECT_TRUE(TakeSent().empty());
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kRunning);
+  EXPECT_EQ(metrics_.Get("sagaflow_replies_ignored_total"), 1);
+  Deliver("payments/processed", PaymentProcessed("o1", true));  // the real answer still counts
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kSucceeded);
 }
 
 TEST_F(SagaManagerTest, AReplyWithoutAnIdempotencyKeyIsDeadLettered) {
