@@ -4,8 +4,6 @@
 // with the generated ACL and the five real binaries; each test also shows the system still serving.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <algorithm>
 
 #include "tests/support/mqtt_probe.h"
@@ -15,11 +13,6 @@ namespace sagaflow::testing {
 namespace {
 
 using std::chrono::seconds;
-
-int64_t Query(const std::string& db_path, const std::string& sql) {
-  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-  return db.execAndGet(sql).getInt64();
-}
 
 bool Saw(const MqttProbe& probe, const std::string& topic, const std::string& needle) {
   const auto messages = probe.messages();

@@ -2,8 +2,6 @@
 // including kill -9 of each process in the middle of a stream of orders.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -14,17 +12,6 @@ namespace sagaflow::testing {
 namespace {
 
 using std::chrono::seconds;
-
-int64_t Query(const std::string& db_path, const std::string& sql) {
-  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-  return db.execAndGet(sql).getInt64();
-}
-
-std::string QueryText(const std::string& db_path, const std::string& sql) {
-  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-  SQLite::Statement statement(db, sql);
-  return statement.executeStep() ? statement.getColumn(0).getString() : "";
-}
 
 std::string FormatViolations(const std::vector<verify::Violation>& violations) {
   std::string out;

@@ -1,5 +1,6 @@
 #include "tests/support/system.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <simdjson.h>
 
 #include <fstream>
@@ -10,6 +11,17 @@ namespace sagaflow::testing {
 std::string OrderBody(const std::string& customer, const std::string& product, int quantity, const std::string& price) {
   return R"({"customerId": ")" + customer + R"(", "items": [{"productId": ")" + product + R"(", "quantity": )" +
          std::to_string(quantity) + R"(, "price": )" + price + "}]}";
+}
+
+int64_t Query(const std::string& db_path, const std::string& sql) {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  return db.execAndGet(sql).getInt64();
+}
+
+std::string QueryText(const std::string& db_path, const std::string& sql) {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  SQLite::Statement statement(db, sql);
+  return statement.executeStep() ? statement.getColumn(0).getString() : "";
 }
 
 System::System(SystemOptions options) : options_(std::move(options)), ports_{FreePort(), FreePortRange(5)} {

@@ -70,4 +70,8 @@ class System {
 
 std::string OrderBody(const std::string& customer, const std::string& product, int quantity, const std::string& price);
 
+// The first column of the first row of `sql` on the database file `db_path`, opened read-only.
+int64_t Query(const std::string& db_path, const std::string& sql);
+std::string QueryText(const std::string& db_path, const std::string& sql);
+
 }  // namespace sagaflow::testing
