@@ -24,7 +24,7 @@ BearerAuth::BearerAuth(std::vector<std::string> keys, std::set<std::string> exem
     : keys_(std::move(keys)), exempt_paths_(std::move(exempt_paths)) {}
 
 bool BearerAuth::Allows(const HttpRequest& request) const {
-  if (keys_.empty() || exempt_paths_.count(request.path) > 0) return true;
+  if (keys_.empty() || exempt_paths_.contains(request.path)) return true;
   const auto authorization = request.Header("authorization");
   if (!authorization || authorization->size() <= kScheme.size() ||
       strncasecmp(authorization->c_str(), kScheme.data(), kScheme.size()) != 0) {

@@ -65,7 +65,7 @@ HostCheck::HostCheck(const std::vector<std::string>& allowed_hosts, bool allow_l
 
 bool HostCheck::Allows(std::string_view host_header) const {
   const auto name = HostName(host_header);
-  return name && allowed_.count(*name) > 0;
+  return name && allowed_.contains(*name);
 }
 
 }  // namespace sagaflow::http

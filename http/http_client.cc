@@ -58,10 +58,11 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& pat
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = fd_ >= 0;
     if (fd_ < 0 && !Connect()) return {};
-    std::string request = method + " " + path + " HTTP/1.1\r\nConnection: keep-alive\r\n";
+    std::string request = method;
+    request.append(" ").append(path).append(" HTTP/1.1\r\nConnection: keep-alive\r\n");
     bool has_host = false;
     for (const auto& [name, value] : headers) {
-      request += name + ": " + value + "\r\n";
+      request.append(name).append(": ").append(value).append("\r\n");
       has_host = has_host || Lower(name) == "host";
     }
     if (!has_host) request += "Host: 127.0.0.1\r\n";

@@ -40,7 +40,7 @@ class HttpServer::Impl {
     return Status::Ok();
   }
 
-  int port() const { return listener_.port(); }
+  int BoundPort() const { return listener_.port(); }
 
  private:
   void Run() {
@@ -79,7 +79,7 @@ Status HttpServer::Start() {
     impl_.reset();
     return started;
   }
-  logger_->info("serving HTTP on {}:{}", options_.bind_address, impl_->port());
+  logger_->info("serving HTTP on {}:{}", options_.bind_address, impl_->BoundPort());
   return Status::Ok();
 }
 
@@ -88,7 +88,7 @@ void HttpServer::Stop() {
 }
 
 int HttpServer::bound_port() const {
-  return impl_ ? impl_->port() : 0;
+  return impl_ ? impl_->BoundPort() : 0;
 }
 
 }  // namespace sagaflow::http

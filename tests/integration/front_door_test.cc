@@ -22,10 +22,11 @@ namespace {
 
 using std::chrono::seconds;
 
-const std::string kOrder = R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 1, "price": 5.00}]})";
+constexpr const char* kOrder =
+    R"({"customerId": "C1", "items": [{"productId": "P001", "quantity": 1, "price": 5.00}]})";
 
 std::string WriteKeys(const std::string& home, const std::string& keys) {
-  const std::string path = home + "/api-keys";
+  std::string path = home + "/api-keys";
   std::ofstream(path) << keys;
   std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                std::filesystem::perm_options::replace);
@@ -105,6 +106,7 @@ TEST(FrontDoorTest, AChunkedBodyOfFortyThousandOneByteChunksDoesNotStopOthersBei
   for (int i = 0; i < 40'000; ++i) attack += "1\r\nx\r\n";
   attack += "0\r\n\r\n";
   std::vector<int> sockets;
+  sockets.reserve(2);
   for (int i = 0; i < 2; ++i) sockets.push_back(SendRaw(system.http_port(), attack, 7));
   HttpClient client(system.http_port());
   const auto start = std::chrono::steady_clock::now();

@@ -7,7 +7,7 @@
 namespace sagaflow::testing {
 
 MqttProbe::MqttProbe(std::string uri, messaging::BrokerLogin login, std::vector<std::string> topics, bool clean_session,
-                     std::string client_id)
+                     const std::string& client_id)
     : uri_(std::move(uri)), login_(std::move(login)), topics_(std::move(topics)), clean_session_(clean_session) {
   client_ = std::make_unique<mqtt::async_client>(uri_, client_id.empty() ? login_.username : client_id);
   client_->set_message_callback([this](mqtt::const_message_ptr message) {

@@ -29,7 +29,7 @@ class MqttProbe {
  public:
   // `client_id`: what the probe asks for (default: the account name); sagaflow's broker replaces it.
   MqttProbe(std::string uri, messaging::BrokerLogin login, std::vector<std::string> topics, bool clean_session = true,
-            std::string client_id = "");
+            const std::string& client_id = "");
   ~MqttProbe();
 
   // Connects and subscribes; throws on failure.
