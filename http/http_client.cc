@@ -23,6 +23,26 @@ std::string Lower(std::string text) {
 
 }  // namespace
 
+ResponseHead ParseResponseHead(const std::string& head) {
+  ResponseHead parsed;
+  const size_t space = head.find(' ');
+  if (space != std::string::npos) parsed.status = std::atoi(head.substr(space + 1, 3).c_str());
+  size_t line_start = head.find("\r\n");
+  while (line_start != std::string::npos) {
+    const size_t next = head.find("\r\n", line_start + 2);
+    const std::string line =
+        head.substr(line_start + 2, next == std::string::npos ? std::string::npos : next - line_start - 2);
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string value = line.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(' '));
+      parsed.headers[Lower(line.substr(0, colon))] = value;
+    }
+    line_start = next;
+  }
+  return parsed;
+}
+
 HttpClient::~HttpClient() {
   Close();
 }
@@ -86,21 +106,9 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& pat
       if (header_end == std::string::npos) {
         header_end = buffer.find("\r\n\r\n");
         if (header_end != std::string::npos) {
-          const std::string head = buffer.substr(0, header_end);
-          result.status = std::atoi(head.substr(head.find(' ') + 1, 3).c_str());
-          size_t line_start = head.find("\r\n");
-          while (line_start != std::string::npos) {
-            const size_t next = head.find("\r\n", line_start + 2);
-            const std::string line =
-                head.substr(line_start + 2, next == std::string::npos ? std::string::npos : next - line_start - 2);
-            const size_t colon = line.find(':');
-            if (colon != std::string::npos) {
-              std::string value = line.substr(colon + 1);
-              value.erase(0, value.find_first_not_of(' '));
-              result.headers[Lower(line.substr(0, colon))] = value;
-            }
-            line_start = next;
-          }
+          ResponseHead head = ParseResponseHead(buffer.substr(0, header_end));
+          result.status = head.status;
+          result.headers = std::move(head.headers);
           content_length = std::strtoul(result.headers["content-length"].c_str(), nullptr, 10);
         }
       }

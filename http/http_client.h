@@ -14,6 +14,14 @@ struct HttpResult {
   std::string body;
 };
 
+// The status and headers (lower-case names) of a response's head: its status line and header lines, without
+// the blank line that ends them. Shared by HttpClient and the tests' raw connections.
+struct ResponseHead {
+  int status = 0;
+  std::map<std::string, std::string> headers;
+};
+ResponseHead ParseResponseHead(const std::string& head);
+
 class HttpClient {
  public:
   explicit HttpClient(int port) : port_(port) {}

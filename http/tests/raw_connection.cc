@@ -7,9 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
+
+#include "http/http_client.h"
 
 namespace sagaflow::http::testing {
 
@@ -25,33 +25,15 @@ sockaddr_in Loopback(int port) {
   return address;
 }
 
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
 // Parses one response at the start of `buffer` and removes it; nullopt if it is not complete yet.
 std::optional<RawResponse> TakeResponse(std::string& buffer) {
   const size_t header_end = buffer.find("\r\n\r\n");
   if (header_end == std::string::npos) return std::nullopt;
   RawResponse response;
-  const std::string head = buffer.substr(0, header_end);
-  const size_t space = head.find(' ');
-  if (space == std::string::npos) return std::nullopt;
-  response.status = std::atoi(head.substr(space + 1, 3).c_str());
-  size_t line_start = head.find("\r\n");
-  while (line_start != std::string::npos) {
-    const size_t next = head.find("\r\n", line_start + 2);
-    const std::string line =
-        head.substr(line_start + 2, next == std::string::npos ? std::string::npos : next - line_start - 2);
-    const size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::string value = line.substr(colon + 1);
-      value.erase(0, value.find_first_not_of(' '));
-      response.headers[Lower(line.substr(0, colon))] = value;
-    }
-    line_start = next;
-  }
+  ResponseHead head = ParseResponseHead(buffer.substr(0, header_end));
+  if (head.status == 0) return std::nullopt;
+  response.status = head.status;
+  response.headers = std::move(head.headers);
   const size_t length = std::strtoul(response.headers["content-length"].c_str(), nullptr, 10);
   if (buffer.size() < header_end + 4 + length) return std::nullopt;
   response.body = buffer.substr(header_end + 4, length);
