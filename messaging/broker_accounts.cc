@@ -44,15 +44,27 @@ std::vector<BrokerAccount> SagaflowAccounts() {
       {"notification-service", Strings({kNotificationSent}),
        Strings({kOrderCreated, kPaymentProcessed, kInventoryReserved, kOrderCompleted, kOrderCancelled,
                 kPaymentRefunded, kInventoryReleased})},
-      {std::string(kObserverAccount), {}, {}, /*reads_everything=*/true},
+      {std::string(kObserverAccount), {}, {}, /*reads_everything=*/true, /*keeps_session=*/false},
       // The benchmark's broker round-trip probe, on a topic no service reads (the observer receives).
-      {std::string(kBenchAccount), Strings({kBenchLimit}), {}},
+      {std::string(kBenchAccount), Strings({kBenchLimit}), {}, /*reads_everything=*/false, /*keeps_session=*/false},
   };
 }
 
 const BrokerAccount* FindAccount(const std::vector<BrokerAccount>& accounts, std::string_view name) {
   auto found = std::find_if(accounts.begin(), accounts.end(), [&](const BrokerAccount& a) { return a.name == name; });
   return found == accounts.end() ? nullptr : &*found;
+}
+
+std::optional<std::string> RefuseSession(const std::vector<BrokerAccount>& accounts, std::string_view username,
+                                         bool clean_session, int protocol_version) {
+  const BrokerAccount* account = FindAccount(accounts, username);
+  if (account == nullptr || account->keeps_session) return std::nullopt;
+  constexpr int kMqtt5 = 5;
+  if (protocol_version == kMqtt5) {
+    return "account " + account->name + " watches only: connect with MQTT 3.1.1 and a clean session";
+  }
+  if (!clean_session) return "account " + account->name + " watches only: it may not keep a session on the broker";
+  return std::nullopt;
 }
 
 std::string RenderMosquittoAcl(const std::vector<BrokerAccount>& accounts) {

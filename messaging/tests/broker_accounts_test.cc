@@ -30,6 +30,25 @@ TEST(BrokerAccountsTest, EveryTopicHasExactlyOneServiceThatPublishesIt) {
   }
 }
 
+TEST(BrokerAccountsTest, OnlyServicesKeepASessionOnTheBroker) {
+  const auto accounts = SagaflowAccounts();
+  constexpr int kMqtt311 = 4;
+  constexpr int kMqtt5 = 5;
+  EXPECT_EQ(RefuseSession(accounts, "payment-service", /*clean_session=*/false, kMqtt311), std::nullopt);
+  EXPECT_EQ(RefuseSession(accounts, "payment-service", /*clean_session=*/false, kMqtt5), std::nullopt);
+  EXPECT_EQ(RefuseSession(accounts, kObserverAccount, /*clean_session=*/true, kMqtt311), std::nullopt);
+  EXPECT_EQ(RefuseSession(accounts, kBenchAccount, /*clean_session=*/true, kMqtt311), std::nullopt);
+
+  const auto persistent = RefuseSession(accounts, kObserverAccount, /*clean_session=*/false, kMqtt311);
+  ASSERT_TRUE(persistent.has_value());
+  EXPECT_NE(persistent->find("observer"), std::string::npos) << *persistent;
+  EXPECT_TRUE(RefuseSession(accounts, kBenchAccount, /*clean_session=*/false, kMqtt311).has_value());
+  // A v5 client's clean start says nothing of the session expiry it asked for.
+  EXPECT_TRUE(RefuseSession(accounts, kObserverAccount, /*clean_session=*/true, kMqtt5).has_value());
+  // Unknown accounts are the password file's business.
+  EXPECT_EQ(RefuseSession(accounts, "probe", /*clean_session=*/false, kMqtt311), std::nullopt);
+}
+
 TEST(BrokerAccountsTest, TheObserverReadsEverythingAndPublishesNothing) {
   const auto accounts = SagaflowAccounts();
   const BrokerAccount* observer = FindAccount(accounts, kObserverAccount);

@@ -131,6 +131,7 @@ sf_write_mosquitto_conf() {
   mkdir -p "$dir"
   sf_write_broker_auth "$dir" >&2
   sed -e "s|@PORT@|$SAGAFLOW_MQTT_PORT|" -e "s|@PERSISTENCE_DIR@|$dir|" -e "s|@USER@|$(id -un)|" \
+    -e "s|@BROKER_PLUGIN@|$(sf_bin_dir)/sagaflow-broker-plugin.so|" \
     "$SAGAFLOW_ROOT/config/mosquitto.conf.in" >"$dir/mosquitto.conf"
   echo "$dir/mosquitto.conf"
 }

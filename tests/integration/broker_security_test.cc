@@ -31,6 +31,8 @@ class BrokerSecurityTest : public ::testing::Test {
  protected:
   void SetUp() override {
     system_.broker().AddTestAccount("big-publisher");
+    // An account that may keep a session (as the services do), unlike the observer.
+    system_.broker().AddTestAccount("session-thief", "topic read payments/process\n");
     system_.Start();
     observer_.Connect();
   }
@@ -58,6 +60,20 @@ TEST_F(BrokerSecurityTest, ClientsWithoutAValidAccountAreRefused) {
   MqttProbe guesser(system_.broker().uri(), stolen, {"#"});
   EXPECT_THROW(guesser.Connect(seconds(5)), std::exception);
   ExpectAnOrderStillCompletes("after-refused-clients");
+}
+
+TEST_F(BrokerSecurityTest, AnAccountThatOnlyWatchesCannotLeaveASessionBehind) {
+  // A persistent observer session subscribed to # would queue every message for a client that never returns.
+  observer_.Disconnect();
+  MqttProbe ghost(system_.broker().uri(), system_.broker().Login("observer"), {"#"}, /*clean_session=*/false);
+  EXPECT_THROW(ghost.Connect(seconds(5)), std::exception);
+  MqttProbe bench_ghost(system_.broker().uri(), system_.broker().Login("bench"), {}, /*clean_session=*/false);
+  EXPECT_THROW(bench_ghost.Connect(seconds(5)), std::exception);
+  EXPECT_NE(system_.broker().process().Log().find("watches only"), std::string::npos)
+      << system_.broker().process().Log();
+  // The same account with a clean session is welcome, and the services keep theirs.
+  observer_.Connect(seconds(5));
+  ExpectAnOrderStillCompletes("after-refused-ghost");
 }
 
 TEST_F(BrokerSecurityTest, TheObserverReadsEverythingButNothingItPublishesIsDelivered) {
@@ -98,15 +114,13 @@ TEST_F(BrokerSecurityTest, AServiceAccountCannotPublishATopicAnotherServiceOwns)
 }
 
 TEST_F(BrokerSecurityTest, NoAccountCanTakeOverAnotherAccountsSessionByItsClientId) {
-  // The observer connects with the client ids the services used and use, asking to resume their sessions.
-  observer_.Disconnect();
+  // An account connects with the client ids the services used and use, asking to resume their sessions.
   for (const std::string client_id : {"orchestrator", "sagaflow-orchestrator", "payment-service"}) {
-    auto login = system_.broker().Login("observer");
+    auto login = system_.broker().Login("session-thief");
     MqttProbe thief(system_.broker().uri(), login, {"payments/process"}, /*clean_session=*/false, client_id);
     thief.Connect();
     thief.Disconnect();
   }
-  observer_.Connect();
   const std::string broker_log = system_.process("mosquitto").Log();
   EXPECT_EQ(broker_log.find("Client orchestrator already connected"), std::string::npos) << broker_log;
   EXPECT_EQ(broker_log.find("Client payment-service already connected"), std::string::npos) << broker_log;

@@ -50,6 +50,7 @@ Broker::Broker(std::string home, int port) : home_(std::move(home)), port_(port)
   ReplaceAll(config, "@PORT@", std::to_string(port_));
   ReplaceAll(config, "@PERSISTENCE_DIR@", dir_);
   ReplaceAll(config, "@USER@", CurrentUser());
+  ReplaceAll(config, "@BROKER_PLUGIN@", BinDir() + "/sagaflow-broker-plugin.so");
   std::ofstream(dir_ + "/mosquitto.conf") << config;
   for (const auto& account : messaging::SagaflowAccounts()) EnsureSecret(account.name);
   process_ = std::make_unique<Process>("/usr/sbin/mosquitto", std::vector<std::string>{"-c", dir_ + "/mosquitto.conf"},
