@@ -32,8 +32,8 @@ Consumer::Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& 
   metrics_.Describe("sagaflow_dead_letters_total", "counter", "Messages dead-lettered, by topic");
 }
 
-void Consumer::On(std::string topic, TopicHandler handler, Dedupe dedupe, storage::Sync sync) {
-  handlers_[std::move(topic)] = Route{std::move(handler), dedupe, sync};
+void Consumer::On(std::string topic, TopicHandler handler, Dedupe dedupe) {
+  handlers_[std::move(topic)] = Route{std::move(handler), dedupe};
 }
 
 std::vector<std::string> Consumer::Topics() const {
@@ -71,18 +71,16 @@ void Consumer::Handle(const IncomingMessage& message) {
   for (int attempt = 1;; ++attempt) {
     bool duplicate = false;
     Status rejected;
-    Status status = db_.Write(
-        [&](storage::UnitOfWork& uow) {
-          if (route->second.dedupe == Dedupe::kByMessageId &&
-              storage::ClaimInbox(uow, envelope.message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
-            duplicate = true;
-            return Status::Ok();
-          }
-          Status handled = route->second.handler(uow, envelope);
-          if (handled.IsInvalidArgument()) rejected = handled;
-          return handled;
-        },
-        route->second.sync);
+    Status status = db_.Write([&](storage::UnitOfWork& uow) {
+      if (route->second.dedupe == Dedupe::kByMessageId &&
+          storage::ClaimInbox(uow, envelope.message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
+        duplicate = true;
+        return Status::Ok();
+      }
+      Status handled = route->second.handler(uow, envelope);
+      if (handled.IsInvalidArgument()) rejected = handled;
+      return handled;
+    });
     if (!rejected.ok()) return DeadLetter(message, envelope.message_id, envelope.order_id, rejected.message());
     if (status.ok()) {
       if (duplicate) {

@@ -57,10 +57,9 @@ class Consumer {
   Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& clock, RandomSource& random, Logger logger,
            Metrics& metrics, FatalHandler on_fatal);
 
-  // `sync`: storage::Sync::kDeferred if losing this topic's effects in a power loss is repaired by the
-  // sender's re-send (e.g. an acknowledgement that stops a re-send); the commit then skips its fsync.
-  void On(std::string topic, TopicHandler handler, Dedupe dedupe = Dedupe::kByMessageId,
-          storage::Sync sync = storage::Sync::kDurable);
+  // The handler's effects commit inside the callback, without waiting for an fsync: what leaves the
+  // process because of them (the outbox's publishes) waits for the disk instead (Database::AwaitDurable).
+  void On(std::string topic, TopicHandler handler, Dedupe dedupe = Dedupe::kByMessageId);
   std::vector<std::string> Topics() const;
   // Plug into MessageBus::SetHandler.
   void Handle(const IncomingMessage& message);
@@ -80,7 +79,6 @@ class Consumer {
   struct Route {
     TopicHandler handler;
     Dedupe dedupe;
-    storage::Sync sync;
   };
   std::map<std::string, Route, std::less<>> handlers_;
   simdjson::dom::parser parser_;

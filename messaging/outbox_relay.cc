@@ -39,6 +39,9 @@ Result<size_t> OutboxRelay::PublishOnce() {
     messages.push_back({row.topic, row.payload});
   }
   rows->resize(messages.size());
+  if (!options_.publish_before_durable) {
+    if (Status durable = outbox_.AwaitDurable(); !durable.ok()) return durable;
+  }
   const size_t acknowledged = bus_.PublishBatch(messages, options_.publish_timeout);
   // Only the acknowledged prefix: a later row must never be marked before an earlier one.
   std::vector<int64_t> ids;

@@ -1,7 +1,8 @@
 // OutboxRelay: publishes a service's outbox to the broker, in id order, at least once per row.
 //
 // A background thread sleeps until the outbox signals a new row (or the bus reconnects), then
-// publishes unpublished rows in batches with many messages in flight, and marks a row published only
+// publishes unpublished rows in batches with many messages in flight once they are on disk (one fsync
+// covers the batch and every commit before it), and marks a row published only
 // after the broker acknowledged it and every row before it. On a broker outage or a failed publish it
 // backs off and retries from the first unacknowledged row, so a crash at any moment leaves every row
 // either published or still pending (pending rows are published again after restart: receivers dedupe).
@@ -34,6 +35,9 @@ struct OutboxRelayOptions {
   // If set, a row on a topic it refuses is never published: the broker would acknowledge and drop it (an
   // ACL denial is silent in MQTT 3.1.1), so the relay stops before it and reports it instead, once a batch.
   std::function<bool(std::string_view topic)> may_publish{};
+  // A deliberate fault, for the power-loss tests' negative control only: publish without waiting for
+  // the rows to be on disk, so that a power loss can take back what others have seen.
+  bool publish_before_durable = false;
 };
 
 class OutboxRelay {

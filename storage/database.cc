@@ -35,27 +35,66 @@ void Sql::ResetUsed() {
   used_.clear();
 }
 
+namespace {
+
+// SQLite's default automatic checkpoint size, in pages; done here instead so that it is counted.
+constexpr int kCheckpointPages = 1000;
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
   try {
     const int flags = options.read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     auto db = std::make_unique<SQLite::Database>(options.path, flags, static_cast<int>(options.busy_timeout.count()));
     if (!options.read_only) db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA foreign_keys=ON");
-    db->exec(options.durability == Durability::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-    return std::unique_ptr<Database>(new Database(options.path, options.durability, std::move(db)));
+    // Commits never fsync; checkpoints do (WAL first, then the database file), and the syncer does.
+    db->exec("PRAGMA synchronous=NORMAL");
+    // A reader makes no commits, so it has nothing to sync.
+    const bool sync = options.durability == Durability::kFull && !options.read_only;
+    return std::unique_ptr<Database>(new Database(options.path, std::move(db), sync));
   } catch (const std::exception& e) {
     return Status::IoError("cannot open database " + options.path + ": " + e.what());
   }
 }
 
+Database::Database(std::string path, std::unique_ptr<SQLite::Database> db, bool sync)
+    : path_(std::move(path)), db_(std::move(db)) {
+  sqlite3* handle = db_->getHandle();
+  sqlite3_vfs* vfs = nullptr;
+  if (sqlite3_file_control(handle, "main", SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || vfs == nullptr) {
+    vfs = sqlite3_vfs_find(nullptr);
+  }
+  syncer_ = std::make_unique<WalSyncer>(vfs, path_ + "-wal", sync);
+  // Replaces SQLite's automatic checkpoint (a WAL hook too) with the same one, counted.
+  sqlite3_wal_hook(
+      handle,
+      [](void* self, sqlite3* /*db*/, const char* /*schema*/, int wal_pages) {
+        static_cast<Database*>(self)->CheckpointIfDue(wal_pages);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+void Database::CheckpointIfDue(int wal_pages) {
+  if (wal_pages < kCheckpointPages) return;
+  int log_frames = 0;
+  int checkpointed = 0;
+  // PASSIVE, as SQLite's own: it copies what no reader still needs and never waits. Under mu_.
+  if (sqlite3_wal_checkpoint_v2(db_->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &checkpointed) ==
+          SQLITE_OK &&
+      checkpointed > 0) {
+    ++stats_.checkpoints;
+  }
+}
+
 struct Database::PendingWrite {
-  PendingWrite(const std::function<Status(UnitOfWork&)>& w, Sync s) : work(w), sync(s) {}
+  explicit PendingWrite(const std::function<Status(UnitOfWork&)>& w) : work(w) {}
   const std::function<Status(UnitOfWork&)>& work;
-  const Sync sync;
   Status status;
   std::vector<std::function<void()>> after_commit;
-  bool require_sync = false;  // committed effects that leave the process
-  bool done = false;          // under queue_mu_
+  std::vector<std::function<void()>> after_durable;
+  bool done = false;  // under queue_mu_
   std::condition_variable turn;
 };
 
@@ -66,8 +105,8 @@ constexpr size_t kMaxGroup = 256;
 
 }  // namespace
 
-Status Database::Write(const std::function<Status(UnitOfWork&)>& work, Sync sync) {
-  PendingWrite self(work, sync);
+Status Database::Write(const std::function<Status(UnitOfWork&)>& work) {
+  PendingWrite self(work);
   std::unique_lock lock(queue_mu_);
   queue_.push_back(&self);
   self.turn.wait(lock, [&] { return self.done || queue_.front() == &self; });
@@ -103,7 +142,7 @@ Status Database::RunAlone(PendingWrite& write) {
     return Status::IoError(path_ + ": " + e.what());
   }
   write.after_commit = std::move(uow.after_commit_);
-  write.require_sync = uow.require_sync_;
+  write.after_durable = std::move(uow.after_durable_);
   return Status::Ok();
 }
 
@@ -122,7 +161,7 @@ void Database::RunGroup(const std::vector<PendingWrite*>& group) {
       if (write->status.ok()) {
         db_->exec("RELEASE unit_of_work");
         write->after_commit = std::move(uow.after_commit_);
-        write->require_sync = uow.require_sync_;
+        write->after_durable = std::move(uow.after_durable_);
       } else {
         // Throws if SQLite already rolled back the whole transaction (e.g. disk full): then the
         // group fails below, as nothing of it is stored.
@@ -135,40 +174,28 @@ void Database::RunGroup(const std::vector<PendingWrite*>& group) {
     for (PendingWrite* write : group) {
       write->status = Status::IoError(path_ + ": " + e.what());
       write->after_commit.clear();
-      write->require_sync = false;
+      write->after_durable.clear();
     }
   }
 }
 
 void Database::CommitGroup(const std::vector<PendingWrite*>& group) {
   std::lock_guard lock(mu_);
-  bool deferred =
-      durability_ == Durability::kFull &&
-      std::all_of(group.begin(), group.end(), [](const PendingWrite* write) { return write->sync == Sync::kDeferred; });
-  if (deferred && !UseSynchronous(/*normal=*/true).ok()) deferred = false;  // then it runs durable: safe
-  if (!deferred) {
-    if (Status full = UseSynchronous(durability_ == Durability::kNormal); !full.ok()) {
-      for (PendingWrite* write : group) write->status = full;  // never commit durable writes without the fsync
-      return;
-    }
-  }
   if (group.size() == 1) {
     group[0]->status = RunAlone(*group[0]);
   } else {
     RunGroup(group);
   }
-  if (deferred) {
-    const bool leaves_process = std::any_of(group.begin(), group.end(), [](const PendingWrite* write) {
-      return write->status.ok() && write->require_sync;
-    });
-    if (!leaves_process) {
-      ++stats_.deferred;
-    } else if (Status synced = SyncWal(); !synced.ok()) {
-      for (PendingWrite* write : group) {  // committed, but not durable: nothing of it may be published
-        write->status = synced;
-        write->after_commit.clear();
-      }
+  const bool committed =
+      std::any_of(group.begin(), group.end(), [](const PendingWrite* write) { return write->status.ok(); });
+  if (committed) {
+    const uint64_t number = last_commit_.load() + 1;
+    last_commit_.store(number);
+    std::vector<std::function<void()>> after_durable;
+    for (PendingWrite* write : group) {
+      for (auto& action : write->after_durable) after_durable.push_back(std::move(action));
     }
+    syncer_->Committed(number, std::move(after_durable));
   }
   ++stats_.transactions;
   stats_.writes += static_cast<int64_t>(group.size());
@@ -183,28 +210,12 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& group) {
   }
 }
 
-Status Database::UseSynchronous(bool normal) {
-  if (normal == synchronous_normal_) return Status::Ok();
-  try {
-    db_->exec(normal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
-    synchronous_normal_ = normal;
-    return Status::Ok();
-  } catch (const std::exception& e) {
-    return Status::IoError(path_ + ": cannot change synchronous: " + e.what());
-  }
+Status Database::AwaitDurable() {
+  return syncer_->AwaitDurable(last_commit_.load());
 }
 
-Status Database::SyncWal() {
-  sqlite3_file* wal = nullptr;
-  if (sqlite3_file_control(db_->getHandle(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
-      wal == nullptr || wal->pMethods == nullptr) {
-    return Status::IoError(path_ + ": no WAL file to sync");
-  }
-  // What synchronous=FULL does at a WAL commit (fdatasync on Linux).
-  if (wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) != SQLITE_OK) {
-    return Status::IoError(path_ + ": cannot sync the WAL");
-  }
-  return Status::Ok();
+Status Database::AwaitEffects() {
+  return syncer_->AwaitEffects(last_commit_.load());
 }
 
 size_t Database::queued_writes() {
@@ -214,7 +225,9 @@ size_t Database::queued_writes() {
 
 Database::CommitStats Database::commit_stats() {
   std::lock_guard lock(mu_);
-  return stats_;
+  CommitStats stats = stats_;
+  stats.syncs = syncer_->syncs();
+  return stats;
 }
 
 Status Database::Read(const std::function<Status(Sql&)>& work) {

@@ -24,20 +24,18 @@ void RecordDeadLetter(UnitOfWork& uow, std::string_view topic, std::string_view 
 
 Result<int64_t> PruneDeadLetters(Database& db, TimePoint cutoff, int limit) {
   int64_t deleted = 0;
-  Status status = db.Write(
-      [&](UnitOfWork& uow) {
-        // Rows are appended in time order, so the oldest are the lowest ids: look only at the first
-        // `limit` of them (a bounded walk of the primary key, no index on received_at needed) and delete
-        // up to the newest of those that is past the window.
-        auto& del = uow.Prepare(
-            "DELETE FROM dead_letters WHERE id <= (SELECT MAX(id) FROM (SELECT id, received_at FROM dead_letters "
-            "ORDER BY id LIMIT ?) WHERE received_at < ?)");
-        del.bind(1, limit);
-        del.bind(2, FormatIso8601(cutoff));
-        deleted = del.exec();
-        return Status::Ok();
-      },
-      Sync::kDeferred);
+  Status status = db.Write([&](UnitOfWork& uow) {
+    // Rows are appended in time order, so the oldest are the lowest ids: look only at the first
+    // `limit` of them (a bounded walk of the primary key, no index on received_at needed) and delete
+    // up to the newest of those that is past the window.
+    auto& del = uow.Prepare(
+        "DELETE FROM dead_letters WHERE id <= (SELECT MAX(id) FROM (SELECT id, received_at FROM dead_letters "
+        "ORDER BY id LIMIT ?) WHERE received_at < ?)");
+    del.bind(1, limit);
+    del.bind(2, FormatIso8601(cutoff));
+    deleted = del.exec();
+    return Status::Ok();
+  });
   if (!status.ok()) return status;
   return deleted;
 }

@@ -10,7 +10,6 @@ int64_t Outbox::Append(UnitOfWork& uow, std::string_view topic, std::string_view
   insert.bind(2, std::string(payload));
   insert.bind(3, FormatIso8601(clock_.Now()));
   insert.exec();
-  uow.RequireSync();  // the relay publishes it: it must not be lost once it may have left
   uow.AfterCommit([this] { new_rows_.Notify(); });
   return uow.LastInsertId();
 }
@@ -47,19 +46,17 @@ Result<std::vector<OutboxRow>> Outbox::LoadUnpublished(int limit) {
 Status Outbox::MarkPublished(const std::vector<int64_t>& ids) {
   if (ids.empty()) return Status::Ok();
   const std::string now = FormatIso8601(clock_.Now());
-  // Deferred: a mark lost in a power loss only publishes the row again, which receivers absorb.
-  return db_.Write(
-      [&](UnitOfWork& uow) {
-        auto& update = uow.Prepare("UPDATE outbox SET published_at = ? WHERE id = ? AND published_at IS NULL");
-        for (int64_t id : ids) {
-          update.reset();
-          update.bind(1, now);
-          update.bind(2, id);
-          update.exec();
-        }
-        return Status::Ok();
-      },
-      Sync::kDeferred);
+  // A mark lost in a power loss only publishes the row again, which receivers absorb: no fsync waits for it.
+  return db_.Write([&](UnitOfWork& uow) {
+    auto& update = uow.Prepare("UPDATE outbox SET published_at = ? WHERE id = ? AND published_at IS NULL");
+    for (int64_t id : ids) {
+      update.reset();
+      update.bind(1, now);
+      update.bind(2, id);
+      update.exec();
+    }
+    return Status::Ok();
+  });
 }
 
 Result<int64_t> Outbox::CountUnpublished() {

@@ -44,6 +44,9 @@ class Outbox {
 
   // The oldest `limit` rows not yet published, in id order.
   Result<std::vector<OutboxRow>> LoadUnpublished(int limit);
+  // Returns once every row loaded so far is on disk: call it before publishing them, so that a power
+  // loss never takes back a row that others may have seen (Database::AwaitDurable).
+  Status AwaitDurable() { return db_.AwaitDurable(); }
   // Marks the given rows published now, in one transaction.
   Status MarkPublished(const std::vector<int64_t>& ids);
   Result<int64_t> CountUnpublished();

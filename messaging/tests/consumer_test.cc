@@ -220,21 +220,6 @@ TEST_F(ConsumerTest, AHandlerThatDedupesItselfSeesEveryDeliveryAndClaimsNoInbox)
   EXPECT_EQ(metrics_.Get("sagaflow_messages_handled_total{topic=\"orders/created\"}"), 2);
 }
 
-TEST_F(ConsumerTest, ATopicRegisteredAsDeferredCommitsWithoutItsOwnFsync) {
-  std::vector<int64_t> synchronous;  // what each handler's commit runs under: 2 FULL, 1 NORMAL
-  const auto handler = [&](UnitOfWork& uow, const Envelope&) {
-    auto& pragma = uow.Prepare("PRAGMA synchronous");
-    synchronous.push_back(pragma.executeStep() ? pragma.getColumn(0).getInt64() : -1);
-    return Status::Ok();
-  };
-  consumer_->On(std::string(kTopic), handler, Consumer::Dedupe::kByHandler, storage::Sync::kDeferred);
-  consumer_->On("payments/processed", handler);
-  consumer_->Handle(Message("m-1", "o-1"));
-  consumer_->Handle({"payments/processed", Payload("m-2", "o-1"), false});
-  EXPECT_EQ(synchronous, (std::vector<int64_t>{1, 2}));
-  EXPECT_EQ(db_->commit_stats().deferred, 1);
-}
-
 TEST_F(ConsumerTest, AHandlerThatDedupesItselfStillHasItsRejectedRedeliveryDeadLetteredOnce) {
   consumer_->On(
       std::string(kTopic),

@@ -107,6 +107,25 @@ TEST_F(OutboxRelayTest, PublishesInIdOrderAndMarksPublished) {
   EXPECT_EQ(bus_.published().size(), 5U);  // nothing is published twice
 }
 
+TEST_F(OutboxRelayTest, PublishesOnlyRowsOnDiskWithOneFsyncForTheBatch) {
+  Append(0, 5);
+  EXPECT_EQ(db_->commit_stats().syncs, 0) << "appending does not wait for the disk";
+  auto published = MakeRelay().PublishOnce();
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_EQ(*published, 5U);
+  EXPECT_EQ(db_->commit_stats().syncs, 1) << "one fsync for five commits, before they left";
+}
+
+TEST_F(OutboxRelayTest, TheDeliberateFaultPublishesWithoutWaitingForTheDisk) {
+  Append(0, 2);
+  OutboxRelayOptions faulty;
+  faulty.publish_before_durable = true;
+  auto published = MakeRelay(faulty).PublishOnce();
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_EQ(*published, 2U);
+  EXPECT_EQ(db_->commit_stats().syncs, 0);
+}
+
 TEST_F(OutboxRelayTest, ARowOnATopicTheAccountMayNotPublishIsNeverSentAndHoldsBackTheRowsAfterIt) {
   Append(0, 5);
   OutboxRelayOptions options;

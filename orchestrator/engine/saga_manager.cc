@@ -53,12 +53,8 @@ void SagaManager::Register(messaging::Consumer& consumer) {
       [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnStart(uow, m); }, kDedupe);
   for (const auto& topic : definition_.ConsumedTopics()) {
     if (topic == definition_.start_topic) continue;
-    // An acknowledgement only stops the outcome's re-sends: if a power loss took it back, the next
-    // re-send is acknowledged again, so its commit need not wait for the disk.
-    const auto sync = topic == definition_.outcome.ack_topic ? storage::Sync::kDeferred : storage::Sync::kDurable;
     consumer.On(
-        topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); }, kDedupe,
-        sync);
+        topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); }, kDedupe);
   }
 }
 
@@ -321,6 +317,8 @@ Result<std::string> SagaManager::Redrive(const std::string& id) {
   });
   if (!status.ok()) return status;
   if (!found) return Status::NotFound("no saga for '" + id + "'");
+  // The operator is told it happened only once a power loss cannot take it back.
+  if (Status durable = db_.AwaitDurable(); !durable.ok()) return durable;
   return description;
 }
 

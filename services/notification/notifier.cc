@@ -76,7 +76,9 @@ void Notifier::Notify(storage::UnitOfWork& uow, Notification notification) {
     logger_->debug("orderId={} notification {} already sent", notification.order_id, notification.kind);
     return;
   }
-  uow.AfterCommit([this, notification = std::move(notification)] { sink_.Send(notification); });
+  // The row dedupes the notification: it is sent once the row is on disk, so a power loss cannot make
+  // it be sent twice (at most once, then: a crash between the fsync and the send loses it).
+  uow.AfterDurable([this, notification = std::move(notification)] { sink_.Send(notification); });
 }
 
 void Notifier::Acknowledge(storage::UnitOfWork& uow, const messaging::Envelope& message, const std::string& kind) {

@@ -1,6 +1,6 @@
 // Notifier: the notification service's handlers. Each event that deserves a notification writes one
 // row in notifications, keyed <orderId>:<kind> so no (order, kind) is ever notified twice, and hands
-// the notification to the sink after the commit. The saga's outcome (orders/completed, orders/cancelled)
+// the notification to the sink once that row is on disk. The saga's outcome (orders/completed, orders/cancelled)
 // is acknowledged on notifications/sent every time it arrives, because the orchestrator re-sends it
 // until it sees that acknowledgement.
 #pragma once
@@ -22,7 +22,8 @@ struct Notification {
   std::string message;
 };
 
-// Where notifications go (email, SMS, ...). Called after the row committed, at most once per row.
+// Where notifications go (email, SMS, ...). Called once the row is on disk, at most once per row, on
+// the database's syncer thread (so it must not block for long).
 class NotificationSink {
  public:
   virtual ~NotificationSink() = default;

@@ -137,6 +137,8 @@ http::HttpResponse OrderApi::PostOrder(const http::HttpRequest& request) {
                            OrderCreatedEvent(order, NewTimeOrderedUuid(now, context_.random)));
     return Status::Ok();
   });
+  // Durable before visible: no 2xx for an order a power loss could still take back.
+  if (status.ok() && !conflict) status = context_.db.AwaitDurable();
   if (!status.ok()) {
     context_.logger->error("storing order failed: {}", status.ToString());
     return http::JsonError(503, "the order could not be stored; retry with the same Idempotency-Key");

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   runtime::Runtime& rt = **created;
-  payment::Payments payments(rt.clock(), rt.random(), rt.logger(), *limit);
+  payment::LogGateway gateway(rt.logger());
+  payment::Payments payments(rt.clock(), rt.random(), rt.logger(), *limit, gateway);
   commands::CommandProcessor processor(rt.db(), rt.outbox(), rt.clock(), rt.logger());
   payments.Register(processor, rt.consumer(), Millis(delay_ms));
 

@@ -51,6 +51,11 @@ Result<commands::CommandReply> Payments::Process(storage::UnitOfWork& uow, simdj
     row =
         PaymentRow{NewTimeOrderedUuid(clock_.Now(), random_), *amount, *amount > limit_cents_ ? "DECLINED" : "CHARGED"};
     Insert(uow, order_id, *row, at);
+    if (row->status == "CHARGED") {
+      uow.AfterDurable([this, movement = MoneyMovement{order_id, row->payment_id, row->amount_cents}] {
+        gateway_.Capture(movement);
+      });
+    }
     logger_->info(
         "orderId={} payment {} of {} {}", order_id, row->payment_id, FormatMoney(*amount),
         row->status == "CHARGED" ? "charged" : "declined (above the limit " + FormatMoney(limit_cents_) + ")");
@@ -96,6 +101,8 @@ Result<commands::CommandReply> Payments::Refund(storage::UnitOfWork& uow, simdjs
     update.bind(2, order_id);
     update.exec();
     status = "REFUNDED";
+    uow.AfterDurable(
+        [this, movement = MoneyMovement{order_id, row->payment_id, row->amount_cents}] { gateway_.Refund(movement); });
     logger_->info("orderId={} payment {} of {} refunded", order_id, row->payment_id, FormatMoney(row->amount_cents));
   } else {
     status = row->status;

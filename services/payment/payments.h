@@ -4,6 +4,7 @@
 //            REFUNDED or VOIDED is never charged (reply: failure, reason cancelled).
 //   refund:  CHARGED -> REFUNDED; none -> VOIDED (so a late or retried process never charges);
 //            DECLINED, REFUNDED and VOIDED stay as they are. Refunds always succeed.
+// A charge or refund moves money through the PaymentGateway only once its row is on disk.
 #pragma once
 
 #include "common/clock.h"
@@ -11,13 +12,14 @@
 #include "common/money.h"
 #include "common/random.h"
 #include "services/commands/command_processor.h"
+#include "services/payment/payment_gateway.h"
 
 namespace sagaflow::payment {
 
 class Payments {
  public:
-  Payments(const Clock& clock, RandomSource& random, Logger logger, Cents limit_cents)
-      : clock_(clock), random_(random), logger_(std::move(logger)), limit_cents_(limit_cents) {}
+  Payments(const Clock& clock, RandomSource& random, Logger logger, Cents limit_cents, PaymentGateway& gateway)
+      : clock_(clock), random_(random), logger_(std::move(logger)), limit_cents_(limit_cents), gateway_(gateway) {}
 
   Result<commands::CommandReply> Process(storage::UnitOfWork& uow, simdjson::dom::object command,
                                          const std::string& order_id, const std::string& key);
@@ -33,6 +35,7 @@ class Payments {
   RandomSource& random_;
   Logger logger_;
   Cents limit_cents_;
+  PaymentGateway& gateway_;
 };
 
 }  // namespace sagaflow::payment

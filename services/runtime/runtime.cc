@@ -149,18 +149,17 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
   r.metrics_.Describe("sagaflow_outbox_backlog", "gauge", "Outbox rows not yet acknowledged by the broker");
   r.metrics_.Describe("sagaflow_broker_connected", "gauge", "1 when connected to the broker");
   r.metrics_.Describe("sagaflow_db_transactions_total", "counter",
-                      "SQLite write transactions (each one fsync unless deferred)");
+                      "SQLite write transactions (none waits for an fsync)");
   r.metrics_.Describe("sagaflow_db_writes_total", "counter", "Units of work those transactions committed together");
-  r.metrics_.Describe("sagaflow_db_pages_written_total", "counter",
-                      "Pages those transactions wrote (WAL frames under their fsyncs)");
-  r.metrics_.Describe("sagaflow_db_deferred_transactions_total", "counter",
-                      "Transactions that skipped their fsync: only records whose loss a re-send repairs");
+  r.metrics_.Describe("sagaflow_db_pages_written_total", "counter", "Pages those transactions wrote (WAL frames)");
+  r.metrics_.Describe("sagaflow_db_fsyncs_total", "counter",
+                      "fsyncs of the database: one per batch of commits made durable, two per checkpoint");
   r.metrics_.AddCollector([&r](Metrics& metrics) {
     const auto commits = r.db_->commit_stats();
     metrics.Set("sagaflow_db_transactions_total", static_cast<double>(commits.transactions));
     metrics.Set("sagaflow_db_writes_total", static_cast<double>(commits.writes));
     metrics.Set("sagaflow_db_pages_written_total", static_cast<double>(commits.pages_written));
-    metrics.Set("sagaflow_db_deferred_transactions_total", static_cast<double>(commits.deferred));
+    metrics.Set("sagaflow_db_fsyncs_total", static_cast<double>(commits.syncs + 2 * commits.checkpoints));
     auto backlog = r.outbox_->CountUnpublished();
     if (backlog.ok()) metrics.Set("sagaflow_outbox_backlog", static_cast<double>(*backlog));
     metrics.Set("sagaflow_broker_connected", r.bus_->IsConnected() ? 1 : 0);

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -12,10 +13,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/testing/eventually.h"
 #include "storage/testing/scratch_database.h"
 
 namespace sagaflow::storage {
 namespace {
+
+using sagaflow::testing::Eventually;
 
 // A fresh directory per test, removed afterwards, so tests never share a database file.
 class DatabaseTest : public ::testing::Test {
@@ -73,20 +77,14 @@ class DatabaseTest : public ::testing::Test {
   scratch::TempDir dir_{"sagaflow-database-test"};
 };
 
-TEST_F(DatabaseTest, OpensInWalModeWithForeignKeysAndFullSync) {
+TEST_F(DatabaseTest, OpensInWalModeWithForeignKeysAndCommitsThatDoNotFsync) {
   auto db = Open();
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(QueryText(*db, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(QueryInt(*db, "PRAGMA foreign_keys"), 1);
-  EXPECT_EQ(QueryInt(*db, "PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(QueryInt(*db, "PRAGMA synchronous"), 1);  // NORMAL: the syncer fsyncs, not the commit
   EXPECT_EQ(db->path(), PathOf("test.db"));
   EXPECT_TRUE(std::filesystem::exists(PathOf("test.db")));
-}
-
-TEST_F(DatabaseTest, NormalDurabilityIsAnExplicitOptIn) {
-  auto db = Open({PathOf("normal.db"), Durability::kNormal});
-  ASSERT_NE(db, nullptr);
-  EXPECT_EQ(QueryInt(*db, "PRAGMA synchronous"), 1);  // NORMAL
 }
 
 TEST_F(DatabaseTest, ForeignKeysAreEnforced) {
@@ -408,93 +406,99 @@ int64_t SynchronousInside(UnitOfWork& uow) {
   return select.executeStep() ? select.getColumn(0).getInt64() : -1;
 }
 
-TEST_F(DatabaseTest, ADeferredWriteCommitsWithoutItsOwnFsyncAndTheNextDurableOneWithIt) {
+TEST_F(DatabaseTest, ACommitDoesNotWaitForAnFsync) {
   auto db = OpenWithTable();
   ASSERT_NE(db, nullptr);
   int64_t during = 0;
-  ASSERT_TRUE(db->Write(
-                    [&](UnitOfWork& uow) {
-                      during = SynchronousInside(uow);
-                      return Insert(uow, 1);
-                    },
-                    Sync::kDeferred)
-                  .ok());
-  EXPECT_EQ(during, 1);
-  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 1);
-  EXPECT_EQ(db->commit_stats().deferred, 1);
-
   ASSERT_TRUE(db->Write([&](UnitOfWork& uow) {
                   during = SynchronousInside(uow);
+                  return Insert(uow, 1);
+                }).ok());
+  EXPECT_EQ(during, 1);
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 1);
+  EXPECT_EQ(db->commit_stats().syncs, 0) << "nobody waited for the disk";
+}
+
+TEST_F(DatabaseTest, OneFsyncMakesEveryCommitBeforeItDurable) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(db->Write([&](UnitOfWork& uow) { return Insert(uow, i); }).ok());
+  EXPECT_EQ(db->commit_stats().syncs, 0);
+  ASSERT_TRUE(db->AwaitDurable().ok());
+  EXPECT_EQ(db->commit_stats().syncs, 1);
+  ASSERT_TRUE(db->AwaitDurable().ok());
+  EXPECT_EQ(db->commit_stats().syncs, 1) << "nothing was committed since";
+  ASSERT_TRUE(db->Write([&](UnitOfWork& uow) { return Insert(uow, 4); }).ok());
+  ASSERT_TRUE(db->AwaitDurable().ok());
+  EXPECT_EQ(db->commit_stats().syncs, 2);
+}
+
+TEST_F(DatabaseTest, ManyWaitersShareTheirFsyncs) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  constexpr int kThreads = 8;
+  constexpr int kWritesEach = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWritesEach; ++i) {
+        const Status written = db->Write([&](UnitOfWork& uow) { return Insert(uow, t * kWritesEach + i); });
+        if (!written.ok() || !db->AwaitDurable().ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), kThreads * kWritesEach);
+  const auto stats = db->commit_stats();
+  EXPECT_GE(stats.syncs, 1);
+  EXPECT_LE(stats.syncs, stats.transactions) << "never more than one fsync per commit";
+}
+
+TEST_F(DatabaseTest, AnEffectRegisteredAfterDurableRunsOnceItsCommitIsOnDisk) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  std::atomic<int64_t> syncs_when_run{-1};
+  ASSERT_TRUE(db->Write([&](UnitOfWork& uow) {
+                  uow.AfterDurable([&] { syncs_when_run = db->commit_stats().syncs; });
+                  return Insert(uow, 1);
+                }).ok());
+  // Nobody waits, yet the syncer makes it durable on its own so the effect happens.
+  ASSERT_TRUE(Eventually([&] { return syncs_when_run.load() >= 0; }));
+  EXPECT_EQ(syncs_when_run.load(), 1);
+}
+
+TEST_F(DatabaseTest, AnEffectRegisteredAfterDurableDoesNotRunOnRollback) {
+  auto db = OpenWithTable();
+  ASSERT_NE(db, nullptr);
+  std::atomic<int> runs{0};
+  EXPECT_FALSE(db->Write([&](UnitOfWork& uow) {
+                   uow.AfterDurable([&] { ++runs; });
+                   (void)Insert(uow, 1);
+                   return Status::Conflict("rolled back");
+                 }).ok());
+  ASSERT_TRUE(db->Write([&](UnitOfWork& uow) {
+                  uow.AfterDurable([&] { runs += 10; });
                   return Insert(uow, 2);
                 }).ok());
-  EXPECT_EQ(during, 2);
-  EXPECT_EQ(db->commit_stats().deferred, 1);
+  ASSERT_TRUE(Eventually([&] { return runs.load() >= 10; }));
+  EXPECT_EQ(runs.load(), 10);
 }
 
-TEST_F(DatabaseTest, ADeferredWriteWhoseEffectsLeaveTheProcessIsSynced) {
-  auto db = OpenWithTable();
-  ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->Write(
-                    [&](UnitOfWork& uow) {
-                      uow.RequireSync();  // what Outbox::Append does
-                      return Insert(uow, 1);
-                    },
-                    Sync::kDeferred)
-                  .ok());
-  EXPECT_EQ(db->commit_stats().deferred, 0) << "synced after the commit, so not counted as deferred";
-  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 1);
-}
-
-TEST_F(DatabaseTest, AGroupIsDeferredOnlyIfEveryWriteInItIs) {
-  auto db = OpenWithTable();
-  ASSERT_NE(db, nullptr);
-  const auto run_group = [&](Sync second) {
-    std::vector<int64_t> during(2, 0);
-    std::vector<std::thread> writers;
-    {
-      BlockingWrite first(*db);
-      writers.emplace_back([&] {
-        (void)db->Write(
-            [&](UnitOfWork& uow) {
-              during[0] = SynchronousInside(uow);
-              return Insert(uow, 1);
-            },
-            Sync::kDeferred);
-      });
-      EXPECT_TRUE(WaitForQueuedWrites(*db, 2));
-      writers.emplace_back([&] {
-        (void)db->Write(
-            [&](UnitOfWork& uow) {
-              during[1] = SynchronousInside(uow);
-              return Insert(uow, 2);
-            },
-            second);
-      });
-      EXPECT_TRUE(WaitForQueuedWrites(*db, 3));
-    }
-    for (auto& writer : writers) writer.join();
-    return during;
-  };
-
-  EXPECT_EQ(run_group(Sync::kDurable), (std::vector<int64_t>{2, 2}));
-  EXPECT_EQ(db->commit_stats().deferred, 0);
-  EXPECT_EQ(run_group(Sync::kDeferred), (std::vector<int64_t>{1, 1}));
-  EXPECT_EQ(db->commit_stats().deferred, 1);
-  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 6) << "two groups: a blocking write and two queued behind it";
-}
-
-TEST_F(DatabaseTest, DeferringChangesNothingUnderNormalDurability) {
+TEST_F(DatabaseTest, UnderNormalDurabilityNothingWaitsForTheDisk) {
   auto db = Open({PathOf("normal.db"), Durability::kNormal});
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->Write(
-                    [](UnitOfWork& uow) {
-                      uow.Exec("CREATE TABLE t (x INTEGER NOT NULL)");
-                      return Status::Ok();
-                    },
-                    Sync::kDeferred)
-                  .ok());
+  std::atomic<int> ran{0};
+  ASSERT_TRUE(db->Write([&](UnitOfWork& uow) {
+                  uow.Exec("CREATE TABLE t (x INTEGER NOT NULL)");
+                  uow.AfterDurable([&] { ++ran; });
+                  return Status::Ok();
+                }).ok());
+  EXPECT_TRUE(Eventually([&] { return ran.load() == 1; })) << "without an fsync, on the syncer's thread";
+  ASSERT_TRUE(db->AwaitDurable().ok());
+  EXPECT_EQ(db->commit_stats().syncs, 0);
   EXPECT_EQ(QueryInt(*db, "PRAGMA synchronous"), 1);
-  EXPECT_EQ(db->commit_stats().deferred, 0) << "nothing was skipped that this database would have done";
 }
 
 TEST_F(DatabaseTest, ReusesAPreparedStatementWithinOneTransaction) {

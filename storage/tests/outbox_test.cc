@@ -158,24 +158,6 @@ TEST_F(OutboxTest, MarkPublishedHidesRowsAndStampsThemOnce) {
   EXPECT_EQ(CountUnpublished(), 1);
 }
 
-TEST_F(OutboxTest, AnAppendIsDurableAtItsCommitAndAMarkIsDeferred) {
-  // A row may be published as soon as it committed, so it must survive a power loss; a lost mark only
-  // publishes its row again.
-  Status appended = db_->Write(
-      [&](UnitOfWork& uow) {
-        outbox_->Append(uow, "t/1", "{}");
-        return Status::Ok();
-      },
-      Sync::kDeferred);
-  ASSERT_TRUE(appended.ok()) << appended.ToString();
-  EXPECT_EQ(db_->commit_stats().deferred, 0);
-  const auto rows = Unpublished();
-  ASSERT_EQ(rows.size(), 1U);
-  ASSERT_TRUE(outbox_->MarkPublished({rows[0].id}).ok());
-  EXPECT_EQ(db_->commit_stats().deferred, 1);
-  EXPECT_EQ(CountUnpublished(), 0);
-}
-
 TEST_F(OutboxTest, CountUnpublishedFollowsAppendsAndMarks) {
   EXPECT_EQ(CountUnpublished(), 0);
   AppendCommitted({"a", "b", "c"});

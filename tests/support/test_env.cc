@@ -72,15 +72,6 @@ int FreePortRange(int count) {
   throw std::runtime_error("no range of free ports found");
 }
 
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    if (condition()) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling interval, not a synchronization
-  }
-}
-
 std::string BinDir() {
   return SAGAFLOW_TEST_BIN_DIR;
 }

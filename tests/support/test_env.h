@@ -1,6 +1,8 @@
 // Test-environment helpers for cross-process tests: temporary homes, free ports, polling with a deadline.
 #pragma once
 
+#include "common/testing/eventually.h"  // Eventually, for every test
+
 #include <chrono>
 #include <functional>
 #include <string>
@@ -24,9 +26,6 @@ class TempDir {
 int FreePort();
 // `count` consecutive free ports starting at the returned one (for the HTTP port and its +1..+4).
 int FreePortRange(int count);
-
-// Polls `condition` every few milliseconds until it holds or `timeout` passes. Returns whether it held.
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 // Where the build put the binaries, and the repository root (for config/ templates).
 std::string BinDir();

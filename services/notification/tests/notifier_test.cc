@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -40,11 +41,21 @@ struct NotificationRow {
   std::string created_at;
 };
 
-// Records what it is asked to send.
+// Records what it is asked to send (on the database's syncer thread).
 class RecordingSink final : public NotificationSink {
  public:
-  void Send(const Notification& notification) override { sent.push_back(notification); }
-  std::vector<Notification> sent;
+  void Send(const Notification& notification) override {
+    std::lock_guard lock(mu_);
+    sent_.push_back(notification);
+  }
+  std::vector<Notification> sent() {
+    std::lock_guard lock(mu_);
+    return sent_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<Notification> sent_;
 };
 
 class NotifierTest : public ::testing::Test {
@@ -157,6 +168,12 @@ class NotifierTest : public ::testing::Test {
     return count;
   }
 
+  // What the sink was asked to send, once every effect of the commits so far has happened.
+  std::vector<Notification> Sent() {
+    EXPECT_TRUE(db_->AwaitEffects().ok());
+    return sink_.sent();
+  }
+
   // Runs the notifier's handler inside a transaction of our own that then commits or rolls back.
   Status HandleInOwnTransaction(std::string_view topic, const std::string& payload, bool commit,
                                 size_t* sent_inside = nullptr) {
@@ -170,7 +187,7 @@ class NotifierTest : public ::testing::Test {
                                  false};
     return db_->Write([&](storage::UnitOfWork& uow) {
       Status handled = notifier_->OnMessage(uow, envelope);
-      if (sent_inside != nullptr) *sent_inside = sink_.sent.size();
+      if (sent_inside != nullptr) *sent_inside = sink_.sent().size();
       if (!handled.ok()) return handled;
       return commit ? Status::Ok() : Status::IoError("the transaction fails after the handler");
     });
@@ -199,10 +216,10 @@ TEST_F(NotifierTest, OrderCreatedSendsTheOrderConfirmation) {
   EXPECT_EQ(rows[0].kind, "order_received");
   EXPECT_EQ(rows[0].message, "Order confirmation email sent to C123");
   EXPECT_EQ(rows[0].created_at, "2024-01-15T10:30:00.001Z");
-  ASSERT_EQ(sink_.sent.size(), 1u);
-  EXPECT_EQ(sink_.sent[0].order_id, "order-1");
-  EXPECT_EQ(sink_.sent[0].kind, "order_received");
-  EXPECT_EQ(sink_.sent[0].message, "Order confirmation email sent to C123");
+  ASSERT_EQ(Sent().size(), 1u);
+  EXPECT_EQ(Sent()[0].order_id, "order-1");
+  EXPECT_EQ(Sent()[0].kind, "order_received");
+  EXPECT_EQ(Sent()[0].message, "Order confirmation email sent to C123");
   EXPECT_TRUE(Outbox().empty());  // only outcomes are acknowledged
 }
 
@@ -212,8 +229,8 @@ TEST_F(NotifierTest, SuccessfulPaymentSendsThePaymentConfirmation) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].kind, "payment_confirmed");
   EXPECT_EQ(rows[0].message, "Payment confirmation for Order order-1");
-  ASSERT_EQ(sink_.sent.size(), 1u);
-  EXPECT_EQ(sink_.sent[0].message, "Payment confirmation for Order order-1");
+  ASSERT_EQ(Sent().size(), 1u);
+  EXPECT_EQ(Sent()[0].message, "Payment confirmation for Order order-1");
 }
 
 TEST_F(NotifierTest, SuccessfulReservationSendsTheInventoryConfirmation) {
@@ -222,7 +239,7 @@ TEST_F(NotifierTest, SuccessfulReservationSendsTheInventoryConfirmation) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].kind, "inventory_confirmed");
   EXPECT_EQ(rows[0].message, "Inventory confirmation for Order order-1");
-  ASSERT_EQ(sink_.sent.size(), 1u);
+  ASSERT_EQ(Sent().size(), 1u);
 }
 
 TEST_F(NotifierTest, DeclinedPaymentIsNotifiedButOtherFailuresAreNot) {
@@ -232,7 +249,7 @@ TEST_F(NotifierTest, DeclinedPaymentIsNotifiedButOtherFailuresAreNot) {
 
   EXPECT_EQ(Kinds(), std::vector<std::string>{"order-1/payment_declined"});
   EXPECT_EQ(Rows()[0].message, "Payment declined for Order order-1");
-  EXPECT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(Sent().size(), 1u);
 }
 
 TEST_F(NotifierTest, DuplicatesLeaveOneRowPerOrderAndKind) {
@@ -245,7 +262,7 @@ TEST_F(NotifierTest, DuplicatesLeaveOneRowPerOrderAndKind) {
 
   EXPECT_EQ(Kinds(), (std::vector<std::string>{"order-1/order_received", "order-1/payment_confirmed",
                                                "order-1/inventory_confirmed", "order-2/order_received"}));
-  EXPECT_EQ(sink_.sent.size(), 4u);
+  EXPECT_EQ(Sent().size(), 4u);
 }
 
 // The notifier claims no inbox: a redelivery (the broker's DUP) notifies nobody twice and acknowledges
@@ -255,7 +272,7 @@ TEST_F(NotifierTest, ARedeliveredMessageNotifiesOnceAndIsAcknowledgedAgain) {
   Deliver(topics::kOrderCompleted, payload);
   Deliver(topics::kOrderCompleted, payload);
   EXPECT_EQ(Rows().size(), 1u);
-  EXPECT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(Sent().size(), 1u);
   const auto outbox = Outbox();
   ASSERT_EQ(outbox.size(), 2u);
   EXPECT_EQ(outbox[1].topic, kNotificationSent);
@@ -288,7 +305,7 @@ TEST_F(NotifierTest, OrderCompletedIsNotifiedOnceAndAcknowledgedEveryTime) {
   OrderCompleted("order-1", "saga-1:outcome");
   OrderCompleted("order-1", "saga-1:outcome");
   EXPECT_EQ(Rows().size(), 1u);
-  EXPECT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(Sent().size(), 1u);
   outbox = Outbox();
   ASSERT_EQ(outbox.size(), 3u);
   for (const auto& row : outbox) {
@@ -313,7 +330,7 @@ TEST_F(NotifierTest, OrderCancelledIsNotifiedWithItsReasonAndAcknowledged) {
     EXPECT_NE(row.payload.find(R"("kind":"order_cancelled")"), std::string::npos) << row.payload;
     EXPECT_NE(row.payload.find(R"("idempotencyKey":"saga-1:outcome")"), std::string::npos) << row.payload;
   }
-  EXPECT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(Sent().size(), 1u);
 }
 
 TEST_F(NotifierTest, CompensationRepliesNotifyOnlyWhatWasReallyUndone) {
@@ -344,8 +361,8 @@ TEST_F(NotifierTest, WholeSuccessfulOrderNotifiesEachKindOnce) {
 
   EXPECT_EQ(Kinds(), (std::vector<std::string>{"order-1/order_received", "order-1/payment_confirmed",
                                                "order-1/inventory_confirmed", "order-1/order_completed"}));
-  ASSERT_EQ(sink_.sent.size(), 4u);
-  EXPECT_EQ(sink_.sent[3].kind, "order_completed");
+  ASSERT_EQ(Sent().size(), 4u);
+  EXPECT_EQ(Sent()[3].kind, "order_completed");
   EXPECT_EQ(Outbox().size(), 2u);
 }
 
@@ -355,7 +372,7 @@ TEST_F(NotifierTest, SinkIsCalledOnlyAfterTheCommit) {
                                      true, &sent_inside)
                   .ok());
   EXPECT_EQ(sent_inside, 0u);  // not while the transaction was open
-  EXPECT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(Sent().size(), 1u);
   EXPECT_EQ(Rows().size(), 1u);
 }
 
@@ -363,13 +380,13 @@ TEST_F(NotifierTest, RolledBackNotificationIsNeitherStoredNorSent) {
   EXPECT_TRUE(
       HandleInOwnTransaction(topics::kOrderCompleted, Message("order-1", R"("idempotencyKey":"k","at":"x")"), false)
           .IsIoError());
-  EXPECT_TRUE(sink_.sent.empty());
+  EXPECT_TRUE(Sent().empty());
   EXPECT_TRUE(Rows().empty());
   EXPECT_TRUE(Outbox().empty());
 
   // The redelivery after the failure notifies for real.
   OrderCompleted("order-1", "k");
-  EXPECT_EQ(sink_.sent.size(), 1u);
+  EXPECT_EQ(Sent().size(), 1u);
   EXPECT_EQ(Rows().size(), 1u);
   EXPECT_EQ(Outbox().size(), 1u);
 }
@@ -378,7 +395,7 @@ TEST_F(NotifierTest, OrderCreatedWithoutCustomerIsDeadLettered) {
   Deliver(topics::kOrderCreated, Message("order-1", R"("items":[],"totalAmount":0)"));
   Deliver(topics::kOrderCreated, Message("order-2", R"("customerId":7)"));
   EXPECT_TRUE(Rows().empty());
-  EXPECT_TRUE(sink_.sent.empty());
+  EXPECT_TRUE(Sent().empty());
   EXPECT_EQ(Count("dead_letters"), 2);
   for (const auto& row : Outbox()) EXPECT_EQ(row.topic, "deadletter/orders/created");
 }

@@ -6,9 +6,12 @@
 #include <simdjson.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/clock.h"
@@ -54,11 +57,40 @@ struct Reply {
   std::optional<Cents> amount;
 };
 
+// Records every movement of money, with how many fsyncs the database had made when it was asked.
+class RecordingGateway final : public PaymentGateway {
+ public:
+  struct Call {
+    std::string kind;
+    MoneyMovement movement;
+    int64_t syncs_before;
+  };
+  void Watch(storage::Database* db) { db_ = db; }
+  void Capture(const MoneyMovement& movement) override { Record("capture", movement); }
+  void Refund(const MoneyMovement& movement) override { Record("refund", movement); }
+  std::vector<Call> calls() {
+    std::lock_guard lock(mu_);
+    return calls_;
+  }
+
+ private:
+  void Record(const std::string& kind, const MoneyMovement& movement) {
+    const int64_t syncs = db_ != nullptr ? db_->commit_stats().syncs : -1;
+    std::lock_guard lock(mu_);
+    calls_.push_back({kind, movement, syncs});
+  }
+  storage::Database* db_ = nullptr;
+  std::mutex mu_;
+  std::vector<Call> calls_;
+};
+
 class PaymentsTest : public ::testing::Test {
  protected:
+  virtual storage::Durability durability() const { return storage::Durability::kNormal; }
+
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "payments.db").string(), storage::Durability::kNormal});
+    auto db = storage::Database::Open({(dir_ / "payments.db").string(), durability()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
     ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("payment"), clock_.Now()).ok());
@@ -66,7 +98,8 @@ class PaymentsTest : public ::testing::Test {
     consumer_ = std::make_unique<messaging::Consumer>(
         *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
         [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
-    payments_ = std::make_unique<Payments>(clock_, random_, MakeNullLogger(), kLimit);
+    gateway_.Watch(db_.get());
+    payments_ = std::make_unique<Payments>(clock_, random_, MakeNullLogger(), kLimit, gateway_);
     processor_ = std::make_unique<commands::CommandProcessor>(*db_, *outbox_, clock_, MakeNullLogger());
   }
 
@@ -186,10 +219,45 @@ class PaymentsTest : public ::testing::Test {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<storage::Outbox> outbox_;
   std::unique_ptr<messaging::Consumer> consumer_;
+  RecordingGateway gateway_;
   std::unique_ptr<Payments> payments_;
   std::unique_ptr<commands::CommandProcessor> processor_;
   int messages_ = 0;
 };
+
+TEST_F(PaymentsTest, MoneyMovesOncePerPaymentHoweverOftenACommandArrives) {
+  Wire();
+  Process("order-1", "59.98");
+  Process("order-1", "59.98");     // a re-send
+  Process("order-2", "20000.00");  // declined: nothing to capture
+  Refund("order-1", "59.98");
+  Refund("order-1", "59.98");
+  Refund("order-3", "5.00");  // voided before any charge: nothing to refund
+  ASSERT_TRUE(db_->AwaitEffects().ok());
+  const auto calls = gateway_.calls();
+  ASSERT_EQ(calls.size(), 2U);
+  EXPECT_EQ(calls[0].kind, "capture");
+  EXPECT_EQ(calls[0].movement.order_id, "order-1");
+  EXPECT_EQ(calls[0].movement.amount_cents, 5998);
+  EXPECT_EQ(calls[0].movement.payment_id, Payment("order-1")->payment_id);
+  EXPECT_EQ(calls[1].kind, "refund");
+  EXPECT_EQ(calls[1].movement.payment_id, calls[0].movement.payment_id);
+}
+
+class PaymentsOnDiskTest : public PaymentsTest {
+ protected:
+  storage::Durability durability() const override { return storage::Durability::kFull; }
+};
+
+TEST_F(PaymentsOnDiskTest, TheGatewayIsAskedOnlyOnceThePaymentIsOnDisk) {
+  Wire();
+  Process("order-1", "59.98");
+  ASSERT_TRUE(db_->AwaitEffects().ok());
+  const auto calls = gateway_.calls();
+  ASSERT_EQ(calls.size(), 1U);
+  EXPECT_EQ(calls[0].kind, "capture");
+  EXPECT_GE(calls[0].syncs_before, 1) << "the capture came before any fsync of its record";
+}
 
 TEST_F(PaymentsTest, ProcessUnderTheLimitCharges) {
   Wire();
