@@ -9,6 +9,11 @@
 // compensated, stage by stage in reverse order; compensations are retried, and when one never confirms
 // the saga goes to FAILED for an operator. The first failure's reason is the saga's reason. A finished
 // saga publishes its outcome until the outcome is acknowledged.
+//
+// One exception: a success under the command's key for a step recorded FAILED means the participant
+// acted after all, so that step's compensation is sent at once, whatever the saga's state, and retried
+// like any other. The saga does not end CANCELLED while it is in flight; after CANCELLED it is sent until
+// confirmed (it cannot change an outcome already published).
 #pragma once
 
 #include <string>
@@ -66,6 +71,8 @@ class SagaEngine {
   void ContinueCompensation(SagaInstance& saga, TimePoint now, std::vector<Action>& actions) const;
   void Finish(SagaInstance& saga, SagaState state, TimePoint now, std::vector<Action>& actions) const;
   void SendCompensation(SagaInstance& saga, StepState& step, TimePoint now, std::vector<Action>& actions) const;
+  // A success for a step recorded FAILED: it acted after all, so it is undone if it can be.
+  void CompensateLateSuccess(SagaInstance& saga, StepState& step, TimePoint now, std::vector<Action>& actions) const;
 
   const SagaDefinition& definition_;
 };

@@ -489,6 +489,15 @@ TEST(SagaRestartTest, ParallelFailureCompensationNeverConfirmedThenRedriven) {
       "CANCELLED");
 }
 
+TEST(SagaRestartTest, ALateSuccessAfterCancelledIsCompensatedUntilConfirmed) {
+  ExpectRestartAnywhereChangesNothing(
+      trip::MakeTripSaga(true),
+      {Start(), Ok("flight"), Fail("hotel", "no_rooms"), Compensated("car"), Compensated("flight"), Ack(), Ok("hotel"),
+       NextDeadline(), NextDeadline(), NextDeadline(), NextDeadline(), Ok("hotel"), Compensated("hotel"), StartAgain(),
+       Ack()},
+      "CANCELLED");
+}
+
 TEST(SagaRestartTest, AStartedSagaThatIsNeverAnsweredFailsItsStepAndCompensates) {
   ExpectRestartAnywhereChangesNothing(
       trip::MakeTripSaga(true),

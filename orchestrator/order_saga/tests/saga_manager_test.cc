@@ -482,17 +482,112 @@ TEST_F(SagaManagerTest, AnOrderAboveTheTotalLimitTheApiAppliesIsDeadLettered) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 1) << "the limit itself is allowed";
 }
 
-TEST_F(SagaManagerTest, ALateReplyContradictingTheStepsOutcomeIsCountedAndChangesNothing) {
+// A charge reported after the saga recorded the payment declined was only counted and logged, and a charge
+// could survive on a cancelled order; now it is refunded under the compensation's key.
+TEST_F(SagaManagerTest, ALateChargeAfterADeclineIsRefundedBeforeTheSagaEnds) {
   Deliver("orders/created", OrderCreated("o1"));
   Deliver("inventory/reserved", InventoryReserved("o1", true));
   Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));
-  TakeSent();
+  EXPECT_EQ(Topics(TakeSent()),
+            (std::vector<std::string>{"payments/process", "inventory/reserve", "inventory/release"}));
   Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));  // a repeat: no contradiction
   EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 0);
+  EXPECT_TRUE(TakeSent().empty());
+
   Deliver("payments/processed", PaymentProcessed("o1", true));
+  const auto refund = TakeSent();
+  ASSERT_EQ(Topics(refund), std::vector<std::string>{"payments/refund"});
+  EXPECT_EQ(Field(refund[0].payload, "idempotencyKey"), "o1:payment:compensation");
+  EXPECT_EQ(Field(refund[0].payload, "amount"), "29.99");
   EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 1);
-  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kFailed);
-  EXPECT_EQ(Load("o1")->Step("payment")->last_reply, "late: success");
+  EXPECT_EQ(metrics_.Get("sagaflow_late_compensations_total"), 1);
+  auto saga = Load("o1");
+  ASSERT_TRUE(saga.has_value());
+  EXPECT_EQ(saga->Step("payment")->status, engine::StepStatus::kCompensating);
+  EXPECT_EQ(saga->Step("payment")->last_reply, "late: success after payment_declined: compensating");
+  EXPECT_TRUE(saga->Step("payment")->deadline.has_value());
+
+  Deliver("inventory/released", Undone("o1", "inventory", "RELEASED"));
+  EXPECT_TRUE(TakeSent().empty()) << "the outcome waits for the refund";
+  EXPECT_EQ(SagaState("o1"), "COMPENSATING");
+  Deliver("payments/refunded", Undone("o1", "payment", "REFUNDED"));
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "payment_declined");
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+}
+
+TEST_F(SagaManagerTest, ALateChargeAfterCancelledIsRefundedUntilConfirmedAcrossARestartAndTheOutcomeStays) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));
+  Deliver("inventory/released", Undone("o1", "inventory", "VOIDED"));
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve", "inventory/release",
+                                                          "orders/cancelled"}));
+  Deliver("notifications/sent", NotificationSent("o1", "o1:outcome"));
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"payments/refund"}) << "no progress, no new outcome";
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kCompensating);
+  Deliver("payments/processed", PaymentProcessed("o1", true));  // the same reply again: one refund is enough
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(metrics_.Get("sagaflow_late_compensations_total"), 1);
+
+  // More sends than the compensation's attempts: a cancelled saga has no FAILED to go to.
+  for (int i = 0; i < kOptions.compensation_attempts + 2; ++i) {
+    clock_.Advance(Millis(10'000));
+    EXPECT_EQ(FireDueTimers(), 1u);
+    EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"payments/refund"});
+  }
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+
+  manager_.reset();  // the orchestrator dies; a new one finds the refund in the file
+  Metrics metrics;
+  messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics,
+                               [this](const std::string& why) { fatal_.push_back(why); });
+  SagaManager manager(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics);
+  manager.Register(consumer);
+  clock_.Advance(Millis(10'000));
+  auto fired = manager.FireDueTimers();
+  ASSERT_TRUE(fired.ok());
+  EXPECT_EQ(*fired, 1u);
+  const auto again = TakeSent(true);
+  ASSERT_EQ(Topics(again), std::vector<std::string>{"payments/refund"});
+  EXPECT_EQ(Field(again[0].payload, "idempotencyKey"), "o1:payment:compensation");
+
+  consumer.Handle({"payments/refunded", Undone("o1", "payment", "REFUNDED"), false});
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kCompensated);
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+  auto earliest = manager.EarliestDeadline();
+  ASSERT_TRUE(earliest.ok());
+  EXPECT_FALSE(earliest->has_value());
+}
+
+TEST_F(SagaManagerTest, ALateContradictionThatNeedsNoActionIsCountedAndSendsNothing) {
+  Complete("o1");
+  TakeSent();
+  Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 1);
+  EXPECT_EQ(metrics_.Get("sagaflow_late_compensations_total"), 0);
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kSucceeded);
+  EXPECT_EQ(SagaState("o1"), "COMPLETED");
+}
+
+// A refund that overtook the charge leaves the payment VOIDED and the charge refused, and one after the charge
+// refunded it: once the compensation is confirmed, a late success needs nothing more.
+TEST_F(SagaManagerTest, ALateChargeAfterTheRefundWasConfirmedSendsNothing) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("inventory/reserved", InventoryReserved("o1", false, "out_of_stock"));
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve", "payments/refund"}));
+  Deliver("payments/refunded", Undone("o1", "payment", "VOIDED"));
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/cancelled"});
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(metrics_.Get("sagaflow_late_compensations_total"), 0);
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kCompensated);
 }
 
 TEST_F(SagaManagerTest, AChargeOfAnotherAmountIsNotTheAnswerToOurCommandAndChangesNothing) {
