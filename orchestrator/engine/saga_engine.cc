@@ -72,6 +72,17 @@ std::vector<Action> SagaEngine::Start(SagaInstance& saga, TimePoint now) const {
   return actions;
 }
 
+std::vector<Action> SagaEngine::Reject(SagaInstance& saga, TimePoint now) const {
+  std::vector<Action> actions;
+  const bool fresh = std::all_of(saga.steps.begin(), saga.steps.end(),
+                                 [](const StepState& s) { return s.status == StepStatus::kPending; });
+  if (saga.state != SagaState::kRunning || !fresh) return actions;
+  saga.failure_reason = definition_.rejected_start_reason.empty() ? "rejected" : definition_.rejected_start_reason;
+  actions.push_back(Progress("", "start_rejected: " + saga.failure_reason));
+  Finish(saga, SagaState::kCancelled, now, actions);
+  return actions;
+}
+
 void SagaEngine::StartStage(SagaInstance& saga, int stage, TimePoint now, std::vector<Action>& actions) const {
   saga.stage = stage;
   for (const auto& definition : definition_.stages[static_cast<size_t>(stage)].steps) {

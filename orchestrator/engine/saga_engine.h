@@ -13,7 +13,9 @@
 // One exception: a success under the command's key for a step recorded FAILED means the participant
 // acted after all, so that step's compensation is sent at once, whatever the saga's state, and retried
 // like any other. The saga does not end CANCELLED while it is in flight; after CANCELLED it is sent until
-// confirmed (it cannot change an outcome already published).
+// confirmed (it cannot change an outcome already published). A start whose input the definition rejects
+// creates a saga that ends CANCELLED at once with the definition's rejected_start_reason, having sent
+// nothing but its outcome.
 #pragma once
 
 #include <string>
@@ -50,6 +52,9 @@ class SagaEngine {
 
   SagaInstance Create(std::string saga_id, std::string correlation_id, std::string data, TimePoint now) const;
   std::vector<Action> Start(SagaInstance& saga, TimePoint now) const;
+  // The start's input was rejected: a fresh saga ends CANCELLED with the definition's rejected_start_reason
+  // and publishes its outcome; no step is sent. Does nothing to a saga that has begun.
+  std::vector<Action> Reject(SagaInstance& saga, TimePoint now) const;
   std::vector<Action> OnReply(SagaInstance& saga, const Reply& reply, TimePoint now, double random_unit) const;
   // Acts on every step whose deadline is at or before `now`.
   std::vector<Action> OnTimers(SagaInstance& saga, TimePoint now, double random_unit) const;

@@ -26,6 +26,8 @@ SagaManager::SagaManager(const SagaDefinition& definition, storage::Database& db
                     "Late replies that contradict a step's recorded outcome (a participant's bug or a forgery)");
   metrics_.Describe("sagaflow_late_compensations_total", "counter",
                     "Compensations sent for a step that reported success after it had been recorded failed");
+  metrics_.Describe("sagaflow_sagas_rejected_total", "counter",
+                    "Start messages whose input the saga rejected, recorded as cancelled sagas");
   metrics_.Describe("sagaflow_sagas", "gauge", "Unfinished sagas by state (finished: sagaflow_sagas_finished_total)");
   metrics_.AddCollector([this](Metrics& m) {
     (void)db_.Read([&](storage::Sql& sql) {
@@ -78,12 +80,20 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope&
     }
     return Status::Ok();
   }
-  if (definition_.validate_start) {
-    Status valid = definition_.validate_start(message.body);
-    if (!valid.ok()) return Status::InvalidArgument(valid.message());
-  }
+  Status valid = definition_.validate_start ? definition_.validate_start(message.body) : Status::Ok();
+  if (!valid.ok() && definition_.rejected_start_reason.empty()) return Status::InvalidArgument(valid.message());
   std::string data(simdjson::to_string(message.body));
   SagaInstance saga = engine_.Create(NewTimeOrderedUuid(now, random_), correlation_id, std::move(data), now);
+  if (!valid.ok()) {
+    // Dead-lettering it would leave whoever sent it waiting for an outcome, and asking again for ever.
+    auto actions = engine_.Reject(saga, now);
+    Apply(uow, saga, SagaState::kRunning, actions, now);
+    store::Save(uow, saga);
+    metrics_.Add("sagaflow_sagas_rejected_total");
+    logger_->warn("orderId={} {} rejected: {}; saga {} recorded CANCELLED with reason {}", correlation_id,
+                  definition_.start_topic, valid.message(), saga.saga_id, saga.failure_reason);
+    return Status::Ok();
+  }
   auto actions = engine_.Start(saga, now);
   Apply(uow, saga, SagaState::kRunning, actions, now);
   store::Save(uow, saga);

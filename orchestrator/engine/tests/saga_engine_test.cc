@@ -64,6 +64,7 @@ class Scenario {
 
   // --- when ---
   Scenario& WhenStarted() { return Record(engine_.Start(saga_, clock_.Now())); }
+  Scenario& WhenRejected() { return Record(engine_.Reject(saga_, clock_.Now())); }
   Scenario& WhenReply(Reply reply) { return Record(engine_.OnReply(saga_, reply, clock_.Now(), random_unit_)); }
   Scenario& WhenSucceeds(const std::string& step) {
     return WhenReply({step, false, SagaEngine::CommandKey(saga_, step), true, ""});
@@ -745,6 +746,31 @@ TEST(SagaLateSuccessTest, AFailureAfterAFailureIsARepeatAndDoesNothing) {
   Scenario s;
   s.GivenStarted().WhenFails("flight", "sold_out").WhenFails("flight", "sold_out");
   s.ThenNothing().ThenStep("flight", StepStatus::kFailed).ThenLastReply("flight", "late: failure: sold_out");
+}
+
+// ----------------------------------------------------------------------------------------------------
+// A start whose input the definition rejects
+
+TEST(SagaRejectTest, ARejectedStartEndsCancelledWithTheDefinitionsReasonSendingOnlyTheOutcome) {
+  Scenario s;
+  s.GivenCreated()
+      .WhenRejected()
+      .ThenSends({"outcome t1:outcome #1"})
+      .ThenReports({"progress start_rejected: unbookable"})
+      .ThenSaga(SagaState::kCancelled, "unbookable")
+      .ThenDeadlineIn(std::string(kOutcomeStep), Millis(1'000));
+  for (const char* step : {"flight", "hotel", "car", "insurance"}) {
+    s.ThenStep(step, StepStatus::kPending).ThenAttempts(step, 0);
+  }
+  s.WhenDeadlinePasses(std::string(kOutcomeStep)).ThenSends({"outcome t1:outcome #2"});
+  s.WhenAcknowledged().ThenNoDeadlines();
+  s.WhenStartArrivesAgain().ThenSends({"outcome t1:outcome #3"}).ThenSaga(SagaState::kCancelled, "unbookable");
+  s.WhenSucceeds("flight").ThenNothing().ThenStep("flight", StepStatus::kPending);  // never sent: not ours
+}
+
+TEST(SagaRejectTest, ASagaThatHasBegunIsNotRejected) {
+  Scenario s;
+  s.GivenStarted().WhenRejected().ThenNothing().ThenSaga(SagaState::kRunning);
 }
 
 // ----------------------------------------------------------------------------------------------------

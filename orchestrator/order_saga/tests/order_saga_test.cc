@@ -184,6 +184,7 @@ TEST_F(OrderSagaDefinitionTest, IsValidWithOneParallelStageOfPaymentAndInventory
   EXPECT_EQ(payment.retry.max_attempts, 3);
   EXPECT_EQ(payment.compensation_retry.max_attempts, 3);
   EXPECT_EQ(saga_.outcome.ack_topic, "notifications/sent");
+  EXPECT_EQ(saga_.rejected_start_reason, "invalid_order");
   EXPECT_EQ(saga_.ConsumedTopics(),
             (std::vector<std::string>{"orders/created", "payments/processed", "payments/refunded", "inventory/reserved",
                                       "inventory/released", "notifications/sent"}));

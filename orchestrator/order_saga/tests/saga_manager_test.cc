@@ -462,24 +462,82 @@ TEST_F(SagaManagerWithFullSyncTest, OnlyTheOutcomeAcknowledgementCommitsWithoutI
   EXPECT_EQ(Load("o1")->Step("outcome")->status, engine::StepStatus::kSucceeded);
 }
 
-TEST_F(SagaManagerTest, AnInvalidOrdersCreatedIsDeadLetteredAndStartsNothing) {
+// An orders/created the saga cannot run was dead-lettered, and the order service nudged it for ever while the
+// order stayed PENDING; now the order is cancelled with a reason the customer is told.
+TEST_F(SagaManagerTest, AnInvalidOrdersCreatedCancelsTheOrderWithInvalidOrderAndChargesNothing) {
+  Deliver("orders/created", OrderCreated("o1", /*with_items=*/false));
+  const auto sent = TakeSent(true);
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "orderId"), "o1");
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "invalid_order");
+  EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:outcome");
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+  const auto saga = Load("o1");
+  ASSERT_TRUE(saga.has_value());
+  EXPECT_EQ(saga->failure_reason, "invalid_order");
+  EXPECT_EQ(saga->Step("payment")->status, engine::StepStatus::kPending);
+  EXPECT_EQ(saga->Step("inventory")->status, engine::StepStatus::kPending);
+  EXPECT_EQ(saga->Step("outcome")->status, engine::StepStatus::kRunning);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM dead_letters"), 0);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_rejected_total"), 1);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_started_total"), 0);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_finished_total{state=\"CANCELLED\"}"), 1);
+}
+
+TEST_F(SagaManagerTest, AnOrderAboveTheTotalLimitIsCancelledAndEveryNudgeRepublishesTheOutcome) {
+  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
+  auto sent = TakeSent(true);
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "invalid_order");
+
+  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));  // the order service's nudge
+  sent = TakeSent(true);
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "invalid_order");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 1);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_rejected_total"), 1);
+
+  // Until the notification service acknowledges it, the outcome is re-sent on its own too; after, only nudges.
+  clock_.Advance(Millis(1'000));
+  EXPECT_EQ(FireDueTimers(), 1u);
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/cancelled"});
+  Deliver("notifications/sent", NotificationSent("o1", "o1:outcome"));
+  clock_.Advance(Millis(3'600'000));
+  EXPECT_EQ(FireDueTimers(), 0u);
+  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
+  EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+
+  Deliver("orders/created", OrderCreated("o2", true, "100000000000.00"));
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve"}))
+      << "the limit itself is allowed";
+  EXPECT_EQ(SagaState("o2"), "RUNNING");
+}
+
+TEST_F(SagaManagerTest, AnOrdersCreatedWithoutAnOrderIdIsDeadLettered) {
+  Deliver("orders/created",
+          R"({"messageId":"m-1","customerId":"c","items":[{"productId":"p","quantity":1}],"totalAmount":1.00})");
+  EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"deadletter/orders/created"});
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_rejected_total"), 0);
+}
+
+TEST_F(SagaManagerTest, ADefinitionWithoutARejectedStartReasonDeadLettersARejectedStart) {
+  engine::SagaDefinition definition = MakeOrderSaga(kOptions);
+  definition.rejected_start_reason.clear();
+  messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
+                               [this](const std::string& why) { fatal_.push_back(why); });
+  SagaManager manager(definition, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
+  manager.Register(consumer);
   const std::string invalid = OrderCreated("o1", /*with_items=*/false);
-  Deliver("orders/created", invalid);
-  const auto sent = TakeSent();
+  consumer.Handle({"orders/created", invalid, false});
+  const auto sent = TakeSent(true);
   ASSERT_EQ(Topics(sent), std::vector<std::string>{"deadletter/orders/created"});
   EXPECT_EQ(Field(sent[0].payload, "payload"), invalid);
   EXPECT_NE(Field(sent[0].payload, "error").find("items"), std::string::npos) << sent[0].payload;
   EXPECT_EQ(Count("SELECT COUNT(*) FROM dead_letters WHERE topic = 'orders/created'"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM saga_steps"), 0);
-}
-
-TEST_F(SagaManagerTest, AnOrderAboveTheTotalLimitTheApiAppliesIsDeadLettered) {
-  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
-  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"deadletter/orders/created"});
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
-  Deliver("orders/created", OrderCreated("o2", true, "100000000000.00"));
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 1) << "the limit itself is allowed";
 }
 
 // A charge reported after the saga recorded the payment declined was only counted and logged, and a charge
