@@ -94,8 +94,12 @@ struct SagaDefinition {
   std::string start_topic;
   std::vector<Stage> stages;
   OutcomeDefinition outcome;
-  // Rejects an input the saga cannot run (InvalidArgument: the start message is dead-lettered).
+  // Rejects an input the saga cannot run (InvalidArgument, saying why).
   std::function<Status(simdjson::dom::object start)> validate_start;
+  // What happens to a start that validate_start rejects. Empty: it is dead-lettered, and each repeat of it
+  // again. Otherwise its saga is recorded CANCELLED with this reason and the outcome is published, so
+  // whoever waits for it learns why, and a repeat re-publishes that outcome like any finished saga's.
+  std::string rejected_start_reason;
   // Optional: a message telling observers about progress.
   std::function<std::optional<OutgoingPayload>(const SagaContext&, const ProgressEvent&, const std::string& message_id,
                                                const std::string& at)>

@@ -72,6 +72,17 @@ std::vector<Action> SagaEngine::Start(SagaInstance& saga, TimePoint now) const {
   return actions;
 }
 
+std::vector<Action> SagaEngine::Reject(SagaInstance& saga, TimePoint now) const {
+  std::vector<Action> actions;
+  const bool fresh = std::all_of(saga.steps.begin(), saga.steps.end(),
+                                 [](const StepState& s) { return s.status == StepStatus::kPending; });
+  if (saga.state != SagaState::kRunning || !fresh) return actions;
+  saga.failure_reason = definition_.rejected_start_reason.empty() ? "rejected" : definition_.rejected_start_reason;
+  actions.push_back(Progress("", "start_rejected: " + saga.failure_reason));
+  Finish(saga, SagaState::kCancelled, now, actions);
+  return actions;
+}
+
 void SagaEngine::StartStage(SagaInstance& saga, int stage, TimePoint now, std::vector<Action>& actions) const {
   saga.stage = stage;
   for (const auto& definition : definition_.stages[static_cast<size_t>(stage)].steps) {
@@ -105,8 +116,15 @@ std::vector<Action> SagaEngine::OnReply(SagaInstance& saga, const Reply& reply, 
       step->last_reply = "ignored (key " + reply.idempotency_key + "): " + verdict;
       return actions;
     }
+    if (step->status == StepStatus::kFailed && reply.success) {
+      // Participants answer every repeat of a key alike, so this is no repeat of the failure: the command
+      // was carried out after all (a participant's bug, or a forgery), and nothing else would undo it.
+      CompensateLateSuccess(saga, *step, now, actions);
+      return actions;
+    }
     if (step->status != StepStatus::kRunning || saga.state != SagaState::kRunning) {
-      // Late or duplicate: a step being compensated is compensated whatever it replies now.
+      // Late or duplicate: a step being compensated is compensated whatever it replies now, and one already
+      // compensated was undone, or its participant refuses the command for good (a tombstone).
       step->last_reply = "late: " + verdict;
       return actions;
     }
@@ -191,6 +209,18 @@ void SagaEngine::SendCompensation(SagaInstance& saga, StepState& step, TimePoint
   actions.push_back({ActionKind::kSendCompensation, step.name, CompensationKey(saga, step.name), 1, {}});
 }
 
+void SagaEngine::CompensateLateSuccess(SagaInstance& saga, StepState& step, TimePoint now,
+                                       std::vector<Action>& actions) const {
+  if (definition_.FindStep(step.name)->compensation_topic.empty()) {
+    step.last_reply = "late: success";  // nothing to undo: reported, not repaired
+    return;
+  }
+  step.last_reply = "late: success after " + step.failure_reason + ": compensating";
+  saga.updated_at = now;
+  actions.push_back(Progress(step.name, step.name + "_succeeded_late"));
+  SendCompensation(saga, step, now, actions);
+}
+
 void SagaEngine::ContinueCompensation(SagaInstance& saga, TimePoint now, std::vector<Action>& actions) const {
   for (int stage = saga.stage; stage >= 0; --stage) {
     saga.stage = stage;
@@ -211,6 +241,11 @@ void SagaEngine::ContinueCompensation(SagaInstance& saga, TimePoint now, std::ve
     }
     if (in_flight) return;
   }
+  // A late success's compensation may belong to a stage already passed; the outcome waits for it too.
+  const bool late_in_flight = std::any_of(saga.steps.begin(), saga.steps.end(), [](const StepState& s) {
+    return s.status == StepStatus::kCompensating || s.status == StepStatus::kCompensationFailed;
+  });
+  if (late_in_flight) return;
   Finish(saga, SagaState::kCancelled, now, actions);
 }
 
@@ -260,7 +295,9 @@ std::vector<Action> SagaEngine::OnTimers(SagaInstance& saga, TimePoint now, doub
         if (saga.state == SagaState::kRunning) BeginCompensation(saga, std::string(kTimeoutReason), now, actions);
       }
     } else if (step.status == StepStatus::kCompensating) {
-      if (step.compensation_attempts < definition.compensation_retry.max_attempts) {
+      // A finished saga's outcome is published and stays: a late success's compensation there has no FAILED
+      // to fall back on, so it is sent until confirmed, at the capped wait.
+      if (step.compensation_attempts < definition.compensation_retry.max_attempts || IsFinished(saga.state)) {
         ++step.compensation_attempts;
         step.deadline = now + WaitAfterSend(definition.timeout, definition.compensation_retry,
                                             step.compensation_attempts, random_unit);
@@ -269,9 +306,10 @@ std::vector<Action> SagaEngine::OnTimers(SagaInstance& saga, TimePoint now, doub
       } else {
         step.status = StepStatus::kCompensationFailed;
         step.deadline.reset();
+        actions.push_back(Progress(name, name + "_compensation_failed"));
+        if (saga.state == SagaState::kFailed) continue;  // a late success's compensation of a FAILED saga
         saga.state = SagaState::kFailed;
         for (auto& other : saga.steps) other.deadline.reset();  // nothing moves until an operator acts
-        actions.push_back(Progress(name, name + "_compensation_failed"));
         actions.push_back(Progress("", "failed", "FAILED"));
         return actions;
       }

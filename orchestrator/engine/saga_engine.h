@@ -9,6 +9,13 @@
 // compensated, stage by stage in reverse order; compensations are retried, and when one never confirms
 // the saga goes to FAILED for an operator. The first failure's reason is the saga's reason. A finished
 // saga publishes its outcome until the outcome is acknowledged.
+//
+// One exception: a success under the command's key for a step recorded FAILED means the participant
+// acted after all, so that step's compensation is sent at once, whatever the saga's state, and retried
+// like any other. The saga does not end CANCELLED while it is in flight; after CANCELLED it is sent until
+// confirmed (it cannot change an outcome already published). A start whose input the definition rejects
+// creates a saga that ends CANCELLED at once with the definition's rejected_start_reason, having sent
+// nothing but its outcome.
 #pragma once
 
 #include <string>
@@ -45,6 +52,9 @@ class SagaEngine {
 
   SagaInstance Create(std::string saga_id, std::string correlation_id, std::string data, TimePoint now) const;
   std::vector<Action> Start(SagaInstance& saga, TimePoint now) const;
+  // The start's input was rejected: a fresh saga ends CANCELLED with the definition's rejected_start_reason
+  // and publishes its outcome; no step is sent. Does nothing to a saga that has begun.
+  std::vector<Action> Reject(SagaInstance& saga, TimePoint now) const;
   std::vector<Action> OnReply(SagaInstance& saga, const Reply& reply, TimePoint now, double random_unit) const;
   // Acts on every step whose deadline is at or before `now`.
   std::vector<Action> OnTimers(SagaInstance& saga, TimePoint now, double random_unit) const;
@@ -66,6 +76,8 @@ class SagaEngine {
   void ContinueCompensation(SagaInstance& saga, TimePoint now, std::vector<Action>& actions) const;
   void Finish(SagaInstance& saga, SagaState state, TimePoint now, std::vector<Action>& actions) const;
   void SendCompensation(SagaInstance& saga, StepState& step, TimePoint now, std::vector<Action>& actions) const;
+  // A success for a step recorded FAILED: it acted after all, so it is undone if it can be.
+  void CompensateLateSuccess(SagaInstance& saga, StepState& step, TimePoint now, std::vector<Action>& actions) const;
 
   const SagaDefinition& definition_;
 };

@@ -4,7 +4,8 @@
 // FAILED when a compensation could not be confirmed (an operator re-drives it). Step statuses:
 // PENDING (not sent) -> RUNNING (sent, awaiting its reply) -> SUCCEEDED | FAILED; then, when the saga
 // compensates, COMPENSATING -> COMPENSATED | COMPENSATION_FAILED. The outcome is a step too (kOutcomeStep),
-// RUNNING until its acknowledgement arrives.
+// RUNNING until its acknowledgement arrives. A FAILED step that reports success late goes to COMPENSATING
+// too, in any saga state. A rejected start's saga is CANCELLED at once, every step PENDING.
 #pragma once
 
 #include <optional>

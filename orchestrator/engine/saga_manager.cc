@@ -24,6 +24,10 @@ SagaManager::SagaManager(const SagaDefinition& definition, storage::Database& db
                     "Replies that are not about what the saga asked for (a participant's bug or a forgery)");
   metrics_.Describe("sagaflow_late_contradictions_total", "counter",
                     "Late replies that contradict a step's recorded outcome (a participant's bug or a forgery)");
+  metrics_.Describe("sagaflow_late_compensations_total", "counter",
+                    "Compensations sent for a step that reported success after it had been recorded failed");
+  metrics_.Describe("sagaflow_sagas_rejected_total", "counter",
+                    "Start messages whose input the saga rejected, recorded as cancelled sagas");
   metrics_.Describe("sagaflow_sagas", "gauge", "Unfinished sagas by state (finished: sagaflow_sagas_finished_total)");
   metrics_.AddCollector([this](Metrics& m) {
     (void)db_.Read([&](storage::Sql& sql) {
@@ -72,12 +76,20 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope&
     }
     return Status::Ok();
   }
-  if (definition_.validate_start) {
-    Status valid = definition_.validate_start(message.body);
-    if (!valid.ok()) return Status::InvalidArgument(valid.message());
-  }
+  Status valid = definition_.validate_start ? definition_.validate_start(message.body) : Status::Ok();
+  if (!valid.ok() && definition_.rejected_start_reason.empty()) return Status::InvalidArgument(valid.message());
   std::string data(simdjson::to_string(message.body));
   SagaInstance saga = engine_.Create(NewTimeOrderedUuid(now, random_), correlation_id, std::move(data), now);
+  if (!valid.ok()) {
+    // Dead-lettering it would leave whoever sent it waiting for an outcome, and asking again for ever.
+    auto actions = engine_.Reject(saga, now);
+    Apply(uow, saga, SagaState::kRunning, actions, now);
+    store::Save(uow, saga);
+    metrics_.Add("sagaflow_sagas_rejected_total");
+    logger_->warn("orderId={} {} rejected: {}; saga {} recorded CANCELLED with reason {}", correlation_id,
+                  definition_.start_topic, valid.message(), saga.saga_id, saga.failure_reason);
+    return Status::Ok();
+  }
   auto actions = engine_.Start(saga, now);
   Apply(uow, saga, SagaState::kRunning, actions, now);
   store::Save(uow, saga);
@@ -132,15 +144,23 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
   // Not an optional: GCC 12 at -O3 reports a false maybe-uninitialized on it.
   const bool was_sent = step_before != nullptr && step_before->sent_at.has_value();
   const TimePoint sent_at = was_sent ? *step_before->sent_at : TimePoint{};
+  const StepStatus status_before = step_before != nullptr ? step_before->status : StepStatus::kPending;
   auto actions = engine_.OnReply(*saga, reply, now, random_.NextUnit());
   const StepState* step_after = saga->Step(reply.step);
   if (step_after != nullptr && step_after->last_reply.rfind("late", 0) == 0) {
     // A participant answers every repeat of a key with the reply it stored, so a late reply that says the
     // opposite of what the step recorded is not a repeat: someone acted twice, or the reply is forged.
-    const bool contradicts = !reply.compensation && ((reply.success && step_after->status == StepStatus::kFailed) ||
-                                                     (!reply.success && step_after->status == StepStatus::kSucceeded));
-    if (contradicts) {
-      metrics_.Add("sagaflow_late_contradictions_total");
+    const bool contradicts = !reply.compensation && ((reply.success && status_before == StepStatus::kFailed) ||
+                                                     (!reply.success && status_before == StepStatus::kSucceeded));
+    if (contradicts) metrics_.Add("sagaflow_late_contradictions_total");
+    if (contradicts && step_after->status == StepStatus::kCompensating) {
+      metrics_.Add("sagaflow_late_compensations_total");
+      logger_->warn(
+          "orderId={} late success on {} for step {}, which had failed ({}); saga is {}: sending its "
+          "compensation (key {})",
+          saga->correlation_id, topic, reply.step, step_after->failure_reason, ToString(saga->state),
+          SagaEngine::CompensationKey(*saga, reply.step));
+    } else if (contradicts) {
       logger_->warn("orderId={} late reply on {} contradicts step {} ({}): {}", saga->correlation_id, topic, reply.step,
                     ToString(step_after->status), step_after->last_reply);
     } else {

@@ -27,6 +27,8 @@ class SagaManager {
   // Subscribes the start topic, every reply topic and the outcome acknowledgement.
   void Register(messaging::Consumer& consumer);
 
+  // A start whose input the definition rejects is dead-lettered (InvalidArgument), or, if the definition
+  // names a rejected_start_reason, recorded as a saga CANCELLED with it and answered with its outcome.
   Status OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message);
   Status OnReply(storage::UnitOfWork& uow, const messaging::Envelope& message);
   // Acts on every saga with a due step deadline; returns for how many the engine acted. A deadline

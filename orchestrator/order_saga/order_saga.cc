@@ -75,6 +75,7 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
   saga.name = "order";
   saga.start_topic = std::string(topics::kOrderCreated);
   saga.validate_start = [](simdjson::dom::object start) { return ReadOrder(start).status(); };
+  saga.rejected_start_reason = std::string(kInvalidOrderReason);
 
   engine::RetryPolicy step_retry{options.step_attempts, 2.0, options.step_timeout * 6, 0.2};
   engine::RetryPolicy compensation_retry{options.compensation_attempts, 2.0, options.step_timeout * 6, 0.2};

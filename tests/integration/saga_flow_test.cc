@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "tests/support/system.h"
 
 namespace sagaflow::testing {
@@ -83,6 +85,49 @@ TEST_F(SagaFlowTest, UnknownProductAndOutOfStockAreCancelledWithoutKeepingThePay
     EXPECT_TRUE(payment == "REFUNDED" || payment == "VOIDED") << payment;
   }
   EXPECT_EQ(Query(Db("inventory.db"), "SELECT available FROM stock WHERE product_id = 'P003'"), 5);
+  auto violations = system_.WaitGuarantees(seconds(30));
+  EXPECT_TRUE(violations.empty()) << FormatViolations(violations);
+}
+
+// An order stored before the API refused totals above the limit can never start a saga. Its orders/created
+// was dead-lettered at every nudge and the order stayed PENDING; now it is cancelled with invalid_order.
+TEST_F(SagaFlowTest, ALegacyOrderAboveTheTotalLimitIsCancelledWithInvalidOrderAndNothingCharged) {
+  const std::string id = "legacy-over-limit";
+  system_.Kill("order-service");
+  {
+    SQLite::Database db(Db("orders.db"), SQLite::OPEN_READWRITE);
+    db.exec(
+        "INSERT INTO orders(order_id, customer_id, status, total_cents, created_at, updated_at, nudge_at) "
+        "VALUES ('" +
+        id + "', 'C-old', 'PENDING', 10000000000001, '2024-01-15T10:30:00.000Z', '2024-01-15T10:30:00.000Z', 0)");
+    db.exec("INSERT INTO order_items(order_id, line, product_id, quantity, price_cents) VALUES ('" + id +
+            "', 0, 'P001', 1, 10000000000001)");
+  }
+  system_.Restart("order-service");  // its nudge publishes the stored order's orders/created
+
+  ASSERT_TRUE(system_.WaitAllTerminal({id}, seconds(30))) << system_.Logs();
+  EXPECT_EQ(system_.StatusOf(client_, id), "CANCELLED");
+  const std::string order = client_.Get("/api/orders/" + id).body;
+  EXPECT_NE(order.find("\"reason\":\"invalid_order\""), std::string::npos) << order;
+  EXPECT_NE(order.find("\"event\":\"cancelled: invalid_order\""), std::string::npos) << order;
+  EXPECT_EQ(QueryText(Db("orchestrator.db"),
+                      "SELECT state || ':' || failure_reason FROM sagas WHERE order_id = '" + id + "'"),
+            "CANCELLED:invalid_order");
+  EXPECT_EQ(Query(Db("payments.db"), "SELECT COUNT(*) FROM payments WHERE order_id = '" + id + "'"), 0);
+  EXPECT_EQ(Query(Db("inventory.db"), "SELECT COUNT(*) FROM reservations WHERE order_id = '" + id + "'"), 0);
+  EXPECT_EQ(Query(Db("orchestrator.db"), "SELECT COUNT(*) FROM dead_letters WHERE topic = 'orders/created'"), 0);
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return Query(Db("notifications.db"),
+                     "SELECT COUNT(*) FROM notifications WHERE kind = 'order_cancelled' AND "
+                     "order_id = '" +
+                         id + "'") == 1;
+      },
+      seconds(10)));
+  // Terminal: no more nudges, so the orchestrator hears of it no more.
+  EXPECT_TRUE(Eventually(
+      [&] { return Query(Db("orders.db"), "SELECT nudge_at IS NULL FROM orders WHERE order_id = '" + id + "'") == 1; },
+      seconds(10)));
   auto violations = system_.WaitGuarantees(seconds(30));
   EXPECT_TRUE(violations.empty()) << FormatViolations(violations);
 }

@@ -190,6 +190,7 @@ int Status(const Context& context, const std::string& order_id) {
     steps.bind(1, saga_id);
     Table table({"step", "status", "attempts", "comp.attempts", "deadline", "last reply"});
     std::vector<std::string> waiting;
+    std::vector<std::string> compensating;  // of a finished saga: a success reported after the step failed
     json.Key("steps").BeginArray();
     while (steps.executeStep()) {
       const std::string name = steps.getColumn(0).getString();
@@ -216,6 +217,8 @@ int Status(const Context& context, const std::string& order_id) {
                           Deadline(steps, 5) + " (attempt " +
                           steps.getColumn(step_status == "COMPENSATING" ? 3 : 2).getString() + "); next retry at " +
                           Deadline(steps, 4));
+        if (step_status == "COMPENSATING")
+          compensating.push_back(waiting.back() + " (a success reported after the step failed)");
       }
     }
     json.EndArray();
@@ -229,6 +232,12 @@ int Status(const Context& context, const std::string& order_id) {
         waiting.push_back(why);
       }
       for (const auto& line : waiting) {
+        json.String(line);
+        text << "  why waiting: " << Printable(line) << "\n";
+      }
+    } else {
+      // A finished saga's outcome stands; it still undoes a step whose success was reported after its failure.
+      for (const auto& line : compensating) {
         json.String(line);
         text << "  why waiting: " << Printable(line) << "\n";
       }

@@ -64,6 +64,7 @@ class Scenario {
 
   // --- when ---
   Scenario& WhenStarted() { return Record(engine_.Start(saga_, clock_.Now())); }
+  Scenario& WhenRejected() { return Record(engine_.Reject(saga_, clock_.Now())); }
   Scenario& WhenReply(Reply reply) { return Record(engine_.OnReply(saga_, reply, clock_.Now(), random_unit_)); }
   Scenario& WhenSucceeds(const std::string& step) {
     return WhenReply({step, false, SagaEngine::CommandKey(saga_, step), true, ""});
@@ -649,6 +650,127 @@ TEST(SagaLateReplyTest, ADuplicateAcknowledgementOrOneWithAWrongKeyDoesNothing) 
       .ThenNothing()
       .ThenStep(std::string(kOutcomeStep), StepStatus::kRunning);
   s.WhenAcknowledged().WhenAcknowledged().ThenNothing().ThenStep(std::string(kOutcomeStep), StepStatus::kSucceeded);
+}
+
+// ----------------------------------------------------------------------------------------------------
+// A success for a step recorded failed: the participant acted after all, so the step is undone
+
+TEST(SagaLateSuccessTest, AfterCancelledTheStepIsCompensatedAndTheOutcomeStays) {
+  Scenario s;
+  s.GivenStarted().WhenFails("flight", "sold_out").ThenSends({"outcome t1:outcome #1"});
+  s.WhenAcknowledged();
+  s.WhenSucceeds("flight")
+      .ThenSends({"compensate flight t1:flight:compensation #1"})
+      .ThenReports({"progress flight_succeeded_late"})
+      .ThenSaga(SagaState::kCancelled, "sold_out")
+      .ThenStep("flight", StepStatus::kCompensating)
+      .ThenAttempts("flight", 1, 1)
+      .ThenDeadlineIn("flight", Millis(1'000))
+      .ThenLastReply("flight", "late: success after sold_out: compensating")
+      .ThenStep(std::string(kOutcomeStep), StepStatus::kSucceeded)
+      .ThenDeadlineIn(std::string(kOutcomeStep), std::nullopt);
+  s.WhenSucceeds("flight").ThenNothing().ThenAttempts("flight", 1, 1);  // a repeat: one compensation
+  s.WhenCompensated("flight")
+      .ThenSends({})
+      .ThenReports({"progress flight_compensated"})
+      .ThenStep("flight", StepStatus::kCompensated)
+      .ThenSaga(SagaState::kCancelled, "sold_out")
+      .ThenNoDeadlines();
+  s.WhenSucceeds("flight").ThenNothing().ThenStep("flight", StepStatus::kCompensated);
+}
+
+TEST(SagaLateSuccessTest, AfterCancelledTheCompensationIsSentUntilConfirmedNeverFailingTheSaga) {
+  Scenario s;
+  s.GivenStarted().WhenFails("flight", "sold_out").WhenAcknowledged().WhenSucceeds("flight");
+  for (int attempt = 2; attempt <= kStepRetry.max_attempts + 5; ++attempt) {
+    s.WhenDeadlinePasses("flight")
+        .ThenSends({"compensate flight t1:flight:compensation #" + std::to_string(attempt)})
+        .ThenSaga(SagaState::kCancelled, "sold_out")
+        .ThenStep("flight", StepStatus::kCompensating);
+  }
+  s.ThenDeadlineIn("flight", Millis(2'700));  // capped at 3 s, less jitter
+  s.WhenCompensated("flight").ThenStep("flight", StepStatus::kCompensated).ThenSaga(SagaState::kCancelled, "sold_out");
+}
+
+TEST(SagaLateSuccessTest, WhileCompensatingTheSagaEndsOnlyAfterTheLateCompensationIsConfirmed) {
+  Scenario s;
+  s.GivenStageRunning(1).WhenFails("hotel", "no_rooms").ThenSends({"compensate car t1:car:compensation #1"});
+  s.WhenSucceeds("hotel")
+      .ThenSends({"compensate hotel t1:hotel:compensation #1"})
+      .ThenSaga(SagaState::kCompensating, "no_rooms");
+  s.WhenCompensated("car").ThenSends({}).ThenStep("flight", StepStatus::kSucceeded);
+  s.WhenCompensated("hotel").ThenSends({"compensate flight t1:flight:compensation #1"});
+  s.WhenCompensated("flight").ThenSends({"outcome t1:outcome #1"}).ThenSaga(SagaState::kCancelled, "no_rooms");
+}
+
+TEST(SagaLateSuccessTest, ALateSuccessFromAStageTheCompensationHasLeftHoldsTheOutcomeBack) {
+  Scenario s;
+  s.GivenStageRunning(1).WhenFails("hotel", "no_rooms").WhenCompensated("car");
+  s.ThenSends({"compensate flight t1:flight:compensation #1"});
+  s.WhenSucceeds("hotel").ThenSends({"compensate hotel t1:hotel:compensation #1"});
+  s.WhenCompensated("flight").ThenSends({}).ThenSaga(SagaState::kCompensating, "no_rooms");
+  s.WhenCompensated("hotel").ThenSends({"outcome t1:outcome #1"}).ThenSaga(SagaState::kCancelled, "no_rooms");
+}
+
+TEST(SagaLateSuccessTest, AStepWithNothingToUndoIsOnlyRecorded) {
+  Scenario s(/*car_compensates=*/false);
+  s.GivenStageRunning(1).WhenFails("car", "no_cars").ThenSends({"compensate hotel t1:hotel:compensation #1"});
+  s.WhenSucceeds("car").ThenNothing().ThenStep("car", StepStatus::kFailed).ThenLastReply("car", "late: success");
+}
+
+TEST(SagaLateSuccessTest, InAFailedSagaTheLateCompensationIsSentAndTheSagaWaitsForTheOperator) {
+  Scenario s;
+  s.GivenStageRunning(1).WhenFails("car", "no_cars").WhenEveryCompensationTimesOut("hotel");
+  s.ThenSaga(SagaState::kFailed, "no_cars").ThenNoDeadlines();
+  s.WhenSucceeds("car")
+      .ThenSends({"compensate car t1:car:compensation #1"})
+      .ThenSaga(SagaState::kFailed, "no_cars")
+      .ThenDeadlineIn("car", Millis(2'000));
+  s.WhenEveryCompensationTimesOut("car")
+      .ThenReports({"progress car_compensation_failed"})  // FAILED already: said once
+      .ThenStep("car", StepStatus::kCompensationFailed)
+      .ThenSaga(SagaState::kFailed, "no_cars")
+      .ThenNoDeadlines();
+  s.WhenRedriven().ThenSends({"compensate hotel t1:hotel:compensation #1", "compensate car t1:car:compensation #1"});
+  s.WhenCompensated("hotel").WhenCompensated("car").ThenSends({"compensate flight t1:flight:compensation #1"});
+  s.WhenCompensated("flight").ThenSaga(SagaState::kCancelled, "no_cars");
+}
+
+TEST(SagaLateSuccessTest, ATimedOutStepAlreadyBeingCompensatedGetsNoSecondCompensation) {
+  Scenario s;
+  s.GivenStarted().WhenEveryAttemptTimesOut("flight").ThenAttempts("flight", 3, 1);
+  s.WhenSucceeds("flight").ThenNothing().ThenAttempts("flight", 3, 1).ThenLastReply("flight", "late: success");
+}
+
+TEST(SagaLateSuccessTest, AFailureAfterAFailureIsARepeatAndDoesNothing) {
+  Scenario s;
+  s.GivenStarted().WhenFails("flight", "sold_out").WhenFails("flight", "sold_out");
+  s.ThenNothing().ThenStep("flight", StepStatus::kFailed).ThenLastReply("flight", "late: failure: sold_out");
+}
+
+// ----------------------------------------------------------------------------------------------------
+// A start whose input the definition rejects
+
+TEST(SagaRejectTest, ARejectedStartEndsCancelledWithTheDefinitionsReasonSendingOnlyTheOutcome) {
+  Scenario s;
+  s.GivenCreated()
+      .WhenRejected()
+      .ThenSends({"outcome t1:outcome #1"})
+      .ThenReports({"progress start_rejected: unbookable"})
+      .ThenSaga(SagaState::kCancelled, "unbookable")
+      .ThenDeadlineIn(std::string(kOutcomeStep), Millis(1'000));
+  for (const char* step : {"flight", "hotel", "car", "insurance"}) {
+    s.ThenStep(step, StepStatus::kPending).ThenAttempts(step, 0);
+  }
+  s.WhenDeadlinePasses(std::string(kOutcomeStep)).ThenSends({"outcome t1:outcome #2"});
+  s.WhenAcknowledged().ThenNoDeadlines();
+  s.WhenStartArrivesAgain().ThenSends({"outcome t1:outcome #3"}).ThenSaga(SagaState::kCancelled, "unbookable");
+  s.WhenSucceeds("flight").ThenNothing().ThenStep("flight", StepStatus::kPending);  // never sent: not ours
+}
+
+TEST(SagaRejectTest, ASagaThatHasBegunIsNotRejected) {
+  Scenario s;
+  s.GivenStarted().WhenRejected().ThenNothing().ThenSaga(SagaState::kRunning);
 }
 
 // ----------------------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ std::optional<SagaInstance> LoadById(storage::Database& db, const std::string& s
 // A scripted run
 
 struct Event {
-  enum class Kind { kStart, kReply, kTimers, kRedrive, kRepeatedStart };
+  enum class Kind { kStart, kReject, kReply, kTimers, kRedrive, kRepeatedStart };
   Kind kind = Kind::kStart;
   Reply reply;                    // kReply; an empty key means "the right key"
   Millis advance{0};              // the clock moves this much before the event
@@ -107,6 +107,9 @@ Event Make(Event::Kind kind, Reply reply = {}) {
 }
 Event Start() {
   return Make(Event::Kind::kStart);
+}
+Event Reject() {
+  return Make(Event::Kind::kReject);
 }
 Event Ok(const std::string& step) {
   return Make(Event::Kind::kReply, {step, false, "", true, ""});
@@ -183,6 +186,9 @@ RunResult RunScript(const SagaDefinition& definition, const std::vector<Event>& 
     switch (event.kind) {
       case Event::Kind::kStart:
         actions = engine.Start(saga, clock.Now());
+        break;
+      case Event::Kind::kReject:
+        actions = engine.Reject(saga, clock.Now());
         break;
       case Event::Kind::kReply: {
         Reply reply = event.reply;
@@ -486,6 +492,21 @@ TEST(SagaRestartTest, ParallelFailureCompensationNeverConfirmedThenRedriven) {
       {Start(), Ok("flight"), Fail("car", "no_cars"), Ok("hotel"), StartAgain(), NextDeadline(), NextDeadline(),
        NextDeadline(), After(Millis(10'000)), StartAgain(), Redrive(Millis(1'000)), Compensated("hotel"),
        NextDeadline(), Compensated("flight"), NextDeadline(), Ack()},
+      "CANCELLED");
+}
+
+TEST(SagaRestartTest, ALateSuccessAfterCancelledIsCompensatedUntilConfirmed) {
+  ExpectRestartAnywhereChangesNothing(
+      trip::MakeTripSaga(true),
+      {Start(), Ok("flight"), Fail("hotel", "no_rooms"), Compensated("car"), Compensated("flight"), Ack(), Ok("hotel"),
+       NextDeadline(), NextDeadline(), NextDeadline(), NextDeadline(), Ok("hotel"), Compensated("hotel"), StartAgain(),
+       Ack()},
+      "CANCELLED");
+}
+
+TEST(SagaRestartTest, ARejectedStartPublishesItsOutcomeUntilAcknowledged) {
+  ExpectRestartAnywhereChangesNothing(
+      trip::MakeTripSaga(true), {Reject(), NextDeadline(), StartAgain(), Reject(), Ack(), StartAgain(), Ok("flight")},
       "CANCELLED");
 }
 

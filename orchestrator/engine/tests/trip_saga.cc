@@ -83,6 +83,7 @@ SagaDefinition MakeTripSaga(bool car_compensates) {
     return std::vector<OutgoingPayload>{{completed ? "trip/booked" : "trip/abandoned", json.Take()}};
   };
   saga.validate_start = [](simdjson::dom::object start) { return GetString(start, "traveller").status(); };
+  saga.rejected_start_reason = "unbookable";
   return saga;
 }
 

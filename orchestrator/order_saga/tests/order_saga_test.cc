@@ -184,6 +184,7 @@ TEST_F(OrderSagaDefinitionTest, IsValidWithOneParallelStageOfPaymentAndInventory
   EXPECT_EQ(payment.retry.max_attempts, 3);
   EXPECT_EQ(payment.compensation_retry.max_attempts, 3);
   EXPECT_EQ(saga_.outcome.ack_topic, "notifications/sent");
+  EXPECT_EQ(saga_.rejected_start_reason, "invalid_order");
   EXPECT_EQ(saga_.ConsumedTopics(),
             (std::vector<std::string>{"orders/created", "payments/processed", "payments/refunded", "inventory/reserved",
                                       "inventory/released", "notifications/sent"}));
@@ -504,6 +505,23 @@ TEST(OrderSagaScenarioTest, ALateChargeAfterThePaymentTimedOutIsRecordedAndRefun
   s.WhenCompensated("inventory").WhenCompensated("payment").ThenSaga(SagaState::kCancelled, "timeout");
 }
 
+TEST(OrderSagaScenarioTest, ALateChargeAfterADeclinedPaymentCancelledTheOrderIsRefunded) {
+  OrderScenario s;
+  s.GivenStarted()
+      .WhenPaymentReplies(PaymentProcessed("o1:payment", false, "payment_declined"))
+      .ThenSends({"compensate inventory o1:inventory:compensation #1"});
+  s.WhenCompensated("inventory")
+      .ThenSends({"outcome o1:outcome #1"})
+      .ThenSaga(SagaState::kCancelled, "payment_declined");
+  s.WhenPaymentReplies(PaymentProcessed("o1:payment", true))
+      .ThenSends({"compensate payment o1:payment:compensation #1"})
+      .ThenReports({"progress payment_succeeded_late"})
+      .ThenStep("payment", StepStatus::kCompensating, "late: success after payment_declined: compensating")
+      .ThenSaga(SagaState::kCancelled, "payment_declined");
+  s.WhenCompensated("payment").ThenSends({}).ThenStep("payment", StepStatus::kCompensated);
+  s.ThenSaga(SagaState::kCancelled, "payment_declined");
+}
+
 TEST(OrderSagaScenarioTest, DuplicateAndForeignRepliesChangeNothing) {
   OrderScenario s;
   s.GivenStarted()
@@ -704,6 +722,22 @@ TEST(OrderSagaRestartTest, DeclinedPaymentWithALateReservationIsReleased) {
                                        {"released", ""},
                                        {"timers", ""},
                                        {"ack", ""}},
+                                      SagaState::kCancelled);
+}
+
+TEST(OrderSagaRestartTest, ALateChargeAfterTheOrderWasCancelledIsRefundedUntilConfirmed) {
+  ExpectRestartAnywhereChangesNothing({{"start", ""},
+                                       {"payment", PaymentProcessed("o1:payment", false, "payment_declined")},
+                                       {"released", ""},
+                                       {"ack", ""},
+                                       {"payment", PaymentProcessed("o1:payment", true)},
+                                       {"timers", ""},
+                                       {"timers", ""},
+                                       {"timers", ""},
+                                       {"timers", ""},
+                                       {"payment", PaymentProcessed("o1:payment", true)},
+                                       {"refunded", ""},
+                                       {"again", ""}},
                                       SagaState::kCancelled);
 }
 

@@ -463,10 +463,76 @@ TEST_F(SagaManagerWithFullSyncTest, NoMessageOfASagaWaitsForTheDiskWhereItIsCons
   EXPECT_GE(db_->commit_stats().transactions, 4);
 }
 
-TEST_F(SagaManagerTest, AnInvalidOrdersCreatedIsDeadLetteredAndStartsNothing) {
+// An orders/created the saga cannot run was dead-lettered, and the order service nudged it for ever while the
+// order stayed PENDING; now the order is cancelled with a reason the customer is told.
+TEST_F(SagaManagerTest, AnInvalidOrdersCreatedCancelsTheOrderWithInvalidOrderAndChargesNothing) {
+  Deliver("orders/created", OrderCreated("o1", /*with_items=*/false));
+  const auto sent = TakeSent(true);
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "orderId"), "o1");
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "invalid_order");
+  EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:outcome");
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+  const auto saga = Load("o1");
+  ASSERT_TRUE(saga.has_value());
+  EXPECT_EQ(saga->failure_reason, "invalid_order");
+  EXPECT_EQ(saga->Step("payment")->status, engine::StepStatus::kPending);
+  EXPECT_EQ(saga->Step("inventory")->status, engine::StepStatus::kPending);
+  EXPECT_EQ(saga->Step("outcome")->status, engine::StepStatus::kRunning);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM dead_letters"), 0);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_rejected_total"), 1);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_started_total"), 0);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_finished_total{state=\"CANCELLED\"}"), 1);
+}
+
+TEST_F(SagaManagerTest, AnOrderAboveTheTotalLimitIsCancelledAndEveryNudgeRepublishesTheOutcome) {
+  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
+  auto sent = TakeSent(true);
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "invalid_order");
+
+  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));  // the order service's nudge
+  sent = TakeSent(true);
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "invalid_order");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 1);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_rejected_total"), 1);
+
+  // Until the notification service acknowledges it, the outcome is re-sent on its own too; after, only nudges.
+  clock_.Advance(Millis(1'000));
+  EXPECT_EQ(FireDueTimers(), 1u);
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/cancelled"});
+  Deliver("notifications/sent", NotificationSent("o1", "o1:outcome"));
+  clock_.Advance(Millis(3'600'000));
+  EXPECT_EQ(FireDueTimers(), 0u);
+  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
+  EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+
+  Deliver("orders/created", OrderCreated("o2", true, "100000000000.00"));
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve"}))
+      << "the limit itself is allowed";
+  EXPECT_EQ(SagaState("o2"), "RUNNING");
+}
+
+TEST_F(SagaManagerTest, AnOrdersCreatedWithoutAnOrderIdIsDeadLettered) {
+  Deliver("orders/created",
+          R"({"messageId":"m-1","customerId":"c","items":[{"productId":"p","quantity":1}],"totalAmount":1.00})");
+  EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"deadletter/orders/created"});
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
+  EXPECT_EQ(metrics_.Get("sagaflow_sagas_rejected_total"), 0);
+}
+
+TEST_F(SagaManagerTest, ADefinitionWithoutARejectedStartReasonDeadLettersARejectedStart) {
+  engine::SagaDefinition definition = MakeOrderSaga(kOptions);
+  definition.rejected_start_reason.clear();
+  messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
+                               [this](const std::string& why) { fatal_.push_back(why); });
+  SagaManager manager(definition, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
+  manager.Register(consumer);
   const std::string invalid = OrderCreated("o1", /*with_items=*/false);
-  Deliver("orders/created", invalid);
-  const auto sent = TakeSent();
+  consumer.Handle({"orders/created", invalid, false});
+  const auto sent = TakeSent(true);
   ASSERT_EQ(Topics(sent), std::vector<std::string>{"deadletter/orders/created"});
   EXPECT_EQ(Field(sent[0].payload, "payload"), invalid);
   EXPECT_NE(Field(sent[0].payload, "error").find("items"), std::string::npos) << sent[0].payload;
@@ -475,25 +541,112 @@ TEST_F(SagaManagerTest, AnInvalidOrdersCreatedIsDeadLetteredAndStartsNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM saga_steps"), 0);
 }
 
-TEST_F(SagaManagerTest, AnOrderAboveTheTotalLimitTheApiAppliesIsDeadLettered) {
-  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
-  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"deadletter/orders/created"});
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 0);
-  Deliver("orders/created", OrderCreated("o2", true, "100000000000.00"));
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM sagas"), 1) << "the limit itself is allowed";
-}
-
-TEST_F(SagaManagerTest, ALateReplyContradictingTheStepsOutcomeIsCountedAndChangesNothing) {
+// A charge reported after the saga recorded the payment declined was only counted and logged, and a charge
+// could survive on a cancelled order; now it is refunded under the compensation's key.
+TEST_F(SagaManagerTest, ALateChargeAfterADeclineIsRefundedBeforeTheSagaEnds) {
   Deliver("orders/created", OrderCreated("o1"));
   Deliver("inventory/reserved", InventoryReserved("o1", true));
   Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));
-  TakeSent();
+  EXPECT_EQ(Topics(TakeSent()),
+            (std::vector<std::string>{"payments/process", "inventory/reserve", "inventory/release"}));
   Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));  // a repeat: no contradiction
   EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 0);
+  EXPECT_TRUE(TakeSent().empty());
+
   Deliver("payments/processed", PaymentProcessed("o1", true));
+  const auto refund = TakeSent();
+  ASSERT_EQ(Topics(refund), std::vector<std::string>{"payments/refund"});
+  EXPECT_EQ(Field(refund[0].payload, "idempotencyKey"), "o1:payment:compensation");
+  EXPECT_EQ(Field(refund[0].payload, "amount"), "29.99");
   EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 1);
-  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kFailed);
-  EXPECT_EQ(Load("o1")->Step("payment")->last_reply, "late: success");
+  EXPECT_EQ(metrics_.Get("sagaflow_late_compensations_total"), 1);
+  auto saga = Load("o1");
+  ASSERT_TRUE(saga.has_value());
+  EXPECT_EQ(saga->Step("payment")->status, engine::StepStatus::kCompensating);
+  EXPECT_EQ(saga->Step("payment")->last_reply, "late: success after payment_declined: compensating");
+  EXPECT_TRUE(saga->Step("payment")->deadline.has_value());
+
+  Deliver("inventory/released", Undone("o1", "inventory", "RELEASED"));
+  EXPECT_TRUE(TakeSent().empty()) << "the outcome waits for the refund";
+  EXPECT_EQ(SagaState("o1"), "COMPENSATING");
+  Deliver("payments/refunded", Undone("o1", "payment", "REFUNDED"));
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
+  EXPECT_EQ(Field(sent[0].payload, "reason"), "payment_declined");
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+}
+
+TEST_F(SagaManagerTest, ALateChargeAfterCancelledIsRefundedUntilConfirmedAcrossARestartAndTheOutcomeStays) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));
+  Deliver("inventory/released", Undone("o1", "inventory", "VOIDED"));
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve", "inventory/release",
+                                                          "orders/cancelled"}));
+  Deliver("notifications/sent", NotificationSent("o1", "o1:outcome"));
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"payments/refund"}) << "no progress, no new outcome";
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kCompensating);
+  Deliver("payments/processed", PaymentProcessed("o1", true));  // the same reply again: one refund is enough
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(metrics_.Get("sagaflow_late_compensations_total"), 1);
+
+  // More sends than the compensation's attempts: a cancelled saga has no FAILED to go to.
+  for (int i = 0; i < kOptions.compensation_attempts + 2; ++i) {
+    clock_.Advance(Millis(10'000));
+    EXPECT_EQ(FireDueTimers(), 1u);
+    EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"payments/refund"});
+  }
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+
+  manager_.reset();  // the orchestrator dies; a new one finds the refund in the file
+  Metrics metrics;
+  messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics,
+                               [this](const std::string& why) { fatal_.push_back(why); });
+  SagaManager manager(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics);
+  manager.Register(consumer);
+  clock_.Advance(Millis(10'000));
+  auto fired = manager.FireDueTimers();
+  ASSERT_TRUE(fired.ok());
+  EXPECT_EQ(*fired, 1u);
+  const auto again = TakeSent(true);
+  ASSERT_EQ(Topics(again), std::vector<std::string>{"payments/refund"});
+  EXPECT_EQ(Field(again[0].payload, "idempotencyKey"), "o1:payment:compensation");
+
+  consumer.Handle({"payments/refunded", Undone("o1", "payment", "REFUNDED"), false});
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kCompensated);
+  EXPECT_EQ(SagaState("o1"), "CANCELLED");
+  auto earliest = manager.EarliestDeadline();
+  ASSERT_TRUE(earliest.ok());
+  EXPECT_FALSE(earliest->has_value());
+}
+
+TEST_F(SagaManagerTest, ALateContradictionThatNeedsNoActionIsCountedAndSendsNothing) {
+  Complete("o1");
+  TakeSent();
+  Deliver("payments/processed", PaymentProcessed("o1", false, "payment_declined"));
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(metrics_.Get("sagaflow_late_contradictions_total"), 1);
+  EXPECT_EQ(metrics_.Get("sagaflow_late_compensations_total"), 0);
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kSucceeded);
+  EXPECT_EQ(SagaState("o1"), "COMPLETED");
+}
+
+// A refund that overtook the charge leaves the payment VOIDED and the charge refused, and one after the charge
+// refunded it: once the compensation is confirmed, a late success needs nothing more.
+TEST_F(SagaManagerTest, ALateChargeAfterTheRefundWasConfirmedSendsNothing) {
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("inventory/reserved", InventoryReserved("o1", false, "out_of_stock"));
+  EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve", "payments/refund"}));
+  Deliver("payments/refunded", Undone("o1", "payment", "VOIDED"));
+  EXPECT_EQ(Topics(TakeSent()), std::vector<std::string>{"orders/cancelled"});
+  Deliver("payments/processed", PaymentProcessed("o1", true));
+  EXPECT_TRUE(TakeSent(true).empty());
+  EXPECT_EQ(metrics_.Get("sagaflow_late_compensations_total"), 0);
+  EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kCompensated);
 }
 
 TEST_F(SagaManagerTest, AChargeOfAnotherAmountIsNotTheAnswerToOurCommandAndChangesNothing) {

@@ -431,6 +431,29 @@ TEST_F(SagactlTest, StatusOfARunningSagaSaysWhyItWaits) {
   EXPECT_THAT(outcome.out, Not(HasSubstr("stuck")));
 }
 
+TEST_F(SagactlTest, StatusOfACancelledSagaUndoingALateSuccessSaysWhatItWaitsFor) {
+  ASSERT_TRUE(
+      Exec("orchestrator.db", "UPDATE saga_steps SET status = 'COMPENSATING', compensation_attempts = 3, deadline = " +
+                                  std::to_string(kDeadlineMs) + ", sent_at = " + std::to_string(kSentAtMs) +
+                                  ", last_reply = 'late: success after payment_declined: compensating' "
+                                  "WHERE saga_id = 'saga-2' AND step = 'payment'")
+          .ok());
+  auto outcome = Sagactl({"status", "order-2"});
+  ASSERT_EQ(outcome.code, 0) << outcome;
+  EXPECT_THAT(outcome.out, HasSubstr("saga saga-2: CANCELLED (payment_declined)"));
+  EXPECT_THAT(LineStartingWith(outcome.out, "payment "),
+              AllOf(HasSubstr("COMPENSATING"), HasSubstr("late: success after payment_declined: compensating")));
+  EXPECT_EQ(LineStartingWith(outcome.out, "  why waiting:"),
+            "  why waiting: step payment is COMPENSATING: waiting for its compensation's reply since " +
+                FormatIso8601(FromEpochMillis(kSentAtMs)) + " (attempt 3); next retry at " +
+                FormatIso8601(FromEpochMillis(kDeadlineMs)) + " (a success reported after the step failed)");
+  EXPECT_THAT(outcome.out, Not(HasSubstr("stuck")));
+  // A finished saga waiting only for its outcome's acknowledgement says nothing.
+  auto completed = Sagactl({"status", "order-1"});
+  ASSERT_EQ(completed.code, 0) << completed;
+  EXPECT_THAT(completed.out, Not(HasSubstr("why waiting")));
+}
+
 TEST_F(SagactlTest, StatusOfAnOrderWithoutSaga) {
   Exec("orders.db",
        "INSERT INTO orders(order_id, customer_id, status, total_cents, created_at, updated_at) "
