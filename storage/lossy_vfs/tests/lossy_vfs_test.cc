@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "storage/database.h"
 #include "storage/lossy_vfs/stats_reader.h"
 #include "storage/testing/scratch_database.h"
 
@@ -257,6 +258,67 @@ TEST_F(LossyVfsTest, HandlesOfOnePathShareTheirUnsyncedWrites) {
   });
   ASSERT_EQ(child.how, "cut");
   EXPECT_EQ(RowsAfterCut(), "0");
+}
+
+// storage::Database in a child whose environment asks for the VFS, as a service started by the chaos test would be.
+class LossyDatabaseTest : public LossyVfsTest {
+ protected:
+  Ending InChildDatabaseThenCut(const std::function<Status(Database&)>& body) {
+    return RunInChild([&]() -> std::string {
+      setenv(kEnableVariable, "1", 1);
+      setenv(kStatsDirVariable, dir_.path().c_str(), 1);
+      auto db = Database::Open({DbPath(), Durability::kFull});
+      if (!db.ok()) return db.status().ToString();
+      const Status status = body(**db);
+      if (status.ok()) Cut();
+      return status.ToString();
+    });
+  }
+
+  static Status Insert(Database& db, int x, Sync sync, bool require_sync = false) {
+    return db.Write(
+        [&](UnitOfWork& uow) {
+          uow.Exec("INSERT INTO t (x, pad) VALUES (" + std::to_string(x) + ", randomblob(700))");
+          if (require_sync) uow.RequireSync();
+          return Status::Ok();
+        },
+        sync);
+  }
+};
+
+TEST_F(LossyDatabaseTest, TheEnvironmentMakesDeferredWritesLossy) {
+  const Ending child = InChildDatabaseThenCut([](Database& db) {
+    for (int x = 0; x < kRows; ++x) {
+      if (Status inserted = Insert(db, x, Sync::kDeferred); !inserted.ok()) return inserted;
+    }
+    return Status::Ok();
+  });
+  ASSERT_EQ(child.how, "cut");
+  EXPECT_EQ(RowsAfterCut(), "0");
+  EXPECT_GE(StatsOf(StatsPath(dir_.path().string(), child.pid)).unsynced_bytes, int64_t{kRows} * 4096);
+}
+
+TEST_F(LossyDatabaseTest, AWriteThatRequiresSyncMakesTheDeferredOnesBeforeItDurable) {
+  const Ending child = InChildDatabaseThenCut([](Database& db) {
+    for (int x = 0; x < kRows - 1; ++x) {
+      if (Status inserted = Insert(db, x, Sync::kDeferred); !inserted.ok()) return inserted;
+    }
+    return Insert(db, kRows - 1, Sync::kDeferred, /*require_sync=*/true);  // through Database::SyncWal
+  });
+  ASSERT_EQ(child.how, "cut");
+  EXPECT_EQ(RowsAfterCut(), std::to_string(kRows));
+  EXPECT_EQ(StatsOf(StatsPath(dir_.path().string(), child.pid)).unsynced_bytes, 0);
+}
+
+TEST_F(LossyDatabaseTest, DurableWritesSurviveTheKill) {
+  const Ending child = InChildDatabaseThenCut([](Database& db) {
+    for (int x = 0; x < kRows; ++x) {
+      if (Status inserted = Insert(db, x, Sync::kDurable); !inserted.ok()) return inserted;
+    }
+    return Status::Ok();
+  });
+  ASSERT_EQ(child.how, "cut");
+  EXPECT_EQ(RowsAfterCut(), std::to_string(kRows));
 }
 
 // Restores one environment variable when the test ends.
