@@ -4,6 +4,10 @@
 
 #include <sqlite3.h>
 
+#ifdef SAGAFLOW_LOSSY_VFS
+#include "storage/lossy_vfs/lossy_vfs.h"
+#endif
+
 namespace sagaflow::storage {
 
 Result<Durability> ParseDurability(const std::string& text) {
@@ -43,6 +47,10 @@ constexpr int kCheckpointPages = 1000;
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+#ifdef SAGAFLOW_LOSSY_VFS
+  // Test builds: SAGAFLOW_TEST_LOSSY_VFS=1 makes a SIGKILL lose what a power cut would (lossy_vfs.h).
+  if (Status vfs = lossy_vfs::InstallFromEnvironment(); !vfs.ok()) return vfs;
+#endif
   try {
     const int flags = options.read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     auto db = std::make_unique<SQLite::Database>(options.path, flags, static_cast<int>(options.busy_timeout.count()));
