@@ -12,6 +12,10 @@
 #include "storage/dead_letters.h"
 #include "storage/inbox.h"
 
+#ifdef SAGAFLOW_TEST_FAULTS
+#include "services/runtime/test_fault.h"
+#endif
+
 namespace sagaflow::runtime {
 
 void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spec) {
@@ -106,6 +110,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
   std::unique_ptr<Runtime> runtime(new Runtime(spec, config, *logger));
   auto durability = storage::ParseDurability(config.durability);
   if (!durability.ok()) return durability.status();
+#ifdef SAGAFLOW_TEST_FAULTS
+  // Test builds: a negative control may break the service on purpose (test_fault.h). Nothing in the process sets
+  // the environment, so this getenv races nothing.
+  auto fault = ParseTestFault(std::getenv(kTestFaultVariable));  // NOLINT(concurrency-mt-unsafe)
+  if (!fault.ok()) return fault.status();
+#endif
 
   const std::filesystem::path data_dir = std::filesystem::path(config.home) / "data";
   std::error_code error;
@@ -144,6 +154,16 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
   messaging::OutboxRelayOptions relay_options;
   relay_options.batch_size = static_cast<int>(config.outbox_batch);
   relay_options.may_publish = [account = &r.account_](std::string_view topic) { return account->MayPublish(topic); };
+#ifdef SAGAFLOW_TEST_FAULTS
+  if (*fault == TestFault::kPublishBeforeFsync) {
+    relay_options.publish_before_durable = true;
+    // Loud, so that a log read after a surprising test result shows at once that the fault was on.
+    r.logger_->warn(
+        "TEST FAULT ACTIVE ({}={}): the outbox relay publishes before the fsync; a power loss can take back what "
+        "others have seen. Never run a service like this for real.",
+        kTestFaultVariable, ToString(*fault));
+  }
+#endif
   r.relay_ = std::make_unique<messaging::OutboxRelay>(*r.outbox_, *r.bus_, r.outbox_rows_, r.clock_, r.random_,
                                                       r.logger_, r.metrics_, relay_options);
   r.metrics_.Describe("sagaflow_outbox_backlog", "gauge", "Outbox rows not yet acknowledged by the broker");

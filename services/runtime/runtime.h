@@ -1,7 +1,8 @@
 // Runtime: the parts every sagaflow service process has, built in one place so each main.cc only
 // composes its own logic on top: flags shared by all services, the logger, metrics, its SQLite
 // database (migrated), the outbox and its relay, the MQTT bus and the consumer, health, and the wait
-// for SIGINT/SIGTERM. Create() blocks those signals first, before any library starts a thread.
+// for SIGINT/SIGTERM. Create() blocks those signals first, before any library starts a thread. In test builds
+// only, Create() also honours SAGAFLOW_TEST_FAULT (test_fault.h) and refuses to start on a value it does not know.
 #pragma once
 
 #include <atomic>
