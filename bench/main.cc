@@ -12,6 +12,7 @@
 //       with scripts/run --detach and stop it with scripts/stop first); sagactl verify still passes
 //   sagaflow-bench --mode sqlite [--durability full|normal] [--seconds S]
 //   sagaflow-bench --mode mqtt [--messages N]
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,7 @@
 #include "bench/recovery.h"
 #include "bench/rss_sampler.h"
 #include "bench/seed_history.h"
+#include "bench/service_metrics.h"
 #include "common/flags.h"
 #include "common/json_writer.h"
 #include "common/random.h"
@@ -43,6 +45,7 @@ using namespace sagaflow::bench;
 constexpr std::chrono::seconds kRssPeriod{1};
 constexpr double kRssTimelineSeconds = 10;
 constexpr double kRecoveryTargetSeconds = 3;
+constexpr char kFsyncsMetric[] = "sagaflow_db_fsyncs_total";
 
 std::string Number(double value) {
   return std::to_string(value);
@@ -87,6 +90,7 @@ int RunOrders(const LoadOptions& options, const std::string& home, bool json_out
   const auto pids = ReadPidFiles(home);
   std::map<std::string, ProcessStats> before;
   for (const auto& [name, pid] : pids) before[name] = ReadProcessStats(pid);
+  const auto fsyncs_before = ReadServiceMetric(options.http_port, kFsyncsMetric);
   RssSampler sampler(pids, kRssPeriod);
   sampler.Start();
   LoadResult result = RunLoad(options);
@@ -113,6 +117,15 @@ int RunOrders(const LoadOptions& options, const std::string& home, bool json_out
   WriteLatency(json, "postMs", result.post_ms);
   WriteLatency(json, "endToEndMs", result.end_to_end_ms);
   json.Key("sampledSeconds").Raw(Number(sampler.seconds()));
+  // What each saga cost, all processes together: fsyncs (the syncers' and the checkpoints') and CPU.
+  const double sagas = std::max(1, result.completed + result.cancelled);
+  const auto fsyncs_after = ReadServiceMetric(options.http_port, kFsyncsMetric);
+  double fsyncs = 0;
+  for (const auto& [service, count] : fsyncs_after) {
+    const auto was = fsyncs_before.find(service);
+    fsyncs += count - (was == fsyncs_before.end() ? 0 : was->second);
+  }
+  json.Key("fsyncsPerSaga").Raw(Number(fsyncs / sagas));
   json.Key("processes").BeginObject();
   if (!json_output) {
     std::printf("%s loop%s: %d orders (%d errors), %d completed, %d cancelled, %.1f s, %.0f sagas/s\n",
@@ -122,6 +135,7 @@ int RunOrders(const LoadOptions& options, const std::string& home, bool json_out
                 result.sagas_per_second);
     PrintLatency("POST", result.post_ms);
     PrintLatency("end to end", result.end_to_end_ms);
+    std::printf("fsyncs per saga    %.2f (all services)\n", fsyncs / sagas);
   }
   for (const auto& [name, pid] : pids) {
     const ProcessStats after = ReadProcessStats(pid);
@@ -130,13 +144,22 @@ int RunOrders(const LoadOptions& options, const std::string& home, bool json_out
     auto samples = sampler.samples().find(name);
     const RssSummary rss = SummarizeRss(samples == sampler.samples().end() ? std::vector<RssSample>{} : samples->second,
                                         sampler.seconds(), kRssTimelineSeconds);
-    json.Key(name).BeginObject().Key("cpuSeconds").Raw(Number(cpu)).Key("peakRssKb").Int(after.peak_rss_kb);
+    json.Key(name)
+        .BeginObject()
+        .Key("cpuSeconds")
+        .Raw(Number(cpu))
+        .Key("cpuMsPerSaga")
+        .Raw(Number(cpu * 1000 / sagas))
+        .Key("peakRssKb")
+        .Int(after.peak_rss_kb);
     WriteRss(json, rss);
     json.EndObject();
     if (!json_output) {
-      std::printf("  %-22s cpu %7.2f s   peak rss %7.1f MiB   rss at %.0f s %7.1f, at end %7.1f, max %7.1f MiB\n",
-                  name.c_str(), cpu, after.peak_rss_kb / 1024.0, rss.mark_seconds, rss.at_mark_kb / 1024.0,
-                  rss.end_kb / 1024.0, rss.max_kb / 1024.0);
+      std::printf(
+          "  %-22s cpu %7.2f s (%.3f ms/saga)   peak rss %7.1f MiB   rss at %.0f s %7.1f, at end %7.1f, max %7.1f "
+          "MiB\n",
+          name.c_str(), cpu, cpu * 1000 / sagas, after.peak_rss_kb / 1024.0, rss.mark_seconds, rss.at_mark_kb / 1024.0,
+          rss.end_kb / 1024.0, rss.max_kb / 1024.0);
     }
   }
   json.EndObject();
