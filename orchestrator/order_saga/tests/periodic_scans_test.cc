@@ -268,5 +268,16 @@ TEST_F(OrchestratorPeriodicScansTest, TheSagasGaugeDoesNotWalkFinishedSagas) {
   EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 
+// The steps still awaiting a reply, which tells a test (or an operator) that nothing is left to re-send: the running
+// saga's two commands, the compensating saga's refund, and the finished saga's outcome awaiting its acknowledgement;
+// none of the finished history. Counted without walking the history either.
+TEST_F(OrchestratorPeriodicScansTest, TheAwaitingStepsGaugeCountsFinishedSagasStillAwaitingAndWalksNothing) {
+  Build();
+  metrics_->Render();
+  const Scans scans = db_->FullScanSteps();
+  EXPECT_EQ(metrics_->Get("sagaflow_saga_steps_awaiting"), 4);
+  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
+}
+
 }  // namespace
 }  // namespace sagaflow::order_saga
