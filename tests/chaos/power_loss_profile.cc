@@ -51,12 +51,12 @@ std::string PowerLossReport::Summary() const {
   return p + "faults: " + faults + "\n" + p + "power cuts:\n" + cuts.Summary() + p + std::to_string(accepted) +
          " orders accepted, " + std::to_string(rejected) + " POSTs without a 2xx; " +
          (all_terminal ? "all terminal " : "NOT all terminal ") + std::to_string(converge_ms) +
-         " ms after the last fault; " + (quiescent ? "quiescent" : "NOT quiescent: " + not_quiescent_because) + "\n" +
-         p + std::to_string(outcomes.completed) + " completed, " + std::to_string(outcomes.cancelled) + " cancelled; " +
-         std::to_string(outcomes.problems.size()) + " outcome problems" + (problems.empty() ? "" : ":" + problems) +
-         " " + std::to_string(missing_on_disk.size()) + " accepted orders missing from orders.db\n" + p +
-         std::to_string(contract.violations.size()) + " violations" + (guarantees.empty() ? "" : ":" + guarantees) +
-         " sagactl verify exit " +
+         " ms after the last fault; " + (quiescent ? "quiescent " : "NOT quiescent (" + not_quiescent_because + ") ") +
+         std::to_string(quiesce_ms) + " ms later" + "\n" + p + std::to_string(outcomes.completed) + " completed, " +
+         std::to_string(outcomes.cancelled) + " cancelled; " + std::to_string(outcomes.problems.size()) +
+         " outcome problems" + (problems.empty() ? "" : ":" + problems) + " " + std::to_string(missing_on_disk.size()) +
+         " accepted orders missing from orders.db\n" + p + std::to_string(contract.violations.size()) + " violations" +
+         (guarantees.empty() ? "" : ":" + guarantees) + " sagactl verify exit " +
          (contract.sagactl.exit_code ? std::to_string(*contract.sagactl.exit_code) : std::string("none")) + "\n" + p +
          "stopped with SIGTERM, exit codes" + exits + "; " + std::to_string(total_ms / 1000) + " s in all\n";
 }
@@ -102,8 +102,10 @@ PowerLossReport RunPowerLossProfile(const PowerLossOptions& options) {
   report.all_terminal = system.WaitAllTerminal(orders.accepted_ids(), options.converge_timeout);
   report.converge_ms = MillisSince(last_fault);
   // Longer than a step timeout and the nudge, so that a re-send still due shows as activity.
+  const auto terminal = SteadyClock::now();
   report.quiescent = WaitQuiescent(system, milliseconds(2 * kStepTimeoutMs + 1000), options.quiesce_timeout,
                                    &report.not_quiescent_because);
+  report.quiesce_ms = MillisSince(terminal);
   report.outcomes = CheckOutcomes(system.http_port(), orders.accepted());
 
   // Only once every lossy process is gone may another read its database.

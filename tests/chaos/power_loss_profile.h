@@ -41,6 +41,7 @@ struct PowerLossReport {
   bool all_terminal = false;
   int64_t converge_ms = 0;  // from the last fault until every accepted order was terminal (or the timeout)
   bool quiescent = false;
+  int64_t quiesce_ms = 0;  // from then until quiescent (or the timeout)
   std::string not_quiescent_because;
   std::map<std::string, std::optional<int>> stop_exit_codes;  // of the SIGTERM at the end, by service
   Outcomes outcomes;

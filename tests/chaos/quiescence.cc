@@ -55,6 +55,14 @@ std::string Pending(System& system, std::string* activity) {
         return name + " has " + std::to_string(static_cast<int64_t>(it->second)) + " " + state + " sagas";
       }
     }
+    // Finished sagas too may still await a reply (a late success's compensation backs off to 12 s, longer than any
+    // quiet period worth waiting), and only this gauge shows it.
+    if (name == "orchestrator" && samples.count("sagaflow_saga_steps_awaiting") == 0) {
+      return "the orchestrator does not report sagaflow_saga_steps_awaiting";
+    }
+    if (const double awaiting = Family(samples, "sagaflow_saga_steps_awaiting"); awaiting != 0) {
+      return name + " has " + std::to_string(static_cast<int64_t>(awaiting)) + " saga steps awaiting a reply";
+    }
     *activity += name + ":";
     for (const auto& family : kActivity) *activity += " " + std::to_string(Family(samples, family));
     *activity += "\n";
