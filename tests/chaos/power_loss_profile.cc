@@ -101,8 +101,8 @@ PowerLossReport RunPowerLossProfile(const PowerLossOptions& options) {
   }
   report.all_terminal = system.WaitAllTerminal(orders.accepted_ids(), options.converge_timeout);
   report.converge_ms = MillisSince(last_fault);
-  // Longer than a step timeout and the nudge, so that a re-send still due shows as activity.
   const auto terminal = SteadyClock::now();
+  // Quiet for longer than a step timeout and the nudge, so that a message still on its way shows as activity.
   report.quiescent = WaitQuiescent(system, milliseconds(2 * kStepTimeoutMs + 1000), options.quiesce_timeout,
                                    &report.not_quiescent_because);
   report.quiesce_ms = MillisSince(terminal);
