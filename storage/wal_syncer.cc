@@ -6,8 +6,8 @@
 
 namespace sagaflow::storage {
 
-WalSyncer::WalSyncer(sqlite3_vfs* vfs, std::string wal_path, bool enabled)
-    : vfs_(vfs), wal_path_(std::move(wal_path)), enabled_(enabled) {
+WalSyncer::WalSyncer(sqlite3_vfs* vfs, std::string wal_path, bool enabled, std::chrono::microseconds effects_delay)
+    : vfs_(vfs), wal_path_(std::move(wal_path)), enabled_(enabled), effects_delay_(effects_delay) {
   // SQLite reads URI parameters after a file name's NUL; a name it did not make must end in several.
   wal_path_.append(4, '\0');
   thread_ = std::thread([this] { Loop(); });
@@ -32,7 +32,7 @@ void WalSyncer::Committed(uint64_t number, std::vector<std::function<void()>> af
   committed_ = number;
   if (!enabled_) durable_ = number;
   if (!after_durable.empty() && failed_.ok()) {
-    pending_.push_back({number, std::move(after_durable)});
+    pending_.push_back({number, std::move(after_durable), std::chrono::steady_clock::now()});
     wake_syncer_.notify_one();
   }
 }
@@ -76,10 +76,12 @@ void WalSyncer::Loop() {
   while (true) {
     // Work: actions waiting for their fsync, or a waiter for commits not yet durable (or whose effects
     // have not run). effects_ <= durable_ <= committed_.
-    wake_syncer_.wait(lock, [&] {
-      const bool awaited = requested_ > effects_ && effects_ < committed_;
-      return stop_ || (failed_.ok() && (awaited || !pending_.empty()));
-    });
+    const auto awaited = [&] { return requested_ > effects_ && effects_ < committed_; };
+    wake_syncer_.wait(lock, [&] { return stop_ || (failed_.ok() && (awaited() || !pending_.empty())); });
+    // Only actions pending: let more commits join them for a moment (a waiter or a stop cuts it short).
+    if (!stop_ && !awaited() && enabled_ && failed_.ok()) {
+      wake_syncer_.wait_until(lock, pending_.front().since + effects_delay_, [&] { return stop_ || awaited(); });
+    }
     // At a clean stop, one last fsync lets the actions already committed run (a notification is sent).
     if (stop_ && ((durable_ >= committed_ && pending_.empty()) || !failed_.ok())) break;
     const uint64_t target = committed_;

@@ -6,7 +6,9 @@
 // last commit made before that fsync began, so one fsync covers every commit before it, however many
 // threads wait. Under load that is one fsync per batch; at rest, one per commit somebody waits for, with
 // no delay beyond the fsync itself. Actions registered for a commit (AfterDurable) run on the syncer's
-// thread once the watermark passes it, in commit order.
+// thread once the watermark passes it, in commit order. Nobody waits on such an action, so when actions
+// alone are pending the syncer lets them gather for up to `effects_delay` before its fsync: a service
+// that sends an e-mail for every message it consumes then pays one fsync per batch, not one per e-mail.
 //
 // The fsync goes through SQLite's VFS on a handle of the syncer's own (never the connection's, which
 // another thread is writing through): the same VFS the connection uses, so a test VFS that simulates
@@ -18,6 +20,7 @@
 // lock, whatever the durability).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -37,7 +40,9 @@ namespace sagaflow::storage {
 class WalSyncer {
  public:
   // `vfs` is the connection's; `wal_path` its WAL file (the database path + "-wal").
-  WalSyncer(sqlite3_vfs* vfs, std::string wal_path, bool enabled);
+  WalSyncer(sqlite3_vfs* vfs, std::string wal_path, bool enabled,
+            std::chrono::microseconds effects_delay = kDefaultEffectsDelay);
+  static constexpr std::chrono::microseconds kDefaultEffectsDelay{2000};
   ~WalSyncer();
   WalSyncer(const WalSyncer&) = delete;
   WalSyncer& operator=(const WalSyncer&) = delete;
@@ -58,6 +63,7 @@ class WalSyncer {
   struct PendingActions {
     uint64_t commit;
     std::vector<std::function<void()>> actions;
+    std::chrono::steady_clock::time_point since;
   };
 
   void Loop();
@@ -69,6 +75,7 @@ class WalSyncer {
   sqlite3_vfs* vfs_;
   std::string wal_path_;  // with the extra NULs SQLite expects after a name given to xOpen
   const bool enabled_;
+  const std::chrono::microseconds effects_delay_;
   sqlite3_file* wal_ = nullptr;  // the syncer's own handle; opened by Loop's thread
 
   std::mutex mu_;

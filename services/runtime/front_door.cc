@@ -47,6 +47,9 @@ Result<http::HttpServerOptions> PublicServerOptions(const FrontDoorConfig& confi
   http::HttpServerOptions options;
   options.bind_address = config.bind_address;
   options.port = port;
+  // A POST holds its thread until the order is on disk; the POSTs waiting together share one fsync, so
+  // more threads mean bigger batches (and one slow client holds only one of them).
+  options.threads = kPublicServerThreads;
   options.check_host = true;
   options.allowed_hosts = HostsFor(config.bind_address, config.allowed_hosts);
   if (!config.api_keys_file.empty()) {

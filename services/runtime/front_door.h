@@ -30,6 +30,7 @@ struct FrontDoorConfig {
 // 127.0.0.0/8, ::1 and localhost.
 bool IsLoopbackAddress(std::string_view address);
 
+inline constexpr int kPublicServerThreads = 16;
 Result<http::HttpServerOptions> PublicServerOptions(const FrontDoorConfig& config, int port);
 Result<http::HttpServerOptions> AdminServerOptions(const FrontDoorConfig& config, int port,
                                                    const std::string& admin_token);
