@@ -44,7 +44,9 @@ void AddCommonFlags(FlagSet& flags, CommonConfig& config, const ServiceSpec& spe
   flags.AddChoice("log-level", "SAGAFLOW_LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error"}, "log level",
                   &config.log_level);
   flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"},
-                  "SQLite synchronous mode: full survives power loss, normal only process crashes", &config.durability);
+                  "full: nothing leaves a process before it is on disk (survives power loss); normal: no fsync waits, "
+                  "for measuring",
+                  &config.durability);
   flags.AddString("client-id", "", spec.name,
                   "MQTT client id (fixed: it names the broker session; sagaflow's broker makes it the account name)",
                   &config.client_id);
