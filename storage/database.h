@@ -73,7 +73,8 @@ class Sql {
 // Actions registered with AfterDurable run once the commit is on disk, on the syncer's thread, in commit
 // order: the place for an effect outside the databases (an e-mail, a card capture) whose dedupe record
 // this transaction writes. Neither runs if the work rolls back; an AfterDurable action does not run if
-// the process dies (or the fsync fails) first, so such an effect happens at most once.
+// the process dies (or the fsync fails) first, so such an effect happens at most once. An AfterDurable
+// action must not call AwaitDurable or AwaitEffects: it runs on the thread those wait for.
 class UnitOfWork : public Sql {
  public:
   using Sql::Sql;
