@@ -1,9 +1,10 @@
 // sagaflow-bench: measures a running sagaflow (it starts nothing). See bench/load.h, bench/limits.h,
 // bench/recovery.h and bench/seed_history.h.
 //   sagaflow-bench --mode orders [--orders N --clients C | --rate R --seconds S] [--json]
-//       the order load; with every process's CPU, peak memory and resident memory over the run (sampled
-//       once a second from the pid files under --home: at the end of the first minute, or of the first
-//       10% of a shorter run, at the end and the largest; --json adds a timeline every 10 s)
+//       the order load; with every process's CPU, I/O system calls, context switches, peak memory and
+//       resident memory over the run (sampled once a second from the pid files under --home: at the end of
+//       the first minute, or of the first 10% of a shorter run, at the end and the largest; --json adds a
+//       timeline every 10 s)
 //   sagaflow-bench --mode recovery --orders 2000 [--clients C] [--freeze steps|orchestrator] [--json]
 //       kill -9 of the orchestrator with N sagas in flight, and the time from its restart (/health 200)
 //       until all N orders are terminal; it freezes and kills processes of the system under --home
@@ -141,6 +142,8 @@ int RunOrders(const LoadOptions& options, const std::string& home, bool json_out
     const ProcessStats after = ReadProcessStats(pid);
     if (!after.ok) continue;
     const double cpu = after.cpu_seconds - before[name].cpu_seconds;
+    const int64_t io_syscalls = after.io_syscalls - before[name].io_syscalls;
+    const int64_t switches = after.context_switches - before[name].context_switches;
     auto samples = sampler.samples().find(name);
     const RssSummary rss = SummarizeRss(samples == sampler.samples().end() ? std::vector<RssSample>{} : samples->second,
                                         sampler.seconds(), kRssTimelineSeconds);
@@ -150,15 +153,20 @@ int RunOrders(const LoadOptions& options, const std::string& home, bool json_out
         .Raw(Number(cpu))
         .Key("cpuMsPerSaga")
         .Raw(Number(cpu * 1000 / sagas))
+        .Key("ioSyscallsPerSaga")
+        .Raw(Number(static_cast<double>(io_syscalls) / sagas))
+        .Key("contextSwitchesPerSaga")
+        .Raw(Number(static_cast<double>(switches) / sagas))
         .Key("peakRssKb")
         .Int(after.peak_rss_kb);
     WriteRss(json, rss);
     json.EndObject();
     if (!json_output) {
       std::printf(
-          "  %-22s cpu %7.2f s (%.3f ms/saga)   peak rss %7.1f MiB   rss at %.0f s %7.1f, at end %7.1f, max %7.1f "
-          "MiB\n",
-          name.c_str(), cpu, cpu * 1000 / sagas, after.peak_rss_kb / 1024.0, rss.mark_seconds, rss.at_mark_kb / 1024.0,
+          "  %-22s cpu %7.2f s (%.3f ms/saga, %.0f I/O syscalls, %.0f context switches)   peak rss %7.1f MiB   "
+          "rss at %.0f s %7.1f, at end %7.1f, max %7.1f MiB\n",
+          name.c_str(), cpu, cpu * 1000 / sagas, static_cast<double>(io_syscalls) / sagas,
+          static_cast<double>(switches) / sagas, after.peak_rss_kb / 1024.0, rss.mark_seconds, rss.at_mark_kb / 1024.0,
           rss.end_kb / 1024.0, rss.max_kb / 1024.0);
     }
   }

@@ -52,11 +52,20 @@ std::map<std::string, pid_t> ReadPidFiles(const std::string& home) {
 
 bool IsAlive(pid_t pid) {
   if (pid <= 0) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::ifstream stat(proc + "/stat");
   std::string text;
   std::getline(stat, text);  // one line
   const size_t end_of_name = text.rfind(')');
-  return end_of_name != std::string::npos && end_of_name + 2 < text.size() && text[end_of_name + 2] != 'Z';
+  if (end_of_name == std::string::npos || end_of_name + 2 >= text.size()) return false;
+  if (text[end_of_name + 2] != 'Z') return true;
+  // The main thread of a killed process turns zombie while its other threads may still be exiting (one
+  // inside an fsync, say), holding the process's descriptors -- its listening port among them. It is gone
+  // only when the main thread is the last one left.
+  std::error_code error;
+  const auto threads =
+      std::distance(std::filesystem::directory_iterator(proc + "/task", error), std::filesystem::directory_iterator());
+  return !error && threads > 1;
 }
 
 bool SupervisorRunning(const std::string& home) {

@@ -19,7 +19,7 @@ namespace sagaflow::bench {
 std::map<std::string, pid_t> ReadPidFiles(const std::string& home);
 std::string PidFilePath(const std::string& home, const std::string& name);
 
-// The process exists and is not a zombie.
+// The process exists and has not finished exiting (a zombie whose threads have all exited has).
 bool IsAlive(pid_t pid);
 // A foreground `scripts/run` (which restarts a service that dies) is running for `home`.
 bool SupervisorRunning(const std::string& home);

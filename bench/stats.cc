@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
+#include <string_view>
 
 namespace sagaflow::bench {
 
@@ -22,6 +26,33 @@ double Samples::Quantile(double q) {
 double Samples::Max() {
   return Quantile(1.0);
 }
+
+namespace {
+
+// The sum of the values of the lines of `path` that start with one of `keys` ("key: value" or "key value").
+int64_t SumFields(const std::string& path, std::initializer_list<std::string_view> keys) {
+  std::ifstream in(path);
+  int64_t sum = 0;
+  for (std::string line; std::getline(in, line);) {
+    for (const std::string_view key : keys) {
+      if (line.size() > key.size() && line.compare(0, key.size(), key) == 0) {
+        sum += std::strtoll(line.c_str() + key.size(), nullptr, 10);
+      }
+    }
+  }
+  return sum;
+}
+
+int64_t ContextSwitches(const std::string& proc) {
+  int64_t sum = 0;
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator(proc + "/task", error)) {
+    sum += SumFields(task.path() / "status", {"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"});
+  }
+  return sum;
+}
+
+}  // namespace
 
 ProcessStats ReadProcessStats(pid_t pid) {
   ProcessStats stats;
@@ -45,6 +76,9 @@ ProcessStats ReadProcessStats(pid_t pid) {
     if (line.rfind("VmHWM:", 0) == 0) stats.peak_rss_kb = std::stoll(line.substr(6));
     if (line.rfind("VmRSS:", 0) == 0) stats.rss_kb = std::stoll(line.substr(6));
   }
+  const std::string proc = "/proc/" + std::to_string(pid);
+  stats.io_syscalls = SumFields(proc + "/io", {"syscr:", "syscw:"});
+  stats.context_switches = ContextSwitches(proc);
   stats.ok = true;
   return stats;
 }

@@ -1,5 +1,5 @@
-// Measurements for the benchmark: latency samples with percentiles, and a process's CPU time and its
-// current and peak memory read from /proc. Not thread-safe; each thread records into its own Samples and they are
+// Measurements for the benchmark: latency samples with percentiles, and a process's CPU time, its
+// current and peak memory, its I/O system calls and its context switches, read from /proc. Not thread-safe; each thread records into its own Samples and they are
 // merged.
 #pragma once
 
@@ -29,6 +29,11 @@ struct ProcessStats {
   double cpu_seconds = 0;   // user + system
   int64_t peak_rss_kb = 0;  // VmHWM
   int64_t rss_kb = 0;       // VmRSS, now
+  // read- and write-like system calls (recv, pread, writev, pwrite... : syscr + syscw of /proc/<pid>/io); waits
+  // (futex, poll) are not counted there.
+  int64_t io_syscalls = 0;
+  // Voluntary and involuntary, summed over the threads alive now (each service's threads live as long as it).
+  int64_t context_switches = 0;
   bool ok = false;
 };
 
