@@ -1,5 +1,5 @@
-// The recovery measurement of issue 5 ("kill -9 of the orchestrator with 2,000 sagas in flight, restart:
-// all terminal within 3 s of the restart"), against a running system that it disturbs on purpose.
+// The recovery measurement (after a kill -9 of the orchestrator with 2,000 sagas in flight and a restart, all
+// must be terminal within 3 s of the restart), against a running system that it disturbs on purpose.
 // It posts N orders while the payment and inventory services are frozen (SIGSTOP), so that the
 // orchestrator holds them all as running sagas waiting for replies (freeze=orchestrator instead freezes
 // the orchestrator, so that the orders wait for it in its broker session); it thaws what it froze,

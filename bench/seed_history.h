@@ -1,6 +1,6 @@
 // SeedHistory: writes N finished orders straight into the five SQLite files of a stopped system, as a
 // real run leaves them (bench/finished_order.h), so that throughput can be measured over a long history.
-// The contract's section-5 guarantees hold afterwards (`sagactl verify` passes): every order COMPLETED
+// Every guarantee of tools/verify holds afterwards (`sagactl verify` passes): every order COMPLETED
 // with its item, its saga COMPLETED with its three steps, its payment CHARGED, its reservation RESERVED
 // with its item and the product's stock reduced by it, one notification per kind, every outbox row
 // published and every inbox claim and stored command reply present. All of it lies within the last hour,

@@ -1,6 +1,6 @@
 // Measurements for the benchmark: latency samples with percentiles, and a process's CPU time, its
-// current and peak memory, its I/O system calls and its context switches, read from /proc. Not thread-safe; each thread records into its own Samples and they are
-// merged.
+// current and peak memory, its I/O system calls and its context switches, read from /proc. Not thread-safe; each thread
+// records into its own Samples and they are merged.
 #pragma once
 
 #include <sys/types.h>

@@ -1,4 +1,4 @@
-// The GET /health and GET /metrics responses every service serves (contract section 2), and the
+// The GET /health and GET /metrics responses every service serves, and the
 // admin router for services whose only HTTP surface is their admin port.
 #pragma once
 

@@ -18,7 +18,12 @@ bool IsTlsUri(const std::string& uri) {
 }  // namespace
 
 MqttBus::MqttBus(MqttBusOptions options, Logger logger, RandomSource& random)
-    : options_(std::move(options)), logger_(std::move(logger)), random_(random) {}
+    : options_(std::move(options)),
+      logger_(logger),
+      // Connected: look again every second (a lost connection wakes the task at once).
+      connector_(
+          {.name = "broker connection", .interval = Millis(1000), .failure_backoff = options_.reconnect},
+          [this] { return KeepConnected(); }, std::move(logger), nullptr, &random) {}
 
 MqttBus::~MqttBus() {
   Stop();
@@ -59,17 +64,16 @@ Status MqttBus::Start() {
   client_->set_connection_lost_handler([this](const std::string& cause) {
     connected_ = false;
     logger_->warn("lost connection to broker {}: {}", options_.server_uri, cause.empty() ? "unknown" : cause);
-    connection_changed_.Notify();
+    connector_.Wake();
   });
   running_ = true;
-  connector_ = std::thread([this] { ConnectLoop(); });
+  connector_.Start();
   return Status::Ok();
 }
 
 void MqttBus::Stop() {
   if (!running_.exchange(false)) return;
-  connection_changed_.Notify();
-  if (connector_.joinable()) connector_.join();
+  connector_.Stop();
   if (client_ && client_->is_connected()) {
     try {
       client_->disconnect(std::chrono::milliseconds(1000).count())->wait_for(std::chrono::milliseconds(2000));
@@ -80,7 +84,7 @@ void MqttBus::Stop() {
   connected_ = false;
 }
 
-bool MqttBus::ConnectAndSubscribe() {
+Status MqttBus::ConnectAndSubscribe() {
   auto builder = mqtt::connect_options_builder()
                      .mqtt_version(MQTTVERSION_3_1_1)
                      .clean_session(false)
@@ -97,46 +101,33 @@ bool MqttBus::ConnectAndSubscribe() {
   try {
     auto token = client_->connect(options);
     if (!token->wait_for(options_.connect_timeout + Millis(1000))) {
-      logger_->warn("connect to broker {} timed out", options_.server_uri);
-      return false;
+      return Status::Unavailable("connect to broker " + options_.server_uri + " timed out");
     }
     if (!topics_.empty()) {
       auto filters = mqtt::string_collection::create(topics_);
       mqtt::iasync_client::qos_collection qos(topics_.size(), 1);
       auto subscribed = client_->subscribe(filters, qos);
       if (!subscribed->wait_for(options_.connect_timeout)) {
-        logger_->warn("subscribe on broker {} timed out; reconnecting", options_.server_uri);
         client_->disconnect()->wait_for(std::chrono::milliseconds(1000));
-        return false;
+        return Status::Unavailable("subscribe on broker " + options_.server_uri + " timed out; reconnecting");
       }
     }
   } catch (const std::exception& e) {
-    logger_->warn("cannot connect to broker {}: {}", options_.server_uri, e.what());
-    return false;
+    return Status::Unavailable("cannot connect to broker " + options_.server_uri + ": " + e.what());
   }
-  return true;
+  return Status::Ok();
 }
 
-void MqttBus::ConnectLoop() {
-  int failures = 0;
-  while (running_) {
-    if (client_->is_connected()) {
-      connection_changed_.WaitFor(Millis(1000));
-      continue;
-    }
-    connected_ = false;
-    if (ConnectAndSubscribe()) {
-      failures = 0;
-      DisableNagle();
-      connected_ = true;
-      logger_->info("connected to broker {} as {} ({} subscriptions)", options_.server_uri,
-                    options_.username.empty() ? options_.client_id : options_.username, topics_.size());
-      if (on_connected_) on_connected_();
-      continue;
-    }
-    ++failures;
-    connection_changed_.WaitFor(BackoffDelay(options_.reconnect, failures, random_.NextUnit()));
-  }
+Result<NextPass> MqttBus::KeepConnected() {
+  if (client_->is_connected()) return NextPass::AtInterval();
+  connected_ = false;
+  if (Status connected = ConnectAndSubscribe(); !connected.ok()) return connected;
+  DisableNagle();
+  connected_ = true;
+  logger_->info("connected to broker {} as {} ({} subscriptions)", options_.server_uri,
+                options_.username.empty() ? options_.client_id : options_.username, topics_.size());
+  if (on_connected_) on_connected_();
+  return NextPass::AtInterval();
 }
 
 void MqttBus::DisableNagle() {

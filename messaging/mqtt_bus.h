@@ -3,8 +3,9 @@
 // One client with a fixed client id per process, logged in as the process's broker account, and clean session off, so
 // messages published while the process is down wait in its broker session. The message callback is installed before the
 // first connect and calls the handler synchronously: Paho sends the PUBACK after it returns (see docs/adr/0002).
-// Connecting and reconnecting happen on one background thread with capped back-off; after every connect it subscribes
-// again (a restarted broker may have forgotten the session, and Paho's own reconnect would not re-subscribe).
+// Connecting and reconnecting happen on one background task ("broker connection") with capped back-off; after every
+// connect it subscribes again (a restarted broker may have forgotten the session, and Paho's own reconnect would not
+// re-subscribe).
 // Thread-safe; Stop() before destruction.
 #pragma once
 
@@ -12,13 +13,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/backoff.h"
 #include "common/logging.h"
+#include "common/periodic_task.h"
 #include "common/random.h"
-#include "common/wake_signal.h"
 #include "messaging/message_bus.h"
 
 namespace mqtt {
@@ -51,21 +51,20 @@ class MqttBus final : public MessageBus {
   size_t PublishBatch(std::span<const OutgoingMessage> messages, Millis timeout) override;
 
  private:
-  void ConnectLoop();
-  bool ConnectAndSubscribe();
+  // The connection task's pass: connects (and subscribes) when not connected.
+  Result<NextPass> KeepConnected();
+  Status ConnectAndSubscribe();
   void DisableNagle();
 
   MqttBusOptions options_;
   Logger logger_;
-  RandomSource& random_;
   std::vector<std::string> topics_;
   Handler handler_;
   std::function<void()> on_connected_;
   std::unique_ptr<mqtt::async_client> client_;
   std::atomic<bool> running_{false};
   std::atomic<bool> connected_{false};
-  WakeSignal connection_changed_;
-  std::thread connector_;
+  PeriodicTask connector_;
 };
 
 }  // namespace sagaflow::messaging

@@ -2,22 +2,27 @@
 
 namespace sagaflow::messaging {
 
-OutboxRelay::OutboxRelay(storage::Outbox& outbox, MessageBus& bus, WakeSignal& new_rows, const Clock& clock,
-                         RandomSource& random, Logger logger, Metrics& metrics, OutboxRelayOptions options)
+OutboxRelay::OutboxRelay(storage::Outbox& outbox, MessageBus& bus, WakeSignal& new_rows, RandomSource& random,
+                         Logger logger, Metrics& metrics, OutboxRelayOptions options)
     : outbox_(outbox),
       bus_(bus),
-      new_rows_(new_rows),
-      clock_(clock),
-      random_(random),
-      logger_(std::move(logger)),
+      logger_(logger),
       metrics_(metrics),
-      options_(options) {
+      options_(std::move(options)),
+      task_(
+          {.name = "outbox relay",
+           .interval = options_.idle_recheck,
+           .failure_backoff = options_.retry,
+           .wake_signal = &new_rows},
+          [this]() -> Result<NextPass> {
+            auto published = PublishOnce();
+            if (!published.ok()) return published.status();
+            // A full batch: more rows are waiting.
+            return *published == static_cast<size_t>(options_.batch_size) ? NextPass::Now() : NextPass::AtInterval();
+          },
+          std::move(logger), &metrics, &random) {
   metrics_.Describe("sagaflow_outbox_published_total", "counter", "Outbox rows published and acknowledged");
   metrics_.Describe("sagaflow_outbox_publish_failures_total", "counter", "Outbox batches not fully acknowledged");
-}
-
-OutboxRelay::~OutboxRelay() {
-  Stop();
 }
 
 Result<size_t> OutboxRelay::PublishOnce() {
@@ -56,42 +61,6 @@ Result<size_t> OutboxRelay::PublishOnce() {
                                std::to_string(rows->size()) + " messages");
   }
   return acknowledged;
-}
-
-void OutboxRelay::Start() {
-  if (running_.exchange(true)) return;
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void OutboxRelay::Stop() {
-  if (!running_.exchange(false)) return;
-  new_rows_.Notify();
-  if (thread_.joinable()) thread_.join();
-}
-
-void OutboxRelay::Loop() {
-  int failures = 0;
-  while (running_) {
-    auto published = PublishOnce();
-    if (!published.ok()) {
-      ++failures;
-      if (failures == 1 || failures % 50 == 0) {
-        logger_->warn("outbox relay: {} (attempt {})", published.status().message(), failures);
-      }
-      new_rows_.WaitFor(BackoffDelay(options_.retry, failures, random_.NextUnit()));
-      continue;
-    }
-    if (failures > 0) logger_->info("outbox relay: publishing again after {} failed attempts", failures);
-    failures = 0;
-    if (*published == static_cast<size_t>(options_.batch_size)) continue;  // more rows are waiting
-    const TimePoint now = clock_.Now();
-    if (now - last_prune_ > Millis(60'000)) {
-      last_prune_ = now;
-      auto pruned = outbox_.PrunePublished(now - options_.retention, 10'000);
-      if (!pruned.ok()) logger_->warn("outbox prune failed: {}", pruned.status().ToString());
-    }
-    new_rows_.WaitFor(options_.idle_recheck);
-  }
 }
 
 }  // namespace sagaflow::messaging

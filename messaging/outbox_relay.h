@@ -6,17 +6,18 @@
 // after the broker acknowledged it and every row before it. On a broker outage or a failed publish it
 // backs off and retries from the first unacknowledged row, so a crash at any moment leaves every row
 // either published or still pending (pending rows are published again after restart: receivers dedupe).
-// PublishOnce() is the loop's single step, for tests; Start/Stop run the loop. Thread-safe.
+// PublishOnce() is the loop's single step, for tests; Start/Stop run the loop, a PeriodicTask named
+// "outbox relay" that sleeps on the outbox's signal. Thread-safe. Published rows are deleted by the process's
+// clean-up task (storage::Outbox::PublishedRetention).
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <string_view>
-#include <thread>
 
 #include "common/backoff.h"
 #include "common/logging.h"
 #include "common/metrics.h"
+#include "common/periodic_task.h"
 #include "common/random.h"
 #include "common/wake_signal.h"
 #include "messaging/message_bus.h"
@@ -30,8 +31,6 @@ struct OutboxRelayOptions {
   // Even with no signal, look again this often (covers rows committed by an earlier run of the process).
   Millis idle_recheck{1'000};
   BackoffPolicy retry{Millis(50), 2.0, Millis(1'000), 0.2};
-  // Published rows older than this are deleted, so the table does not grow forever.
-  Millis retention{std::chrono::hours(24)};
   // If set, a row on a topic it refuses is never published: the broker would acknowledge and drop it (an
   // ACL denial is silent in MQTT 3.1.1), so the relay stops before it and reports it instead, once a batch.
   std::function<bool(std::string_view topic)> may_publish{};
@@ -42,30 +41,22 @@ struct OutboxRelayOptions {
 
 class OutboxRelay {
  public:
-  OutboxRelay(storage::Outbox& outbox, MessageBus& bus, WakeSignal& new_rows, const Clock& clock, RandomSource& random,
-              Logger logger, Metrics& metrics, OutboxRelayOptions options = {});
-  ~OutboxRelay();
+  OutboxRelay(storage::Outbox& outbox, MessageBus& bus, WakeSignal& new_rows, RandomSource& random, Logger logger,
+              Metrics& metrics, OutboxRelayOptions options = {});
 
   // Publishes at most one batch. Returns how many rows were published; Unavailable while the bus is
   // disconnected or a publish was not acknowledged.
   Result<size_t> PublishOnce();
-  void Start();
-  void Stop();
+  void Start() { task_.Start(); }
+  void Stop() { task_.Stop(); }
 
  private:
-  void Loop();
-
   storage::Outbox& outbox_;
   MessageBus& bus_;
-  WakeSignal& new_rows_;
-  const Clock& clock_;
-  RandomSource& random_;
   Logger logger_;
   Metrics& metrics_;
   OutboxRelayOptions options_;
-  std::atomic<bool> running_{false};
-  std::thread thread_;
-  TimePoint last_prune_{};
+  PeriodicTask task_;
 };
 
 }  // namespace sagaflow::messaging

@@ -1,4 +1,4 @@
-// The MQTT topics of the contract (section 3), in one place.
+// The MQTT topics the services exchange, in one place.
 #pragma once
 
 #include <string>

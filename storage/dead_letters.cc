@@ -40,4 +40,12 @@ Result<int64_t> PruneDeadLetters(Database& db, TimePoint cutoff, int limit) {
   return deleted;
 }
 
+RetentionRule DeadLetterRetention(Database& db) {
+  // Long enough for an operator to look at a week's rejects; short enough that a flood of bad messages cannot
+  // grow the database for ever.
+  return {.table = "dead_letters", .keep_for = std::chrono::hours(24 * 7), .prune = [&db](TimePoint cutoff, int limit) {
+            return PruneDeadLetters(db, cutoff, limit);
+          }};
+}
+
 }  // namespace sagaflow::storage

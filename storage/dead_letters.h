@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "storage/database.h"
+#include "storage/retention.h"
 
 namespace sagaflow::storage {
 
@@ -26,5 +27,7 @@ void RecordDeadLetter(UnitOfWork& uow, std::string_view topic, std::string_view 
 
 // Deletes up to `limit` of the oldest dead letters received before `cutoff`; returns how many.
 Result<int64_t> PruneDeadLetters(Database& db, TimePoint cutoff, int limit);
+// For the clean-up task: dead letters are kept a week.
+RetentionRule DeadLetterRetention(Database& db);
 
 }  // namespace sagaflow::storage

@@ -23,4 +23,12 @@ Result<int64_t> PruneInbox(Database& db, TimePoint cutoff, int limit) {
   return deleted;
 }
 
+RetentionRule InboxRetention(Database& db) {
+  // A redelivery older than a day is not expected from the broker; domain idempotency keys (payments per order,
+  // command replies, notifications per kind) still catch one.
+  return {.table = "inbox", .keep_for = std::chrono::hours(24), .prune = [&db](TimePoint cutoff, int limit) {
+            return PruneInbox(db, cutoff, limit);
+          }};
+}
+
 }  // namespace sagaflow::storage

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "storage/database.h"
+#include "storage/retention.h"
 
 namespace sagaflow::storage {
 
@@ -18,5 +19,7 @@ enum class ClaimResult { kNew, kDuplicate };
 
 ClaimResult ClaimInbox(UnitOfWork& uow, std::string_view message_id, TimePoint now);
 Result<int64_t> PruneInbox(Database& db, TimePoint cutoff, int limit);
+// For the clean-up task: claims are kept a day.
+RetentionRule InboxRetention(Database& db);
 
 }  // namespace sagaflow::storage

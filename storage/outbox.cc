@@ -85,4 +85,11 @@ Result<int64_t> Outbox::PrunePublished(TimePoint cutoff, int limit) {
   return deleted;
 }
 
+RetentionRule Outbox::PublishedRetention() {
+  // Published rows only serve an operator's look at what went out lately; unpublished rows are never deleted.
+  return {.table = "outbox", .keep_for = std::chrono::hours(24), .prune = [this](TimePoint cutoff, int limit) {
+            return PrunePublished(cutoff, limit);
+          }};
+}
+
 }  // namespace sagaflow::storage

@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "common/wake_signal.h"
 #include "storage/database.h"
+#include "storage/retention.h"
 
 namespace sagaflow::storage {
 
@@ -52,6 +53,8 @@ class Outbox {
   Result<int64_t> CountUnpublished();
   // Deletes published rows older than `cutoff`, at most `limit` per call; returns how many went.
   Result<int64_t> PrunePublished(TimePoint cutoff, int limit);
+  // For the clean-up task: published rows are kept a day.
+  RetentionRule PublishedRetention();
 
  private:
   Database& db_;

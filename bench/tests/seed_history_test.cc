@@ -1,4 +1,4 @@
-// SeedHistory over five real, migrated databases: what it writes passes every section-5 check of
+// SeedHistory over five real, migrated databases: what it writes passes every check of
 // VerifyGuarantees, takes the reserved units out of the stock (whether inventory.db already held the
 // product or only the stock file knew it), lies within every retention window, and adds to a history
 // that is already there. StockAfterSeeding refuses what would break stock conservation.

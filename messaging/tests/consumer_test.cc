@@ -425,7 +425,8 @@ TEST_F(ConsumerTest, DuplicatedAndReorderedDeliveryHasEveryEffectExactlyOnce) {
   EXPECT_EQ(metrics_.Get("sagaflow_messages_duplicate_total"), static_cast<double>(total_delivered - 300));
 }
 
-// With drops too, the owner re-sends what shows no effect (section 3): in the end every effect exactly once.
+// With drops too, the owner re-sends what shows no effect (the sender repairs a lost message): in the end every
+// effect exactly once.
 TEST_F(ConsumerTest, LossyDuplicatingReorderingDeliveryWithResendsConverges) {
   consumer_->On(std::string(kTopic), RecordingHandler());
   FakeBus bus(42);
@@ -463,7 +464,7 @@ TEST_F(ConsumerTest, MessagesFromARelayedOutboxAreHandledOnce) {
                    return Status::Ok();
                  })
                   .ok());
-  OutboxRelay relay(*outbox_, bus, new_rows_, clock_, random_, MakeNullLogger(), metrics_);
+  OutboxRelay relay(*outbox_, bus, new_rows_, random_, MakeNullLogger(), metrics_);
   bus.FailPublishAfter(4);
   EXPECT_FALSE(relay.PublishOnce().ok());
   ASSERT_TRUE(relay.PublishOnce().ok());

@@ -40,8 +40,7 @@ class OutboxRelayTest : public ::testing::Test {
   }
 
   OutboxRelay& MakeRelay(OutboxRelayOptions options = {}) {
-    relay_ =
-        std::make_unique<OutboxRelay>(*outbox_, bus_, new_rows_, clock_, random_, MakeNullLogger(), metrics_, options);
+    relay_ = std::make_unique<OutboxRelay>(*outbox_, bus_, new_rows_, random_, MakeNullLogger(), metrics_, options);
     return *relay_;
   }
 
@@ -274,31 +273,6 @@ TEST_F(OutboxRelayTest, StartedRelayPublishesOnceTheBrokerIsBack) {
     std::this_thread::sleep_for(Millis(1));
   }
   relay.Stop();
-  EXPECT_EQ(CountUnpublished(), 0);
-  EXPECT_EQ(PublishedNumbers(), Range(0, 3));
-}
-
-TEST_F(OutboxRelayTest, StartedRelayPrunesOldPublishedRows) {
-  Append(0, 2);
-  OutboxRelay& relay = MakeRelay({.idle_recheck = std::chrono::hours(1), .retention = std::chrono::hours(24)});
-  ASSERT_TRUE(relay.PublishOnce().ok());
-  Append(2, 1);  // published later, so it is younger than the retention
-  clock_.Advance(std::chrono::hours(25));
-  relay.Start();
-  const auto rows = [&] {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& q) {
-                     auto& select = q.Prepare("SELECT COUNT(*) FROM outbox");
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
-  };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (rows() != 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(Millis(1));
-  relay.Stop();
-  EXPECT_EQ(rows(), 1);
   EXPECT_EQ(CountUnpublished(), 0);
   EXPECT_EQ(PublishedNumbers(), Range(0, 3));
 }

@@ -4,26 +4,24 @@
 
 namespace sagaflow::engine {
 
-void TimerLoop::Start() {
-  if (running_.exchange(true)) return;
-  thread_ = std::thread([this] {
-    while (running_) {
-      auto fired = manager_.FireDueTimers();
-      if (!fired.ok()) logger_->error("timer pass failed: {}", fired.status().ToString());
-      Millis sleep = max_sleep_;
-      auto earliest = manager_.EarliestDeadline();
-      if (earliest.ok() && earliest->has_value()) {
-        sleep = std::clamp(std::chrono::duration_cast<Millis>(**earliest - clock_.Now()), Millis(1), max_sleep_);
-      }
-      wake_.WaitFor(sleep);
-    }
-  });
-}
+TimerLoop::TimerLoop(SagaManager& manager, const Clock& clock, Logger logger, Millis max_sleep)
+    : manager_(manager),
+      clock_(clock),
+      max_sleep_(max_sleep),
+      task_(
+          {.name = "timers",
+           .interval = max_sleep,
+           .failure_backoff = {.initial = max_sleep, .multiplier = 1, .cap = max_sleep, .jitter = 0}},
+          [this] { return RunOnce(); }, std::move(logger), nullptr, nullptr) {}
 
-void TimerLoop::Stop() {
-  if (!running_.exchange(false)) return;
-  wake_.Notify();
-  if (thread_.joinable()) thread_.join();
+Result<NextPass> TimerLoop::RunOnce() {
+  auto fired = manager_.FireDueTimers();
+  if (!fired.ok()) return fired.status();
+  auto earliest = manager_.EarliestDeadline();
+  if (!earliest.ok()) return earliest.status();
+  if (!earliest->has_value()) return NextPass::AtInterval();
+  return NextPass::After(
+      std::clamp(std::chrono::duration_cast<Millis>(**earliest - clock_.Now()), Millis(1), max_sleep_));
 }
 
 }  // namespace sagaflow::engine

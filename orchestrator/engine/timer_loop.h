@@ -2,35 +2,30 @@
 //
 // Deadlines live in saga_steps (indexed), so nothing is lost when the process dies: the first pass
 // after a restart handles everything that fell due meanwhile. The loop sleeps until the earliest
-// deadline, at most `max_sleep`, and is woken early by Wake(). Start/Stop own the thread.
+// deadline, at most `max_sleep`, and is woken early by Wake(); a failed pass is tried again after
+// `max_sleep`. Start/Stop own the thread (a PeriodicTask named "timers").
 #pragma once
 
-#include <atomic>
-#include <thread>
-
-#include "common/wake_signal.h"
+#include "common/periodic_task.h"
 #include "orchestrator/engine/saga_manager.h"
 
 namespace sagaflow::engine {
 
 class TimerLoop {
  public:
-  TimerLoop(SagaManager& manager, const Clock& clock, Logger logger, Millis max_sleep = Millis(200))
-      : manager_(manager), clock_(clock), logger_(std::move(logger)), max_sleep_(max_sleep) {}
-  ~TimerLoop() { Stop(); }
+  TimerLoop(SagaManager& manager, const Clock& clock, Logger logger, Millis max_sleep = Millis(200));
 
-  void Start();
-  void Stop();
-  void Wake() { wake_.Notify(); }
+  void Start() { task_.Start(); }
+  void Stop() { task_.Stop(); }
+  void Wake() { task_.Wake(); }
+  // One pass: fires what is due and says how long to sleep (until the earliest deadline, at most max_sleep).
+  Result<NextPass> RunOnce();
 
  private:
   SagaManager& manager_;
   const Clock& clock_;
-  Logger logger_;
   Millis max_sleep_;
-  std::atomic<bool> running_{false};
-  WakeSignal wake_;
-  std::thread thread_;
+  PeriodicTask task_;
 };
 
 }  // namespace sagaflow::engine

@@ -6,11 +6,30 @@
 
 namespace sagaflow::commands {
 
-CommandProcessor::CommandProcessor(storage::Database& db, storage::Outbox& outbox, const Clock& clock, Logger logger)
-    : db_(db), outbox_(outbox), clock_(clock), logger_(std::move(logger)) {}
+namespace {
 
-CommandProcessor::~CommandProcessor() {
-  Stop();
+// Long enough that an owner's re-send of a week-old command still finds its reply.
+constexpr Millis kReplyRetention{std::chrono::hours(24 * 7)};
+// The longest the worker sleeps without news (a new pending command wakes it at once).
+constexpr Millis kMaxIdle{100};
+
+}  // namespace
+
+CommandProcessor::CommandProcessor(storage::Database& db, storage::Outbox& outbox, const Clock& clock, Logger logger)
+    : db_(db),
+      outbox_(outbox),
+      clock_(clock),
+      logger_(logger),
+      worker_(
+          {.name = "commands",
+           .interval = kMaxIdle,
+           .failure_backoff = {.initial = kMaxIdle, .multiplier = 2, .cap = Millis(5'000), .jitter = 0}},
+          [this] { return RunWorkerPass(); }, std::move(logger), nullptr, nullptr) {}
+
+storage::RetentionRule CommandProcessor::RepliesRetention() {
+  return {.table = "command_replies", .keep_for = kReplyRetention, .prune = [this](TimePoint cutoff, int limit) {
+            return PruneReplies(cutoff, limit);
+          }};
 }
 
 void CommandProcessor::Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay, Executor executor,
@@ -85,7 +104,7 @@ Status CommandProcessor::OnCommand(storage::UnitOfWork& uow, const messaging::En
   insert.bind(4, std::string(simdjson::to_string(message.body)));
   insert.bind(5, ToEpochMillis(clock_.Now() + route.delay));
   insert.exec();
-  uow.AfterCommit([this] { wake_.Notify(); });
+  uow.AfterCommit([this] { worker_.Wake(); });
   return Status::Ok();
 }
 
@@ -159,36 +178,20 @@ Result<int64_t> CommandProcessor::PruneReplies(TimePoint cutoff, int limit) {
   return deleted;
 }
 
-void CommandProcessor::Start() {
-  if (running_.exchange(true)) return;
-  worker_ = std::thread([this] {
-    while (running_) {
-      auto ran = RunDue();
-      if (!ran.ok()) logger_->error("pending commands: {}", ran.status().ToString());
-      if (clock_.Now() - last_prune_ >= Millis(60'000)) {
-        last_prune_ = clock_.Now();
-        auto pruned = PruneReplies(last_prune_ - reply_retention_, 10'000);
-        if (!pruned.ok()) logger_->warn("pruning stored replies: {}", pruned.status().ToString());
-      }
-      // Sleep until the next command is due (at most 100 ms), or until a new one is recorded.
-      Millis sleep(100);
-      (void)db_.Read([&](storage::Sql& sql) {
-        auto& next = sql.Prepare("SELECT MIN(due_at) FROM pending_commands");
-        if (next.executeStep() && !next.getColumn(0).isNull()) {
-          const int64_t wait = next.getColumn(0).getInt64() - ToEpochMillis(clock_.Now());
-          sleep = std::clamp(Millis(wait), Millis(1), Millis(100));
-        }
-        return Status::Ok();
-      });
-      wake_.WaitFor(sleep);
+Result<NextPass> CommandProcessor::RunWorkerPass() {
+  auto ran = RunDue();
+  if (!ran.ok()) return ran.status();
+  Millis sleep = kMaxIdle;
+  Status read = db_.Read([&](storage::Sql& sql) {
+    auto& next = sql.Prepare("SELECT MIN(due_at) FROM pending_commands");
+    if (next.executeStep() && !next.getColumn(0).isNull()) {
+      const int64_t wait = next.getColumn(0).getInt64() - ToEpochMillis(clock_.Now());
+      sleep = std::clamp(Millis(wait), Millis(1), kMaxIdle);
     }
+    return Status::Ok();
   });
-}
-
-void CommandProcessor::Stop() {
-  if (!running_.exchange(false)) return;
-  wake_.Notify();
-  if (worker_.joinable()) worker_.join();
+  if (!read.ok()) return read;
+  return NextPass::After(sleep);
 }
 
 }  // namespace sagaflow::commands

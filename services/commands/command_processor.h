@@ -6,23 +6,24 @@
 // (no delay) or is recorded in pending_commands with its due time. A worker thread runs recorded commands
 // when due, each in its own transaction (execute, store the reply, append it to the outbox, forget the
 // pending row) — so a delay never blocks other messages, never sits in the MQTT callback, and a kill
-// during the delay loses nothing. Tables: command_replies, pending_commands (see the migrations).
+// during the delay loses nothing. The worker is a PeriodicTask ("commands") that sleeps until the next
+// command is due (at most 100 ms) or a new one is recorded. Stored replies are kept a week: RepliesRetention()
+// is the rule for the process's clean-up task. Tables: command_replies, pending_commands (see the migrations).
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
-#include <thread>
 
 #include <simdjson.h>
 
 #include "common/clock.h"
 #include "common/logging.h"
-#include "common/wake_signal.h"
+#include "common/periodic_task.h"
 #include "messaging/consumer.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
+#include "storage/retention.h"
 
 namespace sagaflow::commands {
 
@@ -39,7 +40,6 @@ class CommandProcessor {
                                                       const std::string& order_id, const std::string& key)>;
 
   CommandProcessor(storage::Database& db, storage::Outbox& outbox, const Clock& clock, Logger logger);
-  ~CommandProcessor();
 
   // The only idempotency key a command for `order_id` may carry (see messaging/idempotency_keys.h).
   using KeyRule = std::function<std::string(std::string_view order_id)>;
@@ -55,8 +55,9 @@ class CommandProcessor {
   // after that runs its executor again, which the executors tolerate: they decide from their own rows
   // (one payment or reservation per order), not from the reply.
   Result<int64_t> PruneReplies(TimePoint cutoff, int limit);
-  void Start();
-  void Stop();
+  storage::RetentionRule RepliesRetention();
+  void Start() { worker_.Start(); }
+  void Stop() { worker_.Stop(); }
 
  private:
   struct Route {
@@ -66,18 +67,15 @@ class CommandProcessor {
   };
   Status OnCommand(storage::UnitOfWork& uow, const messaging::Envelope& message, const Route& route);
   void Complete(storage::UnitOfWork& uow, const std::string& key, const std::string& topic, const CommandReply& reply);
+  // The worker's pass: runs what is due, then sleeps until the next due command (at most 100 ms).
+  Result<NextPass> RunWorkerPass();
 
   storage::Database& db_;
   storage::Outbox& outbox_;
   const Clock& clock_;
   Logger logger_;
   std::map<std::string, Route> routes_;
-  // Stored replies older than this are pruned by the worker, so the table stays bounded.
-  Millis reply_retention_{std::chrono::hours(24 * 7)};
-  TimePoint last_prune_{};
-  std::atomic<bool> running_{false};
-  WakeSignal wake_;
-  std::thread worker_;
+  PeriodicTask worker_;
 };
 
 }  // namespace sagaflow::commands

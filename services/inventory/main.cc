@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
 
   inventory::Inventory inventory(rt.clock(), rt.random(), rt.logger());
   commands::CommandProcessor processor(rt.db(), rt.outbox(), rt.clock(), rt.logger());
+  rt.retention().Add(processor.RepliesRetention());
   inventory.Register(processor, rt.consumer(), Millis(delay_ms));
 
   if (Status serving = rt.StartAdminServer(); !serving.ok()) {

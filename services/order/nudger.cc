@@ -1,5 +1,7 @@
 #include "services/order/nudger.h"
 
+#include <algorithm>
+
 #include "messaging/topics.h"
 #include "services/order/order_store.h"
 
@@ -12,12 +14,17 @@ constexpr int kBatch = 500;
 }  // namespace
 
 Nudger::Nudger(OrderContext& context)
-    : context_(context), backoff_{context.nudge_after, 2.0, context.nudge_after * 8, 0.1} {
+    : context_(context),
+      backoff_{context.nudge_after, 2.0, context.nudge_after * 8, 0.1},
+      task_(
+          {.name = "nudger", .interval = std::clamp(context.nudge_after / 4, Millis(10), Millis(1000))},
+          [this]() -> Result<NextPass> {
+            auto nudged = RunOnce();
+            if (!nudged.ok()) return nudged.status();
+            return NextPass::AtInterval();
+          },
+          context.logger, &context.metrics, &context.random) {
   context_.metrics.Describe("sagaflow_order_nudges_total", "counter", "orders/created re-published by the nudge");
-}
-
-Nudger::~Nudger() {
-  Stop();
 }
 
 Result<size_t> Nudger::RunOnce() {
@@ -47,24 +54,6 @@ Result<size_t> Nudger::RunOnce() {
   }
   context_.metrics.Add("sagaflow_order_nudges_total", static_cast<double>(nudged));
   return nudged;
-}
-
-void Nudger::Start() {
-  if (running_.exchange(true)) return;
-  const Millis period = std::clamp(context_.nudge_after / 4, Millis(10), Millis(1000));
-  thread_ = std::thread([this, period] {
-    while (running_) {
-      auto nudged = RunOnce();
-      if (!nudged.ok()) context_.logger->warn("nudge pass failed: {}", nudged.status().ToString());
-      stop_.WaitFor(period);
-    }
-  });
-}
-
-void Nudger::Stop() {
-  if (!running_.exchange(false)) return;
-  stop_.Notify();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace sagaflow::order

@@ -4,14 +4,12 @@
 // which owns the order, keeps asking until the order is terminal: an order not updated for
 // nudge_after has its orders/created appended to the outbox again (a new messageId, the same
 // orderId); the orchestrator ignores it for a running saga and re-publishes the outcome of a finished
-// one. The scan uses the partial index on orders.nudge_at. RunOnce() is one pass for tests.
+// one. The scan uses the partial index on orders.nudge_at. A PeriodicTask ("nudger") runs a pass every quarter
+// of nudge_after (10 ms to 1 s); RunOnce() is one pass, for tests.
 #pragma once
 
-#include <atomic>
-#include <thread>
-
 #include "common/backoff.h"
-#include "common/wake_signal.h"
+#include "common/periodic_task.h"
 #include "services/order/order_context.h"
 
 namespace sagaflow::order {
@@ -19,19 +17,16 @@ namespace sagaflow::order {
 class Nudger {
  public:
   explicit Nudger(OrderContext& context);
-  ~Nudger();
 
   // Re-publishes every order that is due now; returns how many.
   Result<size_t> RunOnce();
-  void Start();
-  void Stop();
+  void Start() { task_.Start(); }
+  void Stop() { task_.Stop(); }
 
  private:
   OrderContext& context_;
   BackoffPolicy backoff_;
-  std::atomic<bool> running_{false};
-  WakeSignal stop_;
-  std::thread thread_;
+  PeriodicTask task_;
 };
 
 }  // namespace sagaflow::order

@@ -46,7 +46,7 @@ struct Order {
 
 // JSON for GET /api/orders/<id> (with history) and for list entries (without).
 std::string OrderJson(const Order& order, bool with_history);
-// The orders/created event (contract section 3): the seed's fields plus messageId.
+// The orders/created event that starts the saga: messageId, orderId, customerId, items, totalAmount, createdAt.
 std::string OrderCreatedEvent(const Order& order, std::string_view message_id);
 
 }  // namespace sagaflow::order

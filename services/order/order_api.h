@@ -1,4 +1,4 @@
-// OrderApi: the order service's HTTP API (contract section 2) as a function of the request.
+// OrderApi: the order service's public HTTP API as a function of the request.
 //
 // POST /api/orders validates the body, then in one transaction stores the order, its items, its
 // history, its Idempotency-Key and its orders/created event in the outbox; the relay publishes it, so

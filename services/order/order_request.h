@@ -1,4 +1,4 @@
-// ParseOrderRequest: validates the body of POST /api/orders (contract section 2) into an OrderRequest.
+// ParseOrderRequest: validates the body of POST /api/orders into an OrderRequest.
 //
 // Every rule is checked here, and the first violation is returned as InvalidArgument whose message
 // names the field ("items[1].price has more than 2 decimals"). Prices are read from the raw JSON

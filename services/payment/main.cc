@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   payment::LogGateway gateway(rt.logger());
   payment::Payments payments(rt.clock(), rt.random(), rt.logger(), *limit, gateway);
   commands::CommandProcessor processor(rt.db(), rt.outbox(), rt.clock(), rt.logger());
+  rt.retention().Add(processor.RepliesRetention());
   payments.Register(processor, rt.consumer(), Millis(delay_ms));
 
   if (Status serving = rt.StartAdminServer(); !serving.ok()) {

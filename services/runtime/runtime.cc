@@ -166,8 +166,16 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, const 
         kTestFaultVariable, ToString(*fault));
   }
 #endif
-  r.relay_ = std::make_unique<messaging::OutboxRelay>(*r.outbox_, *r.bus_, r.outbox_rows_, r.clock_, r.random_,
-                                                      r.logger_, r.metrics_, relay_options);
+  r.relay_ = std::make_unique<messaging::OutboxRelay>(*r.outbox_, *r.bus_, r.outbox_rows_, r.random_, r.logger_,
+                                                      r.metrics_, relay_options);
+  r.retention_ = std::make_unique<storage::Retention>(r.clock_);
+  r.retention_->Add(storage::InboxRetention(*r.db_));
+  r.retention_->Add(r.outbox_->PublishedRetention());
+  r.retention_->Add(storage::DeadLetterRetention(*r.db_));
+  // Once a minute, or at once again while a table still has a full batch to delete.
+  r.cleanup_ = std::make_unique<PeriodicTask>(
+      PeriodicTaskOptions{.name = "clean-up", .interval = Millis(60'000)},
+      [retention = r.retention_.get()] { return retention->RunOnce(); }, r.logger_, &r.metrics_, &r.random_);
   r.metrics_.Describe("sagaflow_outbox_backlog", "gauge", "Outbox rows not yet acknowledged by the broker");
   r.metrics_.Describe("sagaflow_broker_connected", "gauge", "1 when connected to the broker");
   r.metrics_.Describe("sagaflow_db_transactions_total", "counter",
@@ -215,27 +223,8 @@ Status Runtime::StartMessaging() {
   Status started = bus_->Start();
   if (!started.ok()) return started;
   relay_->Start();
-  pruning_ = true;
-  pruner_ = std::thread([this] { PruneLoop(); });
+  cleanup_->Start();
   return Status::Ok();
-}
-
-void Runtime::PruneLoop() {
-  // A redelivery older than a day is not expected from the broker; domain idempotency keys
-  // (payments per order, command replies, notifications per kind) still catch one.
-  constexpr auto kInboxRetention = std::chrono::hours(24);
-  // Long enough for an operator to look at a week's rejects; short enough that a flood of bad messages
-  // cannot grow the database for ever.
-  constexpr auto kDeadLetterRetention = std::chrono::hours(24 * 7);
-  constexpr int kBatch = 10'000;
-  while (pruning_) {
-    auto inbox = storage::PruneInbox(*db_, clock_.Now() - kInboxRetention, kBatch);
-    if (!inbox.ok()) logger_->warn("inbox prune failed: {}", inbox.status().ToString());
-    auto dead = storage::PruneDeadLetters(*db_, clock_.Now() - kDeadLetterRetention, kBatch);
-    if (!dead.ok()) logger_->warn("dead-letter prune failed: {}", dead.status().ToString());
-    if ((inbox.ok() && *inbox == kBatch) || (dead.ok() && *dead == kBatch)) continue;
-    stop_pruning_.WaitFor(Millis(60'000));
-  }
 }
 
 void Runtime::WaitForShutdownSignal() {
@@ -249,10 +238,7 @@ void Runtime::WaitForShutdownSignal() {
 }
 
 void Runtime::StopMessaging() {
-  if (pruning_.exchange(false)) {
-    stop_pruning_.Notify();
-    pruner_.join();
-  }
+  if (cleanup_) cleanup_->Stop();
   if (relay_) relay_->Stop();
   if (bus_) bus_->Stop();
 }

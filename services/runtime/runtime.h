@@ -1,6 +1,7 @@
 // Runtime: the parts every sagaflow service process has, built in one place so each main.cc only
 // composes its own logic on top: flags shared by all services, the logger, metrics, its SQLite
-// database (migrated), the outbox and its relay, the MQTT bus and the consumer, health, and the wait
+// database (migrated), the outbox and its relay, the MQTT bus and the consumer, health, the clean-up task
+// that keeps the inbox, outbox and dead letters bounded (and any table a service adds), and the wait
 // for SIGINT/SIGTERM. Create() blocks those signals first, before any library starts a thread. In test builds
 // only, Create() also honours SAGAFLOW_TEST_FAULT (test_fault.h) and refuses to start on a value it does not know.
 #pragma once
@@ -15,6 +16,7 @@
 #include "common/flags.h"
 #include "common/logging.h"
 #include "common/metrics.h"
+#include "common/periodic_task.h"
 #include "common/random.h"
 #include "common/wake_signal.h"
 #include "http/health.h"
@@ -26,6 +28,7 @@
 #include "services/runtime/front_door.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
+#include "storage/retention.h"
 
 namespace sagaflow::runtime {
 
@@ -67,11 +70,13 @@ class Runtime {
   storage::Outbox& outbox() { return *outbox_; }
   messaging::Consumer& consumer() { return *consumer_; }
   messaging::MessageBus& bus() { return *bus_; }
+  // Add a table's rule before StartMessaging, which starts the clean-up task.
+  storage::Retention& retention() { return *retention_; }
   int http_port() const { return http_port_; }
   http::HealthReport Health();
 
-  // Connects to the broker (subscribing to the consumer's topics) and starts the outbox relay. Refuses
-  // to start if the service's broker account may not consume one of those topics.
+  // Connects to the broker (subscribing to the consumer's topics), starts the outbox relay and the clean-up
+  // task. Refuses to start if the service's broker account may not consume one of those topics.
   Status StartMessaging();
   // Serves GET /health, GET /metrics and `extra` ("METHOD /path" -> handler) on this service's port: the
   // admin port of a service whose only HTTP surface it is, on the admin address; `extra` requires the
@@ -84,10 +89,6 @@ class Runtime {
   void Shutdown();
 
  private:
-  // Deletes inbox claims and dead letters older than their retention windows, once a minute, so the
-  // tables stay bounded.
-  void PruneLoop();
-
   Runtime(ServiceSpec spec, CommonConfig config, Logger logger);
 
   ServiceSpec spec_;
@@ -104,10 +105,9 @@ class Runtime {
   std::unique_ptr<messaging::MqttBus> bus_;
   std::unique_ptr<messaging::Consumer> consumer_;
   std::unique_ptr<messaging::OutboxRelay> relay_;
+  std::unique_ptr<storage::Retention> retention_;
+  std::unique_ptr<PeriodicTask> cleanup_;
   std::unique_ptr<http::HttpServer> admin_;
-  std::atomic<bool> pruning_{false};
-  WakeSignal stop_pruning_;
-  std::thread pruner_;
 };
 
 }  // namespace sagaflow::runtime

@@ -1,8 +1,8 @@
 // scratch: support for tests that need real SQLite files: a temporary directory removed with everything in
 // it, a database migrated for one service (optionally filled and closed, so that the next open is a
 // restarted process's connection with no prepared statements), and a readable list of the statements
-// that walked a whole table or index (Database::FullScanSteps), for the "cost does not grow with history"
-// tests of issue 5. Built only with the tests.
+// that walked a whole table or index (Database::FullScanSteps), for the tests that the cost of periodic
+// work does not grow with history. Built only with the tests.
 #pragma once
 
 #include <filesystem>

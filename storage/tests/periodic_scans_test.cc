@@ -1,4 +1,4 @@
-// Issue 5, "cost does not grow with history": the periodic queries every service runs on its outbox and inbox
+// Cost must not grow with history: the periodic queries every service runs on its outbox and inbox
 // (the relay's load of unpublished rows and its prune of published ones, the backlog gauge, the inbox pruner) must
 // reach their rows through an index, not walk the history. Each service's own schema is checked, since each has its
 // own migrations: a history of published outbox rows and recent inbox claims, a few live rows, then the production
@@ -30,7 +30,7 @@ using Scans = std::vector<std::pair<std::string, int>>;
 
 // The statements that stepped through more than `live_rows` entries of a table or of a whole index. SQLite counts a
 // walk of a partial index as a full scan too, and outbox_unpublished holds only the rows not yet published, so a walk
-// as long as the live rows is what the index is for; one as long as the history is what issue 5 forbids.
+// as long as the live rows is what the index is for; one as long as the history is what these tests forbid.
 Scans ScansBeyond(Database& db, int live_rows) {
   Scans scans;
   for (auto& scan : db.FullScanSteps()) {

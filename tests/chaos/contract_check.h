@@ -1,5 +1,5 @@
-// The contract's section-5 guarantees checked over a system's SQLite files, both by the verify library (each
-// violation) and by `sagactl verify`, the checker an operator runs (its exit code and output).
+// sagaflow's guarantees (listed in tools/verify/verify.h) checked over a system's SQLite files, both by the verify
+// library (each violation) and by `sagactl verify`, the checker an operator runs (its exit code and output).
 //
 // Both read the databases directly, so under the lossy VFS they may run only once every service has stopped: a live
 // lossy process's -shm describes WAL frames that no other process can see.

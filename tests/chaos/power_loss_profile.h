@@ -6,7 +6,8 @@
 // Once the faults stop it restarts whatever is down, waits over HTTP until every accepted order is terminal, waits
 // through /metrics until nothing is left to do, checks each order's outcome by its class (HTTP), stops every service
 // with SIGTERM (a clean exit writes out what is unsynced, as an OS would) and only then reads the databases: every
-// accepted order present, and the contract's section 5 by the verify library and by `sagactl verify`.
+// accepted order present, and every guarantee of tools/verify/verify.h by the verify library and by
+// `sagactl verify`.
 //
 // Run reports what it saw and asserts nothing: the test expects a sound system to show nothing wrong, the negative
 // control expects a deliberately faulty one (SAGAFLOW_TEST_FAULT) to be caught.

@@ -1,6 +1,6 @@
 // The power-loss chaos profile (power_loss_profile.h): every service's disk loses power again and again while
 // orders flow and the broker is killed, wiped and services frozen, and afterwards nothing accepted is lost and every
-// guarantee of the contract's section 5 holds. Its negative control runs the same profile with the relay publishing
+// guarantee listed in tools/verify/verify.h holds. Its negative control runs the same profile with the relay publishing
 // before the fsync (SAGAFLOW_TEST_FAULT=publish-before-fsync) and must find what that breaks: a profile that cannot
 // catch the fault it exists for proves nothing.
 //

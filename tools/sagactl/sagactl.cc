@@ -486,7 +486,10 @@ int Verify(const Context& context) {
     *context.out << json.str() << "\n";
   } else {
     for (const auto& violation : *result) *context.out << verify::ToString(violation) << "\n";
-    if (result->empty()) *context.out << "ok: every guarantee of the contract's section 5 holds\n";
+    if (result->empty()) {
+      *context.out << "ok: every guarantee holds (every order finished, charges and reservations match outcomes, "
+                      "stock conserved, orders agree with sagas, outboxes drained, no duplicate notification)\n";
+    }
   }
   return result->empty() ? 0 : 1;
 }

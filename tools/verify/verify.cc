@@ -95,7 +95,7 @@ Result<std::vector<Violation>> VerifyGuarantees(const VerifyOptions& options) {
         if (reserved && reserved_items[id] != order.items) {
           add(2, "order " + id + " reserved other items than it ordered");
         }
-      } else if (order.status == "CANCELLED") {  // a non-terminal order breaks guarantee 1, not this one
+      } else if (order.status == "CANCELLED") {  // a non-terminal order breaks guarantee 1, not 2
         if (charged) add(2, "order " + id + " is " + order.status + " with a CHARGED payment");
         if (reserved) add(2, "order " + id + " is " + order.status + " with a RESERVED reservation");
       }

@@ -1,4 +1,4 @@
-// Issue 5, "cost does not grow with history": the orchestrator's timer pass (TimerLoop: SagaManager::FireDueTimers,
+// Cost must not grow with history: the orchestrator's timer pass (TimerLoop: SagaManager::FireDueTimers,
 // then EarliestDeadline) finds the steps whose deadline passed — command time-outs, compensations to send again, and
 // outcomes not yet acknowledged by the notification service — through saga_steps_deadline, never by walking the
 // finished sagas. Against a history of finished order sagas and a few live ones made by the real order saga, one pass

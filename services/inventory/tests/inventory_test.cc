@@ -1,7 +1,7 @@
 // Unit tests of the inventory service's logic: the stock file, seeding, and Inventory wired as
 // inventory-service wires it (CommandProcessor on a Consumer) against a real inventory.db —
-// all-or-nothing reservations, releases that return stock once, voids, and the stock invariant of
-// contract section 5 (guarantee 3) after a random sequence.
+// all-or-nothing reservations, releases that return stock once, voids, and the stock invariant
+// (per product, initial = available + reserved) after a random sequence.
 #include "services/inventory/inventory.h"
 
 #include <gtest/gtest.h>
@@ -231,7 +231,7 @@ class InventoryTest : public ::testing::Test {
     return items;
   }
 
-  // Per product: available + the quantities of RESERVED reservations (contract section 5, guarantee 3).
+  // Per product: available + the quantities of RESERVED reservations, which must equal the initial stock.
   std::map<std::string, int64_t> AccountedStock() {
     std::map<std::string, int64_t> total;
     EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
@@ -637,8 +637,8 @@ TEST_F(InventoryTest, Regression_PendingReserveQuantitySumOverflowIsDropped) {
   EXPECT_EQ(Available("P001"), 9);
 }
 
-// Contract section 5, guarantee 3, after a random mix of reserves, retries, releases and late
-// reservations over several orders, with the simulated delay and the worker's runs interleaved.
+// Stock is conserved (per product, initial = available + reserved) after a random mix of reserves, retries,
+// releases and late reservations over several orders, with the simulated delay and the worker's runs interleaved.
 TEST_F(InventoryTest, StockInvariantHoldsAfterARandomSequence) {
   Wire(kDelay);
   const std::map<std::string, int64_t> initial{{"P001", 12}, {"P002", 6}, {"P003", 3}, {"P004", 0}};

@@ -1,4 +1,4 @@
-// Unit tests of OrderApi::Handle: the HTTP API of contract section 2 as a function of the request,
+// Unit tests of OrderApi::Handle: the order service's public HTTP API as a function of the request,
 // against a real SQLite file, with no sockets.
 #include "services/order/order_api.h"
 

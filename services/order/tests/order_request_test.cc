@@ -1,4 +1,4 @@
-// Unit tests of ParseOrderRequest: every rule of contract section 2 on both sides of its boundary,
+// Unit tests of ParseOrderRequest: every rule for the body of POST /api/orders on both sides of its boundary,
 // totals in integer cents, and the canonical form that Idempotency-Key compares.
 #include "services/order/order_request.h"
 

@@ -1,4 +1,4 @@
-// Issue 5, "cost does not grow with history": the order service's nudge pass (the only periodic work on orders.db
+// Cost must not grow with history: the order service's nudge pass (the only periodic work on orders.db
 // besides the outbox and inbox ones, checked in storage/tests/periodic_scans_test.cc) must reach the due orders
 // through orders_nudge, not walk the finished ones. Against a history of terminal orders and a few live ones, one
 // Nudger::RunOnce must leave Database::FullScanSteps empty.

@@ -244,7 +244,9 @@ class SagactlTest : public ::testing::Test {
 TEST_F(SagactlTest, VerifyPassesOnAConsistentHome) {
   auto outcome = Sagactl({"verify"});
   EXPECT_EQ(outcome.code, 0) << outcome;
-  EXPECT_EQ(outcome.out, "ok: every guarantee of the contract's section 5 holds\n");
+  EXPECT_EQ(outcome.out,
+            "ok: every guarantee holds (every order finished, charges and reservations match outcomes, stock "
+            "conserved, orders agree with sagas, outboxes drained, no duplicate notification)\n");
   EXPECT_EQ(outcome.err, "");
 }
 
@@ -732,8 +734,8 @@ TEST_F(SagactlTest, HttpPortThatIsNotAPortIsAUsageError) {
 }
 
 // The stock file was parsed by hand, skipping whatever it did not understand: a file that is not a JSON
-// object of non-negative integers gave an empty or wrong initial stock, so guarantee 3 went unchecked
-// (verify said "ok") or was misreported. It is now an environment error naming the file.
+// object of non-negative integers gave an empty or wrong initial stock, so guarantee 3 (stock conservation) went
+// unchecked (verify said "ok") or was misreported. It is now an environment error naming the file.
 TEST_F(SagactlTest, MalformedStockFileIsExitTwoNamingIt) {
   for (const char* bad : {"not json", R"({"P001": 100, "P002": 50)", R"({"P001": "many", "P002": 50})",
                           R"(["P001", 100])", R"({"P001": -1, "P002": 50})", R"({"P001": 100.5, "P002": 50})"}) {

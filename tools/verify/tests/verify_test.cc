@@ -1,5 +1,5 @@
 // VerifyGuarantees over five real, migrated databases filled with plain SQL: a consistent world passes,
-// and each of the contract's section-5 guarantees broken on its own is reported with its number and
+// and each guarantee (numbered as in verify.h) broken on its own is reported with its number and
 // the order or product it concerns — and nothing else is.
 #include "tools/verify/verify.h"
 
