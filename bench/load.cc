@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "bench/outcome_watcher.h"
-#include "http/http_client.h"
+#include "http/client/http_client.h"
 
 namespace sagaflow::bench {
 

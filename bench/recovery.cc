@@ -8,7 +8,8 @@
 #include <unordered_set>
 
 #include "bench/process_control.h"
-#include "http/http_client.h"
+#include "http/client/http_client.h"
+#include "manifest/service_manifest.h"
 #include "storage/database.h"
 
 namespace sagaflow::bench {
@@ -146,8 +147,8 @@ RecoveryResult RunRecovery(const RecoveryOptions& options) {
     result.status = launch.status();
     return result;
   }
-  auto saga_db = storage::Database::Open(
-      {options.home + "/data/orchestrator.db", storage::Durability::kFull, Millis(5000), /*read_only=*/true});
+  auto saga_db = storage::Database::Open({options.home + "/data/" + ServiceNamed("orchestrator").db_file,
+                                          storage::Durability::kFull, Millis(5000), /*read_only=*/true});
   if (!saga_db.ok()) {
     result.status = saga_db.status();
     return result;

@@ -11,6 +11,7 @@
 #include "common/json_writer.h"
 #include "common/money.h"
 #include "common/time_format.h"
+#include "manifest/service_manifest.h"
 #include "storage/database.h"
 
 namespace sagaflow::bench {
@@ -425,12 +426,14 @@ Status SeedHistory(const SeedOptions& options) {
   // (a third of the run in futex calls). Only possible before SQLite's first use; otherwise a no-op.
   (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   const std::vector<std::pair<std::string, ChunkWriter>> databases = {
-      {"orders.db", WriteOrders},
-      {"orchestrator.db", WriteSagas},
-      {"payments.db", WritePayments},
-      {"inventory.db", [&](UnitOfWork& uow, const HistoryPlan& plan, int64_t begin,
-                           int64_t end) { return WriteInventory(uow, plan, options.initial_stock, begin, end); }},
-      {"notifications.db", WriteNotifications},
+      {ServiceNamed("order-service").db_file, WriteOrders},
+      {ServiceNamed("orchestrator").db_file, WriteSagas},
+      {ServiceNamed("payment-service").db_file, WritePayments},
+      {ServiceNamed("inventory-service").db_file,
+       [&](UnitOfWork& uow, const HistoryPlan& plan, int64_t begin, int64_t end) {
+         return WriteInventory(uow, plan, options.initial_stock, begin, end);
+       }},
+      {ServiceNamed("notification-service").db_file, WriteNotifications},
   };
   std::vector<Status> results(databases.size());
   std::vector<std::thread> threads;

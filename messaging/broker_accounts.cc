@@ -2,15 +2,12 @@
 
 #include <algorithm>
 
-#include "messaging/topics.h"
+#include "manifest/service_manifest.h"
+#include "manifest/topics.h"
 
 namespace sagaflow::messaging {
 
 namespace {
-
-std::vector<std::string> Strings(std::initializer_list<std::string_view> topics) {
-  return {topics.begin(), topics.end()};
-}
 
 bool Contains(const std::vector<std::string>& topics, std::string_view topic) {
   return std::find(topics.begin(), topics.end(), topic) != topics.end();
@@ -30,24 +27,18 @@ bool BrokerAccount::MayConsume(std::string_view topic) const {
 }
 
 std::vector<BrokerAccount> SagaflowAccounts() {
-  using namespace topics;
-  return {
-      {"order-service", Strings({kOrderCreated}), Strings({kOrderCompleted, kOrderCancelled, kOrderProgress})},
-      {"orchestrator",
-       Strings({kPaymentProcess, kPaymentRefund, kInventoryReserve, kInventoryRelease, kOrderCompleted, kOrderCancelled,
-                kOrderProgress}),
-       Strings({kOrderCreated, kPaymentProcessed, kPaymentRefunded, kInventoryReserved, kInventoryReleased,
-                kNotificationSent})},
-      {"payment-service", Strings({kPaymentProcessed, kPaymentRefunded}), Strings({kPaymentProcess, kPaymentRefund})},
-      {"inventory-service", Strings({kInventoryReserved, kInventoryReleased}),
-       Strings({kInventoryReserve, kInventoryRelease})},
-      {"notification-service", Strings({kNotificationSent}),
-       Strings({kOrderCreated, kPaymentProcessed, kInventoryReserved, kOrderCompleted, kOrderCancelled,
-                kPaymentRefunded, kInventoryReleased})},
-      {std::string(kObserverAccount), {}, {}, /*reads_everything=*/true, /*keeps_session=*/false},
-      // The benchmark's broker round-trip probe, on a topic no service reads (the observer receives).
-      {std::string(kBenchAccount), Strings({kBenchLimit}), {}, /*reads_everything=*/false, /*keeps_session=*/false},
-  };
+  std::vector<BrokerAccount> accounts;
+  for (const auto& service : SagaflowServices()) {
+    accounts.push_back({.name = service.name, .publishes = service.publishes, .consumes = service.consumes});
+  }
+  accounts.push_back({std::string(kObserverAccount), {}, {}, /*reads_everything=*/true, /*keeps_session=*/false});
+  // The benchmark's broker round-trip probe, on a topic no service reads (the observer receives).
+  accounts.push_back({std::string(kBenchAccount),
+                      {std::string(kBenchLimit)},
+                      {},
+                      /*reads_everything=*/false,
+                      /*keeps_session=*/false});
+  return accounts;
 }
 
 const BrokerAccount* FindAccount(const std::vector<BrokerAccount>& accounts, std::string_view name) {

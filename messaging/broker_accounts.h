@@ -2,8 +2,9 @@
 // broker's ACL is generated from (RenderMosquittoAcl) and that each service's subscriptions are checked
 // against at start, so a topic cannot be added to a service without its account allowing it.
 //
-// One account per service, named like the service; it publishes only the topics it owns (and
-// deadletter/<topic> for each topic it consumes) and subscribes only to what it consumes. `observer`
+// One account per service of the manifest (manifest/service_manifest.h), named like the service; it publishes
+// only the topics it owns (and deadletter/<topic> for each topic it consumes) and subscribes only to what it
+// consumes. `observer`
 // reads every topic and publishes nothing. The broker makes each account's client id its name, so no
 // account can take over another's persistent session. Only the services keep sessions on the broker:
 // an account that merely watches (observer, bench) must connect with a clean MQTT 3.1.1 session, so it

@@ -6,7 +6,7 @@
 #include "common/json_writer.h"
 #include "common/text.h"
 #include "common/time_format.h"
-#include "messaging/topics.h"
+#include "manifest/topics.h"
 #include "storage/dead_letters.h"
 #include "storage/inbox.h"
 

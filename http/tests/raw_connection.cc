@@ -9,7 +9,7 @@
 
 #include <cstdlib>
 
-#include "http/http_client.h"
+#include "http/client/http_client.h"
 
 namespace sagaflow::http::testing {
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "http/http_client.h"
+#include "http/client/http_client.h"
 
 namespace sagaflow::http {
 namespace {

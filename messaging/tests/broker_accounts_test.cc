@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "messaging/topics.h"
+#include "manifest/topics.h"
 
 namespace sagaflow::messaging {
 namespace {

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "messaging/fake_bus.h"
+#include "messaging/testing/fake_bus.h"
 #include "migrations/embedded_migrations.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"

@@ -2,8 +2,8 @@
 
 #include "common/json.h"
 #include "common/json_writer.h"
+#include "manifest/topics.h"
 #include "messaging/idempotency_keys.h"
-#include "messaging/topics.h"
 
 namespace sagaflow::order_saga {
 

@@ -2,7 +2,6 @@
 # shellcheck shell=bash
 
 SAGAFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SAGAFLOW_SERVICES=(order-service orchestrator payment-service inventory-service notification-service)
 
 sf_say() { echo "sagaflow: $*" >&2; }
 sf_die() { echo "sagaflow: $*" >&2; exit 1; }
@@ -50,15 +49,23 @@ sf_build() {
   cmake --build "$dir" -j "$(nproc)" "${targets[@]}" >&2 || sf_die "build ($preset) failed"
 }
 
+# The services of the manifest (manifest/service_manifest.cc), "<name> <port offset>" per line in start order,
+# from the built sagaflow-broker-acl.
+sf_manifest() {
+  "$(sf_bin_dir)/sagaflow-broker-acl" --services || sf_die "cannot read the service manifest (is sagaflow-broker-acl built?)"
+}
+
+sf_services() { sf_manifest | cut -d' ' -f1; }
+
 sf_port_of() {  # the port a component listens on
-  case "$1" in
-    mosquitto) echo "$SAGAFLOW_MQTT_PORT" ;;
-    order-service) echo "$SAGAFLOW_HTTP_PORT" ;;
-    orchestrator) echo $((SAGAFLOW_HTTP_PORT + 1)) ;;
-    payment-service) echo $((SAGAFLOW_HTTP_PORT + 2)) ;;
-    inventory-service) echo $((SAGAFLOW_HTTP_PORT + 3)) ;;
-    notification-service) echo $((SAGAFLOW_HTTP_PORT + 4)) ;;
-  esac
+  if [ "$1" = mosquitto ]; then
+    echo "$SAGAFLOW_MQTT_PORT"
+    return
+  fi
+  local offset
+  offset=$(sf_manifest | awk -v name="$1" '$1 == name { print $2 }')
+  [ -n "$offset" ] || sf_die "no service named $1 in the manifest"
+  echo $((SAGAFLOW_HTTP_PORT + offset))
 }
 
 sf_pid_file() { echo "$SAGAFLOW_HOME/run/$1.pid"; }
@@ -86,7 +93,7 @@ sf_port_var_of() {
   case "$1" in
     mosquitto) echo SAGAFLOW_MQTT_PORT ;;
     order-service) echo SAGAFLOW_HTTP_PORT ;;
-    *) echo "SAGAFLOW_HTTP_PORT (admin ports are it +1..+4)" ;;
+    *) echo "SAGAFLOW_HTTP_PORT (the admin ports are above it)" ;;
   esac
 }
 
@@ -164,7 +171,7 @@ sf_start() {
 sf_components() {
   [ -z "${SAGAFLOW_MQTT_URL:-}" ] && echo mosquitto
   local name
-  for name in "${SAGAFLOW_SERVICES[@]}"; do
+  for name in $(sf_services); do
     [ -x "$(sf_bin_dir)/$name" ] && echo "$name"
   done
 }

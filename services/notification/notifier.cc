@@ -3,7 +3,7 @@
 #include "common/json.h"
 #include "common/json_writer.h"
 #include "common/time_format.h"
-#include "messaging/topics.h"
+#include "manifest/topics.h"
 
 namespace sagaflow::notification {
 

@@ -1,58 +1,67 @@
 // order-service: the HTTP API for orders, their transactional outbox, and their status updates.
-#include <cstdio>
-
 #include "http/server.h"
+#include "runtime/run_service.h"
 #include "services/order/nudger.h"
 #include "services/order/order_api.h"
 #include "services/order/status_updates.h"
-#include "services/runtime/runtime.h"
+
+namespace sagaflow {
+namespace {
+
+struct OrderService final : runtime::Service {
+  OrderService(runtime::Runtime& rt, const http::HttpServerOptions& server_options, Millis nudge_after)
+      : context{rt.db(), rt.outbox(), rt.clock(), rt.random(), rt.metrics(), rt.logger(), nudge_after},
+        status_updates(context),
+        api(context, [&rt] { return rt.Health(); }),
+        nudger(context),
+        server(
+            server_options, [this](const http::HttpRequest& request) { return api.Handle(request); }, rt.logger()) {
+    status_updates.Register(rt.consumer());
+  }
+  // The order API serves /health and /metrics on the public port itself.
+  std::optional<std::map<std::string, http::Route>> AdminRoutes() override { return std::nullopt; }
+  Status Start() override {
+    if (Status serving = server.Start(); !serving.ok()) return serving;
+    nudger.Start();
+    return Status::Ok();
+  }
+  void Stop() override {
+    nudger.Stop();
+    server.Stop();
+  }
+
+  order::OrderContext context;
+  order::StatusUpdates status_updates;
+  order::OrderApi api;
+  order::Nudger nudger;
+  http::HttpServer server;
+};
+
+}  // namespace
+}  // namespace sagaflow
 
 int main(int argc, char** argv) {
   using namespace sagaflow;
-  const runtime::ServiceSpec spec{"order-service", "orders.db", "order", 0};
+  const runtime::ServiceSpec& spec = ServiceNamed("order-service");
   runtime::CommonConfig config;
   int64_t nudge_ms = 30'000;
-  FlagSet flags("order-service", "Accepts orders over HTTP and publishes orders/created through its outbox.");
+  std::optional<http::HttpServerOptions> server_options;
+  FlagSet flags(spec.name, "Accepts orders over HTTP and publishes orders/created through its outbox.");
   runtime::AddCommonFlags(flags, config, spec);
   flags.AddInt("nudge-ms", "SAGAFLOW_NUDGE_MS", 30'000, 10, 86'400'000,
                "re-publish orders/created for an order not terminal and not updated for this long", &nudge_ms);
-  if (auto exit_code = runtime::ParseFlagsOrExit(flags, argc, argv)) return *exit_code;
-  // Who may call the API is settled before anything starts: a bad combination is a bad flag.
-  auto server_options = runtime::PublicServerOptions(config.front_door, static_cast<int>(config.http_port));
-  if (!server_options.ok()) {
-    std::fprintf(stderr, "order-service: %s\n", server_options.status().message().c_str());
-    return 2;
-  }
-
-  auto created = runtime::Runtime::Create(spec, config);
-  if (!created.ok()) {
-    std::fprintf(stderr, "order-service: %s\n", created.status().message().c_str());
-    return 1;
-  }
-  runtime::Runtime& rt = **created;
-  order::OrderContext context{rt.db(),      rt.outbox(), rt.clock(),      rt.random(),
-                              rt.metrics(), rt.logger(), Millis(nudge_ms)};
-  order::StatusUpdates status_updates(context);
-  status_updates.Register(rt.consumer());
-  order::OrderApi api(context, [&rt] { return rt.Health(); });
-  order::Nudger nudger(context);
-
-  http::HttpServer server(
-      *server_options, [&api](const http::HttpRequest& request) { return api.Handle(request); }, rt.logger());
-  Status serving = server.Start();
-  if (!serving.ok()) {
-    std::fprintf(stderr, "order-service: %s\n", serving.message().c_str());
-    return 1;
-  }
-  Status messaging = rt.StartMessaging();
-  if (!messaging.ok()) {
-    std::fprintf(stderr, "order-service: %s\n", messaging.message().c_str());
-    return 1;
-  }
-  nudger.Start();
-  rt.WaitForShutdownSignal();
-  nudger.Stop();
-  server.Stop();
-  rt.StopMessaging();
-  return 0;
+  return runtime::RunService(
+      {.spec = spec,
+       // Who may call the API is settled before anything starts: a bad combination is a bad flag.
+       .check_flags =
+           [&] {
+             auto options = runtime::PublicServerOptions(config.front_door, static_cast<int>(config.http_port));
+             if (!options.ok()) return options.status();
+             server_options = std::move(*options);
+             return Status::Ok();
+           },
+       .make = [&](runtime::Runtime& rt) -> Result<std::unique_ptr<runtime::Service>> {
+         return runtime::MakeService<OrderService>(rt, *server_options, Millis(nudge_ms));
+       }},
+      flags, config, argc, argv);
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "messaging/topics.h"
+#include "manifest/topics.h"
 #include "services/order/order_store.h"
 
 namespace sagaflow::order {

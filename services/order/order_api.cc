@@ -7,7 +7,7 @@
 #include "common/json_writer.h"
 #include "common/text.h"
 #include "common/time_format.h"
-#include "messaging/topics.h"
+#include "manifest/topics.h"
 #include "services/order/order_store.h"
 
 namespace sagaflow::order {

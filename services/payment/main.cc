@@ -1,53 +1,58 @@
 // payment-service: charges and refunds orders' payments, once per idempotency key.
-#include <cstdio>
-#include <cstdlib>
-
+#include "common/money.h"
+#include "runtime/run_service.h"
 #include "services/commands/command_processor.h"
 #include "services/payment/payments.h"
-#include "services/runtime/runtime.h"
+
+namespace sagaflow {
+namespace {
+
+struct PaymentService final : runtime::Service {
+  PaymentService(runtime::Runtime& rt, Cents limit_cents, Millis delay)
+      : gateway(rt.logger()),
+        payments(rt.clock(), rt.random(), rt.logger(), limit_cents, gateway),
+        processor(rt.db(), rt.outbox(), rt.clock(), rt.logger()) {
+    rt.retention().Add(processor.RepliesRetention());
+    payments.Register(processor, rt.consumer(), delay);
+  }
+  Status Start() override {
+    processor.Start();
+    return Status::Ok();
+  }
+  void Stop() override { processor.Stop(); }
+
+  payment::LogGateway gateway;
+  payment::Payments payments;
+  commands::CommandProcessor processor;
+};
+
+}  // namespace
+}  // namespace sagaflow
 
 int main(int argc, char** argv) {
   using namespace sagaflow;
-  const runtime::ServiceSpec spec{"payment-service", "payments.db", "payment", 2};
+  const runtime::ServiceSpec& spec = ServiceNamed("payment-service");
   runtime::CommonConfig config;
   int64_t delay_ms = 1000;
   std::string limit_text;
-  FlagSet flags("payment-service", "Processes payments/process and payments/refund.");
+  Cents limit_cents = 0;
+  FlagSet flags(spec.name, "Processes payments/process and payments/refund.");
   runtime::AddCommonFlags(flags, config, spec);
   flags.AddInt("delay-ms", "SAGAFLOW_PAYMENT_DELAY_MS", 1000, 0, 3'600'000, "simulated processing time of a payment",
                &delay_ms);
   flags.AddString("limit", "SAGAFLOW_PAYMENT_LIMIT", "10000.00", "payments above this amount are declined",
                   &limit_text);
-  if (auto exit_code = runtime::ParseFlagsOrExit(flags, argc, argv)) return *exit_code;
-  auto limit = ParseMoney(limit_text);
-  if (!limit.ok()) {
-    std::fprintf(stderr, "payment-service: --limit %s\n", limit.status().message().c_str());
-    return 2;
-  }
-
-  auto created = runtime::Runtime::Create(spec, config);
-  if (!created.ok()) {
-    std::fprintf(stderr, "payment-service: %s\n", created.status().message().c_str());
-    return 1;
-  }
-  runtime::Runtime& rt = **created;
-  payment::LogGateway gateway(rt.logger());
-  payment::Payments payments(rt.clock(), rt.random(), rt.logger(), *limit, gateway);
-  commands::CommandProcessor processor(rt.db(), rt.outbox(), rt.clock(), rt.logger());
-  rt.retention().Add(processor.RepliesRetention());
-  payments.Register(processor, rt.consumer(), Millis(delay_ms));
-
-  if (Status serving = rt.StartAdminServer(); !serving.ok()) {
-    std::fprintf(stderr, "payment-service: %s\n", serving.message().c_str());
-    return 1;
-  }
-  processor.Start();
-  if (Status messaging = rt.StartMessaging(); !messaging.ok()) {
-    std::fprintf(stderr, "payment-service: %s\n", messaging.message().c_str());
-    return 1;
-  }
-  rt.WaitForShutdownSignal();
-  rt.Shutdown();
-  processor.Stop();
-  return 0;
+  return runtime::RunService({.spec = spec,
+                              .check_flags =
+                                  [&] {
+                                    auto limit = ParseMoney(limit_text);
+                                    if (!limit.ok())
+                                      return Status::InvalidArgument("--limit " + limit.status().message());
+                                    limit_cents = *limit;
+                                    return Status::Ok();
+                                  },
+                              .make = [&](runtime::Runtime& rt) -> Result<std::unique_ptr<runtime::Service>> {
+                                return runtime::MakeService<PaymentService>(rt, limit_cents, Millis(delay_ms));
+                              }},
+                             flags, config, argc, argv);
 }

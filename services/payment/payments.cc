@@ -5,8 +5,8 @@
 #include "common/json.h"
 #include "common/json_writer.h"
 #include "common/time_format.h"
+#include "manifest/topics.h"
 #include "messaging/idempotency_keys.h"
-#include "messaging/topics.h"
 
 namespace sagaflow::payment {
 

@@ -14,7 +14,7 @@ const std::vector<std::string> kProcesses = {"mosquitto",       "order-service",
 
 FaultLoop::FaultLoop(System& system, uint64_t seed, FaultMix mix, AfterKill after_kill)
     : system_(system), random_(seed), mix_(mix), after_kill_(std::move(after_kill)) {
-  next_service_ = Pick(kServiceNames.size());  // so that different seeds cut the services in different orders
+  next_service_ = Pick(ServiceNames().size());  // so that different seeds cut the services in different orders
 }
 
 void FaultLoop::Run(std::chrono::steady_clock::time_point until) {
@@ -43,8 +43,8 @@ void FaultLoop::Run(std::chrono::steady_clock::time_point until) {
 
 std::string FaultLoop::NextVictim() {
   if (!mix_.services_in_turn) return kProcesses[Pick(kProcesses.size())];
-  const std::string victim = kServiceNames[next_service_];
-  next_service_ = (next_service_ + 1) % kServiceNames.size();
+  const std::string victim = ServiceNames()[next_service_];
+  next_service_ = (next_service_ + 1) % ServiceNames().size();
   return victim;
 }
 

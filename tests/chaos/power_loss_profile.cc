@@ -94,7 +94,8 @@ PowerLossReport RunPowerLossProfile(const PowerLossOptions& options) {
   // The faults stop: everything runs again, then the system converges with nothing reading its databases.
   const auto last_fault = SteadyClock::now();
   std::vector<std::string> processes = {"mosquitto"};
-  processes.insert(processes.end(), kServiceNames.begin(), kServiceNames.end());
+  const std::vector<std::string> services = ServiceNames();
+  processes.insert(processes.end(), services.begin(), services.end());
   for (const auto& name : processes) {
     system.process(name).Signal(SIGCONT);
     if (!system.IsRunning(name)) system.Restart(name);
@@ -109,7 +110,7 @@ PowerLossReport RunPowerLossProfile(const PowerLossOptions& options) {
   report.outcomes = CheckOutcomes(system.http_port(), orders.accepted());
 
   // Only once every lossy process is gone may another read its database.
-  for (const auto& name : kServiceNames) report.stop_exit_codes[name] = system.process(name).Terminate(seconds(30));
+  for (const auto& name : ServiceNames()) report.stop_exit_codes[name] = system.process(name).Terminate(seconds(30));
   report.missing_on_disk = MissingFromDisk(system.data_dir() + "/orders.db", orders.accepted());
   report.contract = CheckContractOnce(system);
   report.logs = system.Logs();

@@ -44,7 +44,7 @@ TEST(PowerLossChaosTest, EveryAcceptedOrderEndsCorrectlyAfterPowerCuts) {
   const int planned_cuts = std::max(5, options.fault_seconds * 2 / 7);  // 20 in the default 70 s
   const CutTally total = report.cuts.total();
   EXPECT_GE(total.cuts, planned_cuts) << report.cuts.Summary();
-  for (const auto& service : kServiceNames) {
+  for (const auto& service : ServiceNames()) {
     auto it = report.cuts.by_service().find(service);
     const int cuts = it == report.cuts.by_service().end() ? 0 : it->second.cuts;
     EXPECT_GE(cuts, std::max(1, planned_cuts / 7)) << service << " was hardly cut\n" << report.cuts.Summary();

@@ -40,7 +40,7 @@ const std::vector<std::string> kActivity = {"sagaflow_messages_handled_total",  
 // What is still going on ("" if nothing pending), and the activity counters of every service into *activity.
 std::string Pending(System& system, std::string* activity) {
   activity->clear();
-  for (const auto& name : kServiceNames) {
+  for (const auto& name : ServiceNames()) {
     HttpClient client(system.http_port() + PortOffsetOf(name));
     auto response = client.Get("/metrics");
     if (response.status != 200) return name + " does not answer /metrics (" + std::to_string(response.status) + ")";

@@ -12,7 +12,7 @@ using std::chrono::seconds;
 TEST(TestFaultTest, EveryServiceRefusesToStartWithAMistypedFault) {
   TempDir home;
   const SystemPorts ports{FreePort(), FreePortRange(5)};
-  for (const auto& name : kServiceNames) {
+  for (const auto& name : ServiceNames()) {
     Service service(name, home.path(), ports, {{"SAGAFLOW_TEST_FAULT", "publish-before-sync"}});
     service.Start();
     auto code = service.process().WaitExit(seconds(20));

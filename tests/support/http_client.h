@@ -1,7 +1,7 @@
-// Tests use the project's HTTP client (http/http_client.h) under the testing namespace.
+// Tests use the project's HTTP client (http/client/http_client.h) under the testing namespace.
 #pragma once
 
-#include "http/http_client.h"
+#include "http/client/http_client.h"
 
 namespace sagaflow::testing {
 using http::HttpClient;

@@ -3,18 +3,16 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "manifest/service_manifest.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_env.h"
 
 namespace sagaflow::testing {
 
 int PortOffsetOf(const std::string& service) {
-  if (service == "order-service") return 0;
-  if (service == "orchestrator") return 1;
-  if (service == "payment-service") return 2;
-  if (service == "inventory-service") return 3;
-  if (service == "notification-service") return 4;
-  throw std::invalid_argument("unknown service " + service);
+  const ServiceManifest* manifest = FindService(service);
+  if (manifest == nullptr) throw std::invalid_argument("unknown service " + service);
+  return manifest->port_offset;
 }
 
 Service::Service(std::string name, std::string home, SystemPorts ports, std::map<std::string, std::string> extra_env,

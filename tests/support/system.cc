@@ -45,7 +45,7 @@ System::System(SystemOptions options) : options_(std::move(options)), ports_{Fre
       {"SAGAFLOW_STOCK_FILE", stock_file},
   };
   for (const auto& [key, value] : options_.extra_env) env[key] = value;
-  for (const auto& name : kServiceNames) {
+  for (const auto& name : ServiceNames()) {
     services_[name] = std::make_unique<Service>(name, home_.path(), ports_, env);
   }
 }
@@ -57,8 +57,8 @@ System::~System() {
 
 void System::Start() {
   broker_->Start();
-  for (const auto& name : kServiceNames) services_[name]->Start();
-  for (const auto& name : kServiceNames) {
+  for (const auto& name : ServiceNames()) services_[name]->Start();
+  for (const auto& name : ServiceNames()) {
     if (!services_[name]->WaitHealthy(std::chrono::seconds(30))) {
       throw std::runtime_error(name + " did not become healthy:\n" + services_[name]->process().Log());
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "manifest/service_manifest.h"
 #include "tests/support/broker.h"
 #include "tests/support/http_client.h"
 #include "tests/support/service.h"
@@ -17,9 +18,6 @@
 #include "tools/verify/verify.h"
 
 namespace sagaflow::testing {
-
-inline const std::vector<std::string> kServiceNames = {"order-service", "orchestrator", "payment-service",
-                                                       "inventory-service", "notification-service"};
 
 struct SystemOptions {
   int payment_delay_ms = 0;

@@ -21,8 +21,9 @@
 #include "common/secret_file.h"
 #include "common/stock_file.h"
 #include "common/time_format.h"
+#include "http/client/http_client.h"
 #include "http/health.h"
-#include "http/http_client.h"
+#include "manifest/service_manifest.h"
 #include "tools/sagactl/table.h"
 #include "tools/verify/verify.h"
 
@@ -48,11 +49,17 @@ struct Failure : std::runtime_error {
   int exit_code;
 };
 
-const std::vector<std::pair<std::string, std::string>> kDatabases = {{"order-service", "orders.db"},
-                                                                     {"orchestrator", "orchestrator.db"},
-                                                                     {"payment-service", "payments.db"},
-                                                                     {"inventory-service", "inventory.db"},
-                                                                     {"notification-service", "notifications.db"}};
+// Each service's database file, from the manifest.
+std::string DatabaseOf(std::string_view service) {
+  return ServiceNamed(service).db_file;
+}
+
+// (service, database file) for each service, in the manifest's order.
+std::vector<std::pair<std::string, std::string>> ServiceDatabases() {
+  std::vector<std::pair<std::string, std::string>> databases;
+  for (const auto& service : SagaflowServices()) databases.emplace_back(service.name, service.db_file);
+  return databases;
+}
 
 struct Context {
   std::string home;
@@ -85,7 +92,7 @@ std::optional<Millis> ParseDuration(const std::string& text) {
   return Millis(value * factor);
 }
 
-// The order service's port; the orchestrator's admin port (what retry calls) is this + 1.
+// The order service's port; the orchestrator's admin port (what retry calls) is above it (the manifest's offset).
 std::optional<int> ParsePort(const std::string& text) {
   int value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -113,7 +120,7 @@ std::string Deadline(SQLite::Statement& row, int column) {
 // --- status -------------------------------------------------------------------------------------
 
 int Status(const Context& context, const std::string& order_id) {
-  auto orders = context.Open("orders.db");
+  auto orders = context.Open(DatabaseOf("order-service"));
   SQLite::Statement order(*orders,
                           "SELECT customer_id, status, reason, total_cents, created_at, updated_at FROM orders "
                           "WHERE order_id = ?");
@@ -161,7 +168,7 @@ int Status(const Context& context, const std::string& order_id) {
   json.EndArray().EndObject();
 
   // The saga and why it waits.
-  auto sagas = context.Open("orchestrator.db");
+  auto sagas = context.Open(DatabaseOf("orchestrator"));
   SQLite::Statement saga(*sagas, "SELECT saga_id, state, failure_reason, updated_at FROM sagas WHERE order_id = ?");
   saga.bind(1, order_id);
   json.Key("saga");
@@ -245,7 +252,7 @@ int Status(const Context& context, const std::string& order_id) {
     json.EndArray().EndObject();
   }
 
-  auto payments = context.Open("payments.db");
+  auto payments = context.Open(DatabaseOf("payment-service"));
   SQLite::Statement payment(*payments,
                             "SELECT payment_id, amount_cents, status, updated_at FROM payments WHERE order_id = ?");
   payment.bind(1, order_id);
@@ -266,7 +273,7 @@ int Status(const Context& context, const std::string& order_id) {
     text << "payment: none\n";
   }
 
-  auto inventory = context.Open("inventory.db");
+  auto inventory = context.Open(DatabaseOf("inventory-service"));
   SQLite::Statement reservation(*inventory,
                                 "SELECT reservation_id, status, reason FROM reservations WHERE order_id = ?");
   reservation.bind(1, order_id);
@@ -302,7 +309,7 @@ int Status(const Context& context, const std::string& order_id) {
     text << "reservation: none\n";
   }
 
-  auto notifications = context.Open("notifications.db");
+  auto notifications = context.Open(DatabaseOf("notification-service"));
   SQLite::Statement sent(*notifications,
                          "SELECT kind, message, created_at FROM notifications WHERE order_id = ? ORDER BY created_at");
   sent.bind(1, order_id);
@@ -325,7 +332,7 @@ int Status(const Context& context, const std::string& order_id) {
   json.Key("unpublished").BeginArray();
   text << "outbox rows about this order not yet published:";
   int unpublished = 0;
-  for (const auto& [service, file] : kDatabases) {
+  for (const auto& [service, file] : ServiceDatabases()) {
     auto db = context.Open(file);
     SQLite::Statement rows(*db,
                            "SELECT id, topic, created_at FROM outbox WHERE published_at IS NULL AND payload LIKE ?");
@@ -362,7 +369,7 @@ constexpr Millis kNoSagaGrace{60'000};
 // orders/created never started one. Adds them to both outputs; returns how many.
 int AddOrdersWithoutSaga(const Context& context, SQLite::Database& sagas, Millis grace, Table& table,
                          JsonWriter& json) {
-  auto orders = context.Open("orders.db");
+  auto orders = context.Open(DatabaseOf("order-service"));
   SQLite::Statement pending(*orders,
                             "SELECT order_id, status, created_at FROM orders "
                             "WHERE status NOT IN ('COMPLETED', 'CANCELLED') ORDER BY created_at");
@@ -398,7 +405,7 @@ int AddOrdersWithoutSaga(const Context& context, SQLite::Database& sagas, Millis
 }
 
 int List(const Context& context, const std::string& state, std::optional<Millis> older_than, bool stuck_only) {
-  auto sagas = context.Open("orchestrator.db");
+  auto sagas = context.Open(DatabaseOf("orchestrator"));
   std::string sql =
       "SELECT s.saga_id, s.order_id, s.state, s.failure_reason, s.updated_at, "
       "(SELECT MIN(deadline) FROM saga_steps t WHERE t.saga_id = s.saga_id AND t.deadline IS NOT NULL) "
@@ -455,11 +462,12 @@ int List(const Context& context, const std::string& state, std::optional<Millis>
 int Retry(const Context& context, const std::string& order_id) {
   auto token = ReadSecretLines(http::AdminTokenPath(context.home));
   if (!token.ok()) throw Failure(2, "the admin token: " + token.status().message());
-  http::HttpClient client(context.http_port + 1);
+  const int orchestrator_port = context.http_port + ServiceNamed("orchestrator").port_offset;
+  http::HttpClient client(orchestrator_port);
   auto response =
       client.Request("POST", "/admin/sagas/retry?id=" + order_id, "", {{"Authorization", "Bearer " + token->front()}});
   if (response.status == 0) {
-    throw Failure(2, "the orchestrator does not answer on port " + std::to_string(context.http_port + 1) +
+    throw Failure(2, "the orchestrator does not answer on port " + std::to_string(orchestrator_port) +
                          " (is it running? SAGAFLOW_HTTP_PORT chooses the ports)");
   }
   *context.out << response.body << "\n";
@@ -473,7 +481,7 @@ int Verify(const Context& context) {
   text << in.rdbuf();
   auto stock = ParseStockFile(text.str());
   if (!stock.ok()) throw Failure(2, "stock file " + context.stock_file + ": " + stock.status().message());
-  for (const auto& [service, file] : kDatabases) context.Open(file);  // clear error for a missing one
+  for (const auto& service : SagaflowServices()) context.Open(service.db_file);  // clear error for a missing one
   auto result = verify::VerifyGuarantees({context.home + "/data", *stock});
   if (!result.ok()) throw Failure(2, result.status().message());
   if (context.json) {
@@ -498,7 +506,7 @@ int Outbox(const Context& context) {
   Table table({"service", "unpublished", "oldest", "age"});
   JsonWriter json;
   json.BeginArray();
-  for (const auto& [service, file] : kDatabases) {
+  for (const auto& [service, file] : ServiceDatabases()) {
     auto db = context.Open(file);
     SQLite::Statement select(*db, "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE published_at IS NULL");
     select.executeStep();
@@ -524,7 +532,7 @@ int DeadLetters(const Context& context) {
   JsonWriter json;
   json.BeginArray();
   int count = 0;
-  for (const auto& [service, file] : kDatabases) {
+  for (const auto& [service, file] : ServiceDatabases()) {
     auto db = context.Open(file);
     SQLite::Statement select(*db, "SELECT received_at, topic, error, payload FROM dead_letters ORDER BY id");
     while (select.executeStep()) {

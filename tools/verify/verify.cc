@@ -6,6 +6,8 @@
 #include <memory>
 #include <set>
 
+#include "manifest/service_manifest.h"
+
 namespace sagaflow::verify {
 
 namespace {
@@ -34,11 +36,11 @@ Result<std::vector<Violation>> VerifyGuarantees(const VerifyOptions& options) {
   std::vector<Violation> violations;
   const auto add = [&](int guarantee, std::string detail) { violations.push_back({guarantee, std::move(detail)}); };
   try {
-    auto orders_db = OpenReadOnly(options.data_dir, "orders.db");
-    auto saga_db = OpenReadOnly(options.data_dir, "orchestrator.db");
-    auto payments_db = OpenReadOnly(options.data_dir, "payments.db");
-    auto inventory_db = OpenReadOnly(options.data_dir, "inventory.db");
-    auto notifications_db = OpenReadOnly(options.data_dir, "notifications.db");
+    auto orders_db = OpenReadOnly(options.data_dir, ServiceNamed("order-service").db_file);
+    auto saga_db = OpenReadOnly(options.data_dir, ServiceNamed("orchestrator").db_file);
+    auto payments_db = OpenReadOnly(options.data_dir, ServiceNamed("payment-service").db_file);
+    auto inventory_db = OpenReadOnly(options.data_dir, ServiceNamed("inventory-service").db_file);
+    auto notifications_db = OpenReadOnly(options.data_dir, ServiceNamed("notification-service").db_file);
 
     std::map<std::string, OrderFacts> orders;
     {

@@ -19,7 +19,7 @@
 
 #include "common/json.h"
 #include "common/json_writer.h"
-#include "messaging/topics.h"
+#include "manifest/topics.h"
 #include "migrations/embedded_migrations.h"
 #include "orchestrator/engine/saga_engine.h"
 #include "orchestrator/engine/saga_store.h"

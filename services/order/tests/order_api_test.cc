@@ -22,7 +22,7 @@
 #include "common/random.h"
 #include "common/time_format.h"
 #include "common/wake_signal.h"
-#include "messaging/topics.h"
+#include "manifest/topics.h"
 #include "migrations/embedded_migrations.h"
 #include "services/order/order_store.h"
 #include "storage/database.h"

@@ -18,7 +18,7 @@
 #include "common/random.h"
 #include "common/time_format.h"
 #include "common/wake_signal.h"
-#include "messaging/topics.h"
+#include "manifest/topics.h"
 #include "services/order/nudger.h"
 #include "services/order/order_store.h"
 #include "storage/database.h"

@@ -1,7 +1,7 @@
 // TestFault: a deliberate defect that a test switches on in a service, to prove that the test meant to catch it
 // does (a negative control). Read from SAGAFLOW_TEST_FAULT once, when the runtime is created.
 //
-// Test builds only (services/runtime/CMakeLists.txt): the release build has neither this parser nor its call in
+// Test builds only (runtime/CMakeLists.txt): the release build has neither this parser nor its call in
 // runtime.cc, so there the variable means nothing. Unset or empty: no fault. Any other value that is not a fault's
 // name is InvalidArgument naming the variable, so the service refuses to start and a typo cannot test nothing.
 #pragma once

@@ -1,4 +1,4 @@
-#include "http/http_client.h"
+#include "http/client/http_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

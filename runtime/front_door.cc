@@ -1,4 +1,4 @@
-#include "services/runtime/front_door.h"
+#include "runtime/front_door.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

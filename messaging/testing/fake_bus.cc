@@ -1,4 +1,4 @@
-#include "messaging/fake_bus.h"
+#include "messaging/testing/fake_bus.h"
 
 #include <algorithm>
 

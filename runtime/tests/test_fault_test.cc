@@ -1,4 +1,4 @@
-#include "services/runtime/test_fault.h"
+#include "runtime/test_fault.h"
 
 #include <gtest/gtest.h>
 
