@@ -1,5 +1,5 @@
 // ServiceManifest: the one description of sagaflow's five services. For each: its name (logs, pid file, broker
-// account and MQTT client id), its database file under $SAGAFLOW_HOME/data, its migrations, its port's offset
+// account and MQTT client id), its database file under $SAGAFLOW_HOME/data, its schema's components, its port's offset
 // from SAGAFLOW_HTTP_PORT (the order API on +0, each other service's admin port above it), and the topics it
 // consumes and publishes. The mains, the broker's accounts and ACL, sagactl, verify, the benchmark, the test
 // harness and the scripts (through `sagaflow-broker-acl --services`) all read it from here. Listed in start order.
@@ -14,8 +14,10 @@ namespace sagaflow {
 struct ServiceManifest {
   std::string name;        // "order-service"
   std::string db_file;     // "orders.db"
-  std::string migrations;  // "order": migrations/<this>/
-  int port_offset = 0;     // its HTTP port = SAGAFLOW_HTTP_PORT + port_offset
+  std::string migrations;  // the name of its schema: "order"
+  // The schema components its database holds, each with its own migrations under migrations/<component>/.
+  std::vector<std::string> schema;
+  int port_offset = 0;  // its HTTP port = SAGAFLOW_HTTP_PORT + port_offset
   std::vector<std::string> consumes;
   std::vector<std::string> publishes;
 };

@@ -1,5 +1,5 @@
-// The SQL migrations of every service, compiled into the binary from migrations/<service>/NNN_name.sql.
-// ForService("order") returns them sorted by version; an unknown service gets an empty span.
+// The SQL migrations of every schema component, compiled into the binary from migrations/<component>/NNN_name.sql.
+// ForComponent("messaging") returns them sorted by version; an unknown component gets an empty span.
 #pragma once
 
 #include <span>
@@ -9,6 +9,6 @@
 
 namespace sagaflow::migrations {
 
-std::span<const storage::Migration> ForService(std::string_view service);
+std::span<const storage::Migration> ForComponent(std::string_view component);
 
 }  // namespace sagaflow::migrations

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/migrator.h"
 
 namespace sagaflow::runtime {
@@ -99,7 +99,7 @@ Result<std::unique_ptr<storage::Database>> OpenServiceDatabase(const ServiceSpec
   if (error) return Status::IoError("cannot create " + data_dir.string() + ": " + error.message());
   auto db = storage::Database::Open({(data_dir / spec.db_file).string(), *durability});
   if (!db.ok()) return db.status();
-  Status migrated = storage::Migrate(**db, migrations::ForService(spec.migrations), clock.Now());
+  Status migrated = migrations::MigrateService(**db, spec.migrations, clock.Now());
   if (!migrated.ok()) return migrated;
   return std::move(*db);
 }

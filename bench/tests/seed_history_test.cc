@@ -15,7 +15,7 @@
 
 #include "common/clock.h"
 #include "common/time_format.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
@@ -40,7 +40,7 @@ class SeedHistoryTest : public ::testing::Test {
     for (const auto& [service, file] : kDatabases) {
       auto db = storage::Database::Open({(home_ / "data" / file).string()});
       ASSERT_TRUE(db.ok()) << db.status().ToString();
-      Status migrated = storage::Migrate(**db, migrations::ForService(service), clock_.Now());
+      Status migrated = migrations::MigrateService(**db, service, clock_.Now());
       ASSERT_TRUE(migrated.ok()) << migrated.ToString();
     }
   }

@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "messaging/testing/fake_bus.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
 
@@ -29,7 +29,7 @@ class OutboxRelayTest : public ::testing::Test {
     auto db = storage::Database::Open({(dir_ / "order.db").string()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
-    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("order"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
     outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
     ASSERT_TRUE(bus_.Start().ok());
   }

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/migrator.h"
 
 namespace sagaflow::storage::scratch {
@@ -21,7 +21,7 @@ Result<std::unique_ptr<Database>> OpenMigrated(const std::filesystem::path& file
                                                TimePoint now) {
   auto db = Database::Open({file.string(), Durability::kNormal});
   if (!db.ok()) return db.status();
-  if (Status migrated = Migrate(**db, migrations::ForService(service), now); !migrated.ok()) return migrated;
+  if (Status migrated = migrations::MigrateService(**db, service, now); !migrated.ok()) return migrated;
   return db;
 }
 

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
 
@@ -19,7 +19,7 @@ class InboxTest : public ::testing::Test {
     auto db = Database::Open({(dir_ / "order.db").string()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_, migrations::ForService("order"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
   }
   void TearDown() override { db_.reset(); }
 

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "common/time_format.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
 
@@ -22,7 +22,7 @@ class OutboxTest : public ::testing::Test {
     ASSERT_FALSE(dir_.path().empty());
     db_ = OpenDb();
     ASSERT_NE(db_, nullptr);
-    ASSERT_TRUE(Migrate(*db_, migrations::ForService("order"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
     outbox_ = std::make_unique<Outbox>(*db_, clock_, new_rows_);
   }
   void TearDown() override {

@@ -325,8 +325,9 @@ TEST_F(OrderServiceTest, ADatabaseFromANewerVersionIsRefused) {
   {
     SQLite::Database db(OrdersDb(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db.exec(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);"
-        "INSERT INTO schema_migrations VALUES (999, 'future', '2030-01-01T00:00:00.000Z')");
+        "CREATE TABLE schema_versions (component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL, PRIMARY KEY (component, version)) WITHOUT ROWID;"
+        "INSERT INTO schema_versions VALUES ('order', 999, 'future', '2030-01-01T00:00:00.000Z')");
   }
   auto service = MakeOrderService();
   service->Start();

@@ -20,7 +20,7 @@
 #include "common/json.h"
 #include "common/json_writer.h"
 #include "manifest/topics.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "orchestrator/engine/saga_engine.h"
 #include "orchestrator/engine/saga_store.h"
 #include "storage/migrator.h"
@@ -673,7 +673,7 @@ std::unique_ptr<storage::Database> OpenDb(const std::filesystem::path& file) {
   auto db = storage::Database::Open({file.string(), storage::Durability::kNormal});
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   if (!db.ok()) return nullptr;
-  EXPECT_TRUE(storage::Migrate(**db, migrations::ForService("orchestrator"), ManualClock().Now()).ok());
+  EXPECT_TRUE(migrations::MigrateService(**db, "orchestrator", ManualClock().Now()).ok());
   return std::move(db).value();
 }
 

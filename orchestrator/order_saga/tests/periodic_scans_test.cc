@@ -21,7 +21,7 @@
 #include "common/time_format.h"
 #include "common/wake_signal.h"
 #include "messaging/consumer.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "orchestrator/engine/saga_manager.h"
 #include "orchestrator/order_saga/order_saga.h"
 #include "storage/database.h"
@@ -77,7 +77,7 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
   // reopens it as a restarted orchestrator would: a connection with no statements yet.
   void Build(const std::string& index = "") {
     Open();
-    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("orchestrator"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "orchestrator", clock_.Now()).ok());
     // Waiting for both replies: its commands time out.
     Deliver("orders/created", OrderCreated("live-running"));
     // Completed; orders/completed not yet acknowledged, so it is published again.

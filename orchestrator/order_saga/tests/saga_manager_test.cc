@@ -18,7 +18,7 @@
 #include "common/json.h"
 #include "common/json_writer.h"
 #include "messaging/consumer.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "orchestrator/engine/saga_store.h"
 #include "orchestrator/engine/timer_loop.h"
 #include "orchestrator/order_saga/order_saga.h"
@@ -55,7 +55,7 @@ class SagaManagerTest : public ::testing::Test {
     auto db = storage::Database::Open({(dir_ / "orchestrator.db").string(), durability()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
-    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("orchestrator"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "orchestrator", clock_.Now()).ok());
     outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
     consumer_ = std::make_unique<messaging::Consumer>(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
                                                       [this](const std::string& why) { fatal_.push_back(why); });

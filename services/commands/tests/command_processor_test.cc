@@ -20,7 +20,7 @@
 #include "common/random.h"
 #include "common/wake_signal.h"
 #include "messaging/consumer.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
@@ -100,7 +100,7 @@ class CommandProcessorTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
     // Any service's schema carries command_replies and pending_commands; payment's is the smallest.
-    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("payment"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "payment", clock_.Now()).ok());
     outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
     consumer_ = std::make_unique<messaging::Consumer>(
         *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,

@@ -212,7 +212,7 @@ TEST_P(CommandsPeriodicScansTest, TheWorkerLoopAndTheCleanUpDoNotWalkTheStoredRe
   EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 
-// The check itself: without command_replies_created (migration 002), the prune's scan is reported.
+// The check itself: without the index command_replies_created, the prune's scan is reported.
 TEST_P(CommandsPeriodicScansTest, WithoutTheRepliesIndexThePruneScanIsCaught) {
   Build("command_replies_created");
   auto pruned = processor_->PruneReplies(clock_.Now() - kReplyRetention, 10'000);

@@ -26,7 +26,7 @@
 #include "common/wake_signal.h"
 #include "manifest/topics.h"
 #include "messaging/consumer.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "services/commands/command_processor.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
@@ -111,7 +111,7 @@ class InventoryTest : public ::testing::Test {
     auto db = storage::Database::Open({(dir_ / "inventory.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("inventory"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "inventory", clock_.Now()).ok());
     outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
     consumer_ = std::make_unique<messaging::Consumer>(
         *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,

@@ -22,7 +22,7 @@
 #include "common/wake_signal.h"
 #include "manifest/topics.h"
 #include "messaging/consumer.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
@@ -65,7 +65,7 @@ class NotifierTest : public ::testing::Test {
     auto db = storage::Database::Open({(dir_ / "notifications.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("notification"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "notification", clock_.Now()).ok());
     outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
     consumer_ = std::make_unique<messaging::Consumer>(
         *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,

@@ -22,7 +22,7 @@
 #include "common/wake_signal.h"
 #include "manifest/topics.h"
 #include "messaging/consumer.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "services/order/order_store.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
@@ -45,7 +45,7 @@ class StatusUpdatesTest : public ::testing::Test {
     auto db = storage::Database::Open({(dir_ / "orders.db").string(), storage::Durability::kNormal});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("order"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
     outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
     context_ = std::make_unique<OrderContext>(
         OrderContext{*db_, *outbox_, clock_, random_, metrics_, MakeNullLogger(), kNudgeAfter});

@@ -24,7 +24,7 @@
 #include "common/wake_signal.h"
 #include "manifest/topics.h"
 #include "messaging/consumer.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "services/commands/command_processor.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
@@ -93,7 +93,7 @@ class PaymentsTest : public ::testing::Test {
     auto db = storage::Database::Open({(dir_ / "payments.db").string(), durability()});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(storage::Migrate(*db_, migrations::ForService("payment"), clock_.Now()).ok());
+    ASSERT_TRUE(migrations::MigrateService(*db_, "payment", clock_.Now()).ok());
     outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
     consumer_ = std::make_unique<messaging::Consumer>(
         *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,

@@ -22,7 +22,7 @@
 
 #include "common/clock.h"
 #include "common/time_format.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
@@ -166,7 +166,7 @@ class SagactlTest : public ::testing::Test {
     for (const auto& [service, file] : kDatabases) {
       auto db = storage::Database::Open({(home_ / "data" / file).string()});
       ASSERT_TRUE(db.ok()) << db.status().ToString();
-      Status migrated = storage::Migrate(**db, migrations::ForService(service), clock.Now());
+      Status migrated = migrations::MigrateService(**db, service, clock.Now());
       ASSERT_TRUE(migrated.ok()) << migrated.ToString();
       dbs_[file] = std::move(db).value();
     }

@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
-#include "migrations/embedded_migrations.h"
+#include "migrations/service_schema.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
@@ -109,7 +109,7 @@ class VerifyTest : public ::testing::Test {
     for (const auto& [service, file] : kDatabases) {
       auto db = storage::Database::Open({(home_ / "data" / file).string()});
       ASSERT_TRUE(db.ok()) << db.status().ToString();
-      Status migrated = storage::Migrate(**db, migrations::ForService(service), clock.Now());
+      Status migrated = migrations::MigrateService(**db, service, clock.Now());
       ASSERT_TRUE(migrated.ok()) << migrated.ToString();
       dbs_[file] = std::move(db).value();
     }

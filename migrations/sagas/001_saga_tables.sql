@@ -1,4 +1,4 @@
--- orchestrator: saga instances and their steps, and the messaging tables.
+-- The saga engine's tables (orchestrator/engine): one row per saga instance and one per step.
 CREATE TABLE sagas (
   saga_id        TEXT PRIMARY KEY,
   order_id       TEXT NOT NULL UNIQUE,
@@ -10,7 +10,7 @@ CREATE TABLE sagas (
   created_at     TEXT NOT NULL,
   updated_at     TEXT NOT NULL
 );
-CREATE INDEX sagas_state_updated ON sagas(state, updated_at);
+CREATE INDEX sagas_state ON sagas(state);
 
 CREATE TABLE saga_steps (
   saga_id               TEXT NOT NULL REFERENCES sagas(saga_id),
@@ -25,30 +25,11 @@ CREATE TABLE saga_steps (
   failure_reason        TEXT,
   last_reply            TEXT,
   updated_at            TEXT NOT NULL,
+  -- The outbox row of the last message sent for the step, kept until it is seen published, and the wait the
+  -- engine gave it: a step's time-out counts from when its message left our own outbox, not from when it was
+  -- queued there, so a backlog in the relay does not make every waiting step time out and be sent again.
+  outbox_id             INTEGER,
+  wait_ms               INTEGER,
   PRIMARY KEY (saga_id, step)
 );
 CREATE INDEX saga_steps_deadline ON saga_steps(deadline) WHERE deadline IS NOT NULL;
-
-CREATE TABLE outbox (
-  id           INTEGER PRIMARY KEY AUTOINCREMENT,
-  topic        TEXT NOT NULL,
-  payload      TEXT NOT NULL,
-  created_at   TEXT NOT NULL,
-  published_at TEXT
-);
-CREATE INDEX outbox_unpublished ON outbox(id) WHERE published_at IS NULL;
-CREATE INDEX outbox_published ON outbox(published_at) WHERE published_at IS NOT NULL;
-
-CREATE TABLE inbox (
-  message_id  TEXT PRIMARY KEY,
-  received_at INTEGER NOT NULL
-);
-CREATE INDEX inbox_received ON inbox(received_at);
-
-CREATE TABLE dead_letters (
-  id          INTEGER PRIMARY KEY AUTOINCREMENT,
-  topic       TEXT NOT NULL,
-  payload     TEXT NOT NULL,
-  error       TEXT NOT NULL,
-  received_at TEXT NOT NULL
-);

@@ -1,0 +1,161 @@
+// Each service's schema, made of its components: a fresh database gets every component's migrations, and a
+// database made by the release before components (storage/tests/data/release-before-components, written by that
+// release's binaries, with a few rows added) is adopted in place: its rows stay, its tables have exactly the
+// shape a fresh database's have, and nothing is run twice. One of an older release is refused.
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "migrations/service_schema.h"
+#include "storage/testing/scratch_database.h"
+
+namespace sagaflow::migrations {
+namespace {
+
+struct Service {
+  std::string schema;   // "payment"
+  std::string db_file;  // "payments.db"
+  std::vector<std::string> components;
+  std::vector<std::string> rows_kept;  // "table:count" in the old release's database
+};
+
+class ServiceSchemaTest : public ::testing::TestWithParam<Service> {
+ protected:
+  std::unique_ptr<storage::Database> Open(const std::filesystem::path& file) {
+    auto db = storage::Database::Open({file.string()});
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    return db.ok() ? std::move(db).value() : nullptr;
+  }
+  std::unique_ptr<storage::Database> OpenOldRelease() {
+    const auto file = dir_ / GetParam().db_file;
+    std::filesystem::copy_file(
+        std::filesystem::path(SAGAFLOW_TEST_DATA_DIR) / "release-before-components" / GetParam().db_file, file);
+    return Open(file);
+  }
+  static std::vector<std::string> Rows(storage::Database& db, const std::string& sql) {
+    std::vector<std::string> rows;
+    Status status = db.Read([&](storage::Sql& q) {
+      auto& select = q.Prepare(sql);
+      while (select.executeStep()) {
+        std::string row;
+        for (int i = 0; i < select.getColumnCount(); ++i) {
+          row += (i > 0 ? "|" : "") + (select.getColumn(i).isNull() ? "NULL" : select.getColumn(i).getString());
+        }
+        rows.push_back(row);
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    return rows;
+  }
+  // Every table of the schema (but the migrators' own), its columns, rowid or not, indexes and foreign keys.
+  static std::vector<std::string> Shape(storage::Database& db) {
+    std::vector<std::string> shape;
+    for (const auto& table :
+         Rows(db,
+              "SELECT name FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND name NOT "
+              "IN ('schema_migrations', 'schema_versions') ORDER BY name")) {
+      const std::string quoted = "'" + table + "'";
+      for (const auto& sql : {"SELECT name, type, wr FROM pragma_table_list WHERE name = " + quoted,
+                              "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_xinfo(" + quoted + ")",
+                              "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(" + quoted + ")",
+                              "SELECT \"unique\", origin, partial, (SELECT group_concat(name) FROM "
+                              "pragma_index_info(il.name)), (SELECT sql FROM sqlite_master WHERE name = il.name) FROM "
+                              "pragma_index_list(" +
+                                  quoted + ") AS il ORDER BY 1, 2, 3, 4, 5"}) {
+        for (const auto& row : Rows(db, sql)) shape.push_back(table + ": " + row);
+      }
+    }
+    return shape;
+  }
+  std::vector<std::string> Versions(storage::Database& db) {
+    return Rows(db, "SELECT component || '/' || version FROM schema_versions ORDER BY component, version");
+  }
+  std::vector<std::string> FirstVersions() {
+    std::vector<std::string> versions;
+    for (const auto& component : GetParam().components) versions.push_back(component + "/1");
+    std::sort(versions.begin(), versions.end());
+    return versions;
+  }
+
+  storage::scratch::TempDir dir_;
+  ManualClock clock_;
+};
+
+TEST_P(ServiceSchemaTest, AFreshDatabaseGetsEveryComponent) {
+  auto db = Open(dir_ / "fresh.db");
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(MigrateService(*db, GetParam().schema, clock_.Now()).ok());
+  EXPECT_EQ(Versions(*db), FirstVersions());
+  for (const char* table : {"outbox", "inbox", "dead_letters"}) {
+    EXPECT_EQ(Rows(*db, std::string("SELECT COUNT(*) FROM pragma_table_list WHERE name = '") + table + "'"),
+              std::vector<std::string>{"1"})
+        << table;
+  }
+  EXPECT_EQ(Rows(*db, "SELECT wr FROM pragma_table_list WHERE name = 'inbox'"), std::vector<std::string>{"1"});
+  ASSERT_TRUE(MigrateService(*db, GetParam().schema, clock_.Now()).ok());  // a second start does nothing
+  EXPECT_EQ(Versions(*db), FirstVersions());
+}
+
+TEST_P(ServiceSchemaTest, ADatabaseOfTheReleaseBeforeComponentsIsAdoptedInPlace) {
+  auto fresh = Open(dir_ / "fresh.db");
+  ASSERT_NE(fresh, nullptr);
+  ASSERT_TRUE(MigrateService(*fresh, GetParam().schema, clock_.Now()).ok());
+  auto old = OpenOldRelease();
+  ASSERT_NE(old, nullptr);
+  std::vector<std::string> counts_before;
+  for (const auto& kept : GetParam().rows_kept) {
+    const std::string table = kept.substr(0, kept.find(':'));
+    counts_before.push_back(table + ":" + Rows(*old, "SELECT COUNT(*) FROM " + table).front());
+  }
+  EXPECT_EQ(counts_before, GetParam().rows_kept) << "the fixture has the rows this test expects";
+
+  Status adopted = MigrateService(*old, GetParam().schema, clock_.Now());
+  ASSERT_TRUE(adopted.ok()) << adopted.ToString();
+  EXPECT_EQ(Versions(*old), FirstVersions());
+  EXPECT_EQ(Shape(*old), Shape(*fresh));
+  for (const auto& kept : GetParam().rows_kept) {
+    const std::string table = kept.substr(0, kept.find(':'));
+    EXPECT_EQ(table + ":" + Rows(*old, "SELECT COUNT(*) FROM " + table).front(), kept);
+  }
+  EXPECT_FALSE(Rows(*old, "SELECT version FROM schema_migrations").empty()) << "the old history stays";
+  ASSERT_TRUE(MigrateService(*old, GetParam().schema, clock_.Now()).ok());
+  EXPECT_EQ(Versions(*old), FirstVersions());
+}
+
+TEST_P(ServiceSchemaTest, ADatabaseOfAnOlderReleaseIsRefusedUntouched) {
+  auto old = OpenOldRelease();
+  ASSERT_NE(old, nullptr);
+  ASSERT_TRUE(old->Write([](storage::UnitOfWork& uow) {
+                   uow.Exec(
+                       "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");
+                   return Status::Ok();
+                 })
+                  .ok());
+  Status refused = MigrateService(*old, GetParam().schema, clock_.Now());
+  ASSERT_TRUE(refused.IsFailedPrecondition()) << refused.ToString();
+  EXPECT_NE(refused.message().find("older release"), std::string::npos) << refused.message();
+  EXPECT_TRUE(Rows(*old, "SELECT name FROM sqlite_master WHERE name = 'schema_versions'").empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Services, ServiceSchemaTest,
+    ::testing::Values(
+        Service{"order",
+                "orders.db",
+                {"messaging", "order"},
+                {"orders:1", "order_items:1", "order_history:1", "outbox:1", "inbox:1"}},
+        Service{"orchestrator", "orchestrator.db", {"messaging", "sagas"}, {"sagas:1", "saga_steps:1"}},
+        Service{"payment", "payments.db", {"messaging", "commands", "payment"}, {"payments:1", "command_replies:1"}},
+        Service{"inventory",
+                "inventory.db",
+                {"messaging", "commands", "inventory"},
+                {"stock:1", "reservations:1", "reservation_items:1"}},
+        Service{"notification", "notifications.db", {"messaging", "notification"}, {"notifications:1"}}),
+    [](const ::testing::TestParamInfo<Service>& param) { return param.param.schema; });
+
+}  // namespace
+}  // namespace sagaflow::migrations
