@@ -21,6 +21,7 @@
 #include "common/wake_signal.h"
 #include "messaging/consumer.h"
 #include "migrations/service_schema.h"
+#include "runtime/testing/service_test.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
@@ -85,7 +86,7 @@ class CountingExecutor {
   RandomSource& random_;
 };
 
-class CommandProcessorTest : public ::testing::Test {
+class CommandProcessorTest : public runtime::testing::ServiceTest {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
@@ -96,15 +97,9 @@ class CommandProcessorTest : public ::testing::Test {
 
   // What a service's main does: open and migrate the database, then wire consumer and processor.
   void OpenService(Millis delay, CommandProcessor::KeyRule key_rule = {}) {
-    auto db = storage::Database::Open({(dir_ / "commands.db").string(), storage::Durability::kNormal});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
     // Any service's schema carries command_replies and pending_commands; payment's is the smallest.
-    ASSERT_TRUE(migrations::MigrateService(*db_, "payment", clock_.Now()).ok());
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    consumer_ = std::make_unique<messaging::Consumer>(
-        *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
-        [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
+    SetUpService("payment", "commands.db");
+    if (HasFatalFailure()) return;
     processor_ = std::make_unique<CommandProcessor>(*db_, *outbox_, clock_, MakeNullLogger());
     processor_->Handle(*consumer_, std::string(kCommandTopic), delay, executor_.AsExecutor(), std::move(key_rule));
   }
@@ -188,15 +183,7 @@ class CommandProcessorTest : public ::testing::Test {
     return ran.ok() ? *ran : 0;
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-commands-test"};
-  ManualClock clock_;
-  SeededRandom random_{7};
-  Metrics metrics_;
-  WakeSignal new_rows_;
   CountingExecutor executor_{random_};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<messaging::Consumer> consumer_;
   std::unique_ptr<CommandProcessor> processor_;
   int messages_ = 0;
 };

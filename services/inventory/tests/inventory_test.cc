@@ -27,6 +27,7 @@
 #include "manifest/topics.h"
 #include "messaging/consumer.h"
 #include "migrations/service_schema.h"
+#include "runtime/testing/service_test.h"
 #include "services/commands/command_processor.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
@@ -104,18 +105,11 @@ struct Reply {
   std::string reservation_id;
 };
 
-class InventoryTest : public ::testing::Test {
+class InventoryTest : public runtime::testing::ServiceTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "inventory.db").string(), storage::Durability::kNormal});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(migrations::MigrateService(*db_, "inventory", clock_.Now()).ok());
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    consumer_ = std::make_unique<messaging::Consumer>(
-        *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
-        [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
+    SetUpService("inventory", "inventory.db");
+    if (HasFatalFailure()) return;
     inventory_ = std::make_unique<Inventory>(clock_, random_, MakeNullLogger());
     processor_ = std::make_unique<commands::CommandProcessor>(*db_, *outbox_, clock_, MakeNullLogger());
   }
@@ -303,14 +297,6 @@ class InventoryTest : public ::testing::Test {
     return replies.back();
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-inventory-test"};
-  ManualClock clock_;
-  SeededRandom random_{7};
-  Metrics metrics_;
-  WakeSignal new_rows_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<messaging::Consumer> consumer_;
   std::unique_ptr<Inventory> inventory_;
   std::unique_ptr<commands::CommandProcessor> processor_;
   int messages_ = 0;

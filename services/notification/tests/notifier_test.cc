@@ -23,6 +23,7 @@
 #include "manifest/topics.h"
 #include "messaging/consumer.h"
 #include "migrations/service_schema.h"
+#include "runtime/testing/service_test.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
@@ -58,18 +59,11 @@ class RecordingSink final : public NotificationSink {
   std::vector<Notification> sent_;
 };
 
-class NotifierTest : public ::testing::Test {
+class NotifierTest : public runtime::testing::ServiceTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "notifications.db").string(), storage::Durability::kNormal});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(migrations::MigrateService(*db_, "notification", clock_.Now()).ok());
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    consumer_ = std::make_unique<messaging::Consumer>(
-        *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
-        [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
+    SetUpService("notification", "notifications.db");
+    if (HasFatalFailure()) return;
     notifier_ = std::make_unique<Notifier>(*outbox_, clock_, random_, sink_, MakeNullLogger());
     notifier_->Register(*consumer_);
   }
@@ -193,15 +187,7 @@ class NotifierTest : public ::testing::Test {
     });
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-notifier-test"};
-  ManualClock clock_;
-  SeededRandom random_{7};
-  Metrics metrics_;
-  WakeSignal new_rows_;
   RecordingSink sink_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<messaging::Consumer> consumer_;
   std::unique_ptr<Notifier> notifier_;
   int messages_ = 0;
 };

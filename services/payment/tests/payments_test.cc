@@ -25,6 +25,7 @@
 #include "manifest/topics.h"
 #include "messaging/consumer.h"
 #include "migrations/service_schema.h"
+#include "runtime/testing/service_test.h"
 #include "services/commands/command_processor.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
@@ -84,20 +85,13 @@ class RecordingGateway final : public PaymentGateway {
   std::vector<Call> calls_;
 };
 
-class PaymentsTest : public ::testing::Test {
+class PaymentsTest : public runtime::testing::ServiceTest {
  protected:
   virtual storage::Durability durability() const { return storage::Durability::kNormal; }
 
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "payments.db").string(), durability()});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(migrations::MigrateService(*db_, "payment", clock_.Now()).ok());
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    consumer_ = std::make_unique<messaging::Consumer>(
-        *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
-        [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
+    SetUpService("payment", "payments.db", durability());
+    if (HasFatalFailure()) return;
     gateway_.Watch(db_.get());
     payments_ = std::make_unique<Payments>(clock_, random_, MakeNullLogger(), kLimit, gateway_);
     processor_ = std::make_unique<commands::CommandProcessor>(*db_, *outbox_, clock_, MakeNullLogger());
@@ -211,14 +205,6 @@ class PaymentsTest : public ::testing::Test {
     return replies;
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-payments-test"};
-  ManualClock clock_;
-  SeededRandom random_{7};
-  Metrics metrics_;
-  WakeSignal new_rows_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<messaging::Consumer> consumer_;
   RecordingGateway gateway_;
   std::unique_ptr<Payments> payments_;
   std::unique_ptr<commands::CommandProcessor> processor_;
