@@ -18,6 +18,8 @@ void NameThisThread(const std::string& name) {
 PeriodicTask::PeriodicTask(PeriodicTaskOptions options, Pass pass, Logger logger, Metrics* metrics,
                            RandomSource* random)
     : options_(std::move(options)),
+      passes_series_("sagaflow_task_passes_total{task=\"" + PromLabel(options_.name) + "\"}"),
+      failures_series_("sagaflow_task_failures_total{task=\"" + PromLabel(options_.name) + "\"}"),
       pass_(std::move(pass)),
       logger_(std::move(logger)),
       metrics_(metrics),
@@ -57,14 +59,13 @@ void PeriodicTask::Loop() {
 
 Millis PeriodicTask::RunPass(int& failures) {
   const Result<NextPass> outcome = pass_();
-  const std::string series = "{task=\"" + PromLabel(options_.name) + "\"}";
-  if (metrics_ != nullptr) metrics_->Add("sagaflow_task_passes_total" + series);
+  if (metrics_ != nullptr) metrics_->Add(passes_series_);
   if (outcome.ok()) {
     if (failures > 0) logger_->info("{}: working again after {} failed attempts", options_.name, failures);
     failures = 0;
   } else {
     ++failures;
-    if (metrics_ != nullptr) metrics_->Add("sagaflow_task_failures_total" + series);
+    if (metrics_ != nullptr) metrics_->Add(failures_series_);
     if (failures == 1 || failures % 50 == 0) {
       logger_->warn("{}: {} (attempt {})", options_.name, outcome.status().message(), failures);
     }

@@ -73,6 +73,9 @@ class PeriodicTask {
   Millis RunPass(int& failures);
 
   PeriodicTaskOptions options_;
+  // The metric series of this task, made once: a pass runs often (the relay's, once per batch).
+  std::string passes_series_;
+  std::string failures_series_;
   Pass pass_;
   Logger logger_;
   Metrics* metrics_;
