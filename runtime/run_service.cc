@@ -38,8 +38,8 @@ int RunService(const ServiceMain& main, FlagSet& flags, const CommonConfig& conf
     return Fail(name, messaging);
   }
   rt.WaitForShutdownSignal();
-  // Messaging first, so that no message reaches a part that has stopped; the admin server last but one, so that
-  // health answers while the process winds down.
+  // Messaging first, so that no message reaches a part that has stopped; the admin server last, so that health
+  // answers while the process winds down.
   rt.StopMessaging();
   service.Stop();
   rt.Shutdown();

@@ -7,13 +7,6 @@ void Retention::Add(RetentionRule rule) {
   rules_.push_back(std::move(rule));
 }
 
-std::vector<std::string> Retention::tables() const {
-  std::lock_guard lock(mu_);
-  std::vector<std::string> names;
-  for (const auto& rule : rules_) names.push_back(rule.table);
-  return names;
-}
-
 Result<NextPass> Retention::RunOnce() {
   std::lock_guard lock(mu_);
   bool more = false;

@@ -31,12 +31,11 @@ class Retention {
   // One batch per table. Now() when a table filled its batch (more is waiting), else AtInterval(); the first
   // failure (after every table had its turn) if any failed.
   Result<NextPass> RunOnce();
-  std::vector<std::string> tables() const;
 
  private:
   const Clock& clock_;
   const int batch_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::vector<RetentionRule> rules_;
 };
 
