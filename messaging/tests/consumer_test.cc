@@ -14,7 +14,6 @@
 #include "common/time_format.h"
 #include "messaging/outbox_relay.h"
 #include "messaging/testing/fake_bus.h"
-#include "migrations/service_schema.h"
 #include "storage/dead_letters.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
@@ -49,10 +48,9 @@ class ConsumerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "order.db").string()});
+    auto db = storage::scratch::OpenMigrated(dir_ / "order.db", "order", clock_.Now());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
-    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
     // The handlers' own state: one row per effect.
     ASSERT_TRUE(db_->Write([](UnitOfWork& uow) {
                      uow.Exec("CREATE TABLE effects (message_id TEXT NOT NULL, order_id TEXT NOT NULL)");

@@ -13,7 +13,6 @@
 #include <gtest/gtest.h>
 
 #include "messaging/testing/fake_bus.h"
-#include "migrations/service_schema.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
 
@@ -26,10 +25,9 @@ class OutboxRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "order.db").string()});
+    auto db = storage::scratch::OpenMigrated(dir_ / "order.db", "order", clock_.Now(), storage::Durability::kFull);
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
-    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
     outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
     ASSERT_TRUE(bus_.Start().ok());
   }

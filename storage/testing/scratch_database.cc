@@ -18,8 +18,8 @@ TempDir::~TempDir() {
 }
 
 Result<std::unique_ptr<Database>> OpenMigrated(const std::filesystem::path& file, std::string_view service,
-                                               TimePoint now) {
-  auto db = Database::Open({file.string(), Durability::kNormal});
+                                               TimePoint now, Durability durability) {
+  auto db = Database::Open({file.string(), durability});
   if (!db.ok()) return db.status();
   if (Status migrated = migrations::MigrateService(**db, service, now); !migrated.ok()) return migrated;
   return db;

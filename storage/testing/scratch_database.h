@@ -5,11 +5,14 @@
 // work does not grow with history. Built only with the tests.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -35,16 +38,53 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// Opens (creating) `file` with synchronous=NORMAL, which tests need no more than, and applies every
-// migration of `service` ("order", "orchestrator", ...).
+// Opens (creating) `file` and applies every migration of `service` ("order", "orchestrator", ...). NORMAL
+// durability unless the test counts fsyncs: no other test needs them.
 Result<std::unique_ptr<Database>> OpenMigrated(const std::filesystem::path& file, std::string_view service,
-                                               TimePoint now);
+                                               TimePoint now, Durability durability = Durability::kNormal);
 
 // Creates `file` migrated for `service`, runs `fill` in one write, and closes it.
 Status CreateMigrated(const std::filesystem::path& file, std::string_view service, TimePoint now,
                       const std::function<void(UnitOfWork&)>& fill);
 
+// The first column of the first row `sql` returns, with `args` bound to its parameters in order; nullopt when
+// there is no row, the value is NULL or the query fails (an assertion on the value then says so). For tests that
+// look at what their actions left in a database.
+template <typename... Args>
+std::optional<int64_t> QueryInt(Database& db, const std::string& sql, const Args&... args);
+template <typename... Args>
+std::optional<std::string> QueryText(Database& db, const std::string& sql, const Args&... args);
+
 // One line per statement: "<steps> steps: <sql>", for a failure message.
 std::string DescribeScans(const std::vector<std::pair<std::string, int>>& scans);
+
+namespace internal {
+template <typename Value, typename... Args>
+std::optional<Value> QueryValue(Database& db, const std::string& sql, const Args&... args) {
+  std::optional<Value> value;
+  const Status read = db.Read([&](Sql& handle) {
+    auto& select = handle.Prepare(sql);
+    int index = 0;
+    (select.bind(++index, args), ...);
+    if (!select.executeStep() || select.getColumn(0).isNull()) return Status::Ok();
+    if constexpr (std::is_same_v<Value, int64_t>) {
+      value = select.getColumn(0).getInt64();
+    } else {
+      value = select.getColumn(0).getString();
+    }
+    return Status::Ok();
+  });
+  return read.ok() ? value : std::nullopt;
+}
+}  // namespace internal
+
+template <typename... Args>
+std::optional<int64_t> QueryInt(Database& db, const std::string& sql, const Args&... args) {
+  return internal::QueryValue<int64_t>(db, sql, args...);
+}
+template <typename... Args>
+std::optional<std::string> QueryText(Database& db, const std::string& sql, const Args&... args) {
+  return internal::QueryValue<std::string>(db, sql, args...);
+}
 
 }  // namespace sagaflow::storage::scratch

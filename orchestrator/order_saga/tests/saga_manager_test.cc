@@ -22,6 +22,7 @@
 #include "orchestrator/engine/saga_store.h"
 #include "orchestrator/engine/timer_loop.h"
 #include "orchestrator/order_saga/order_saga.h"
+#include "runtime/testing/service_test.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
@@ -48,26 +49,14 @@ std::string Field(const std::string& json, const std::string& field) {
   return std::string(simdjson::minify(element));
 }
 
-class SagaManagerTest : public ::testing::Test {
+class SagaManagerTest : public runtime::testing::ServiceTest {
  protected:
+  SagaManagerTest() : ServiceTest(/*seed=*/42) {}
+
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "orchestrator.db").string(), durability()});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(migrations::MigrateService(*db_, "orchestrator", clock_.Now()).ok());
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    consumer_ = std::make_unique<messaging::Consumer>(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
-                                                      [this](const std::string& why) { fatal_.push_back(why); });
+    ASSERT_NO_FATAL_FAILURE(SetUpService("orchestrator", "orchestrator.db", durability()));
     manager_ = std::make_unique<SagaManager>(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
     manager_->Register(*consumer_);
-  }
-  void TearDown() override {
-    EXPECT_TRUE(fatal_.empty()) << ::testing::PrintToString(fatal_);
-    manager_.reset();
-    consumer_.reset();
-    outbox_.reset();
-    db_.reset();
   }
 
   // NORMAL: these tests need no fsyncs, except those about which commits skip them.
@@ -201,15 +190,7 @@ class SagaManagerTest : public ::testing::Test {
   }
 
   std::string SagaState(const std::string& order_id) {
-    std::string state = "<none>";
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare("SELECT state FROM sagas WHERE order_id = ?");
-                     select.bind(1, order_id);
-                     if (select.executeStep()) state = select.getColumn(0).getString();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return state;
+    return storage::scratch::QueryText(*db_, "SELECT state FROM sagas WHERE order_id = ?", order_id).value_or("<none>");
   }
   std::optional<engine::SagaInstance> Load(const std::string& order_id) {
     std::optional<engine::SagaInstance> saga;
@@ -220,16 +201,7 @@ class SagaManagerTest : public ::testing::Test {
                     .ok());
     return saga;
   }
-  int64_t Count(const std::string& sql_text) {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare(sql_text);
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
-  }
+  int64_t Count(const std::string& sql_text) { return storage::scratch::QueryInt(*db_, sql_text).value_or(-1); }
   size_t FireDueTimers() {
     auto fired = manager_->FireDueTimers();
     EXPECT_TRUE(fired.ok()) << fired.status().ToString();
@@ -241,17 +213,8 @@ class SagaManagerTest : public ::testing::Test {
     Deliver("inventory/reserved", InventoryReserved(order_id, true));
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-saga-manager-test"};
-  ManualClock clock_;
-  SeededRandom random_{42};
-  Metrics metrics_;
-  WakeSignal new_rows_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<messaging::Consumer> consumer_;
   const engine::SagaDefinition definition_ = MakeOrderSaga(kOptions);
   std::unique_ptr<SagaManager> manager_;
-  std::vector<std::string> fatal_;
   int message_count_ = 0;
   int64_t last_row_ = 0;
 };
@@ -526,8 +489,7 @@ TEST_F(SagaManagerTest, AnOrdersCreatedWithoutAnOrderIdIsDeadLettered) {
 TEST_F(SagaManagerTest, ADefinitionWithoutARejectedStartReasonDeadLettersARejectedStart) {
   engine::SagaDefinition definition = MakeOrderSaga(kOptions);
   definition.rejected_start_reason.clear();
-  messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
-                               [this](const std::string& why) { fatal_.push_back(why); });
+  messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_, RecordFatal());
   SagaManager manager(definition, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
   manager.Register(consumer);
   const std::string invalid = OrderCreated("o1", /*with_items=*/false);
@@ -603,8 +565,7 @@ TEST_F(SagaManagerTest, ALateChargeAfterCancelledIsRefundedUntilConfirmedAcrossA
 
   manager_.reset();  // the orchestrator dies; a new one finds the refund in the file
   Metrics metrics;
-  messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics,
-                               [this](const std::string& why) { fatal_.push_back(why); });
+  messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics, RecordFatal());
   SagaManager manager(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics);
   manager.Register(consumer);
   clock_.Advance(Millis(10'000));

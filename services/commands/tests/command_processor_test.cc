@@ -166,17 +166,6 @@ class CommandProcessorTest : public runtime::testing::ServiceTest {
     return rows;
   }
 
-  int64_t Count(const std::string& table) {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
-  }
-
   size_t RunDue() {
     auto ran = processor_->RunDue();
     EXPECT_TRUE(ran.ok()) << ran.status().ToString();
@@ -202,8 +191,8 @@ TEST_F(CommandProcessorTest, NoDelayRunsInlineAndStoresReplyWithItsOutboxRow) {
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_EQ(outbox[0].topic, kReplyTopic);
   EXPECT_EQ(outbox[0].payload, replies[0].payload);
-  EXPECT_EQ(Count("pending_commands"), 0);
-  EXPECT_EQ(Count("dead_letters"), 0);
+  EXPECT_EQ(CountRows("pending_commands"), 0);
+  EXPECT_EQ(CountRows("dead_letters"), 0);
   // The commit woke whoever waits for outbox rows (the relay).
   EXPECT_TRUE(new_rows_.WaitFor(Millis(0)));
 }
@@ -218,11 +207,11 @@ TEST_F(CommandProcessorTest, WithAKeyRuleACommandUnderAnyOtherKeyIsDeadLetteredB
     Deliver("order-1", "order-2:payment");               // another order's key
     Deliver("order-1", "order-1:payment:compensation");  // another action's key
     EXPECT_EQ(executor_.calls, calls_before);
-    EXPECT_EQ(Count("pending_commands"), 0) << "a refused command is not even queued";
-    EXPECT_EQ(Count("dead_letters"), 2);
+    EXPECT_EQ(CountRows("pending_commands"), 0) << "a refused command is not even queued";
+    EXPECT_EQ(CountRows("dead_letters"), 2);
     Deliver("order-1", "order-1:payment");
-    EXPECT_EQ(Count("dead_letters"), 2);
-    EXPECT_EQ(Count("pending_commands") + Count("command_replies"), 1);
+    EXPECT_EQ(CountRows("dead_letters"), 2);
+    EXPECT_EQ(CountRows("pending_commands") + CountRows("command_replies"), 1);
   }
 }
 
@@ -270,7 +259,7 @@ TEST_F(CommandProcessorTest, ARedeliveredMessageRunsNothingTwiceAndRepublishesTh
   const auto outbox = Outbox();
   ASSERT_EQ(outbox.size(), 2u);
   EXPECT_EQ(outbox[1].payload, outbox[0].payload);
-  EXPECT_EQ(Count("inbox"), 0);
+  EXPECT_EQ(CountRows("inbox"), 0);
 }
 
 TEST_F(CommandProcessorTest, DifferentKeysRunSeparately) {
@@ -390,7 +379,7 @@ TEST_F(CommandProcessorTest, MissingIdempotencyKeyIsDeadLettered) {
   DeliverRaw(R"({"messageId":"m-number","orderId":"order-3","idempotencyKey":42,"value":"v"})");
 
   EXPECT_EQ(executor_.calls, 0);
-  EXPECT_EQ(Count("dead_letters"), 3);
+  EXPECT_EQ(CountRows("dead_letters"), 3);
   EXPECT_TRUE(Replies().empty());
   EXPECT_TRUE(Pending().empty());
   const auto outbox = Outbox();
@@ -405,7 +394,7 @@ TEST_F(CommandProcessorTest, MissingIdempotencyKeyIsDeadLetteredAlsoWithDelay) {
   CloseService();
   OpenService(kDelay);
   Deliver("order-1", "");
-  EXPECT_EQ(Count("dead_letters"), 1);
+  EXPECT_EQ(CountRows("dead_letters"), 1);
   EXPECT_TRUE(Pending().empty());
 }
 
@@ -413,7 +402,7 @@ TEST_F(CommandProcessorTest, ExecutorRejectionDeadLettersAndStoresNothing) {
   DeliverRaw(R"({"messageId":"m-1","orderId":"order-1","idempotencyKey":"order-1:payment"})");
 
   EXPECT_EQ(executor_.calls, 1);
-  EXPECT_EQ(Count("dead_letters"), 1);
+  EXPECT_EQ(CountRows("dead_letters"), 1);
   EXPECT_TRUE(Replies().empty());
   const auto outbox = Outbox();
   ASSERT_EQ(outbox.size(), 1u);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -24,6 +25,7 @@
 #include "common/wake_signal.h"
 #include "manifest/topics.h"
 #include "messaging/consumer.h"
+#include "runtime/testing/service_test.h"
 #include "services/commands/command_processor.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
@@ -51,16 +53,8 @@ void PrintTo(const Service& service, std::ostream* out) {
   *out << service.migrations;
 }
 
-class CommandsPeriodicScansTest : public ::testing::TestWithParam<Service> {
+class CommandsPeriodicScansTest : public runtime::testing::ServiceTest, public ::testing::WithParamInterface<Service> {
  protected:
-  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
-  void TearDown() override {
-    processor_.reset();
-    consumer_.reset();
-    outbox_.reset();
-    db_.reset();
-  }
-
   // Migrates a fresh database, writes the history and the pending commands, optionally drops `index` (to prove the
   // check would catch its absence), and reopens it as a restarted service would: a connection with no statements yet.
   void Build(const std::string& index = "") {
@@ -71,13 +65,7 @@ class CommandsPeriodicScansTest : public ::testing::TestWithParam<Service> {
           if (!index.empty()) uow.Exec("DROP INDEX " + index);
         });
     ASSERT_TRUE(created.ok()) << created.ToString();
-    auto db = storage::Database::Open({path, storage::Durability::kNormal});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    consumer_ = std::make_unique<messaging::Consumer>(
-        *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
-        [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
+    ASSERT_NO_FATAL_FAILURE(OpenService("service.db"));
     processor_ = std::make_unique<CommandProcessor>(*db_, *outbox_, clock_, MakeNullLogger());
     processor_->Handle(*consumer_, std::string(GetParam().command_topic), kDelay,
                        [this](storage::UnitOfWork&, simdjson::dom::object, const std::string& order_id,
@@ -150,26 +138,7 @@ class CommandsPeriodicScansTest : public ::testing::TestWithParam<Service> {
     return keys;
   }
 
-  int64_t Count(const std::string& table) {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
-  }
-
-  storage::scratch::TempDir dir_{"sagaflow-commands-scans"};
-  ManualClock clock_;
-  SeededRandom random_{7};
-  Metrics metrics_;
-  WakeSignal new_rows_;
   std::atomic<int> executed_{0};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<messaging::Consumer> consumer_;
   std::unique_ptr<CommandProcessor> processor_;
 };
 
@@ -184,8 +153,8 @@ TEST_P(CommandsPeriodicScansTest, RunDueAndPruneRepliesDoNotWalkTheStoredReplies
   const Scans scans = db_->FullScanSteps();  // before the test's own reads below
 
   EXPECT_EQ(RepliedKeys(), kDueKeys);
-  EXPECT_EQ(Count("pending_commands"), 1);
-  EXPECT_EQ(Count("command_replies"), kHistory + 3);
+  EXPECT_EQ(CountRows("pending_commands"), 1);
+  EXPECT_EQ(CountRows("command_replies"), kHistory + 3);
   EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 
@@ -207,8 +176,8 @@ TEST_P(CommandsPeriodicScansTest, TheWorkerLoopAndTheCleanUpDoNotWalkTheStoredRe
   const Scans scans = db_->FullScanSteps();
 
   EXPECT_EQ(RepliedKeys(), kDueKeys);
-  EXPECT_EQ(Count("pending_commands"), 1);
-  EXPECT_EQ(Count("command_replies"), kHistory + 3) << "the clean-up pass prunes the expired replies";
+  EXPECT_EQ(CountRows("pending_commands"), 1);
+  EXPECT_EQ(CountRows("command_replies"), kHistory + 3) << "the clean-up pass prunes the expired replies";
   EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
 }
 

@@ -253,24 +253,13 @@ class InventoryTest : public runtime::testing::ServiceTest {
     return counts;
   }
 
-  int64_t Count(const std::string& table) {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
-  }
-
   std::vector<Reply> Replies() {
     std::vector<Reply> replies;
     auto rows = outbox_->LoadUnpublished(100000);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     if (!rows.ok()) return replies;
     for (const auto& row : *rows) {
-      if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see Count("dead_letters")
+      if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see the dead_letters table
       Reply reply{row.topic, row.payload, {}, {}, {}, {}, {}, {}};
       simdjson::dom::parser parser;
       auto root = ParseJson(parser, row.payload);
@@ -435,7 +424,7 @@ TEST_F(InventoryTest, LastUnitContestedWhileBothArePendingGoesToExactlyOne) {
   Seed({{"P001", 1}});
   Reserve("order-1", {{"P001", 1}});
   Reserve("order-2", {{"P001", 1}});
-  EXPECT_EQ(Count("reservations"), 0);
+  EXPECT_EQ(CountRows("reservations"), 0);
 
   clock_.Advance(kDelay);
   auto ran = processor_->RunDue();  // both in one transaction
@@ -475,7 +464,7 @@ TEST_F(InventoryTest, ReleaseReturnsStockExactlyOnce) {
   EXPECT_EQ(reply->success, true);
   EXPECT_EQ(reply->status, "RELEASED");
   EXPECT_EQ(Replies().size(), 3u);
-  EXPECT_EQ(Count("dead_letters"), 1);
+  EXPECT_EQ(CountRows("dead_letters"), 1);
 }
 
 TEST_F(InventoryTest, ReleaseTouchesOnlyItsOwnReservation) {
@@ -559,7 +548,7 @@ TEST_F(InventoryTest, DuplicateReserveTakesStockOnce) {
   ForgetStoredReplies();
   Reserve("order-1", {{"P001", 2}});
   EXPECT_EQ(Available("P001"), 8);
-  EXPECT_EQ(Count("reservations"), 1);
+  EXPECT_EQ(CountRows("reservations"), 1);
   const auto replies = Replies();
   ASSERT_EQ(replies.size(), 3u);
   EXPECT_EQ(replies[1].payload, replies[0].payload);
@@ -582,8 +571,8 @@ TEST_F(InventoryTest, MalformedItemsAreDeadLettered) {
   }
   DeliverRaw(topics::kInventoryReserve, R"({"messageId":"m-x","orderId":"order-x","idempotencyKey":"k-x"})");
 
-  EXPECT_EQ(Count("dead_letters"), n + 1);
-  EXPECT_EQ(Count("reservations"), 0);
+  EXPECT_EQ(CountRows("dead_letters"), n + 1);
+  EXPECT_EQ(CountRows("reservations"), 0);
   EXPECT_EQ(Available("P001"), 10);
 }
 
@@ -597,8 +586,8 @@ TEST_F(InventoryTest, Regression_ReserveQuantitySumOverflowIsRejected) {
   Reserve("order-1", {{"P001", kMax}, {"P001", kMax}});
   Reserve("order-2", {{"P001", kMax}, {"P001", 1}});
 
-  EXPECT_EQ(Count("dead_letters"), 2);
-  EXPECT_EQ(Count("reservations"), 0);
+  EXPECT_EQ(CountRows("dead_letters"), 2);
+  EXPECT_EQ(CountRows("reservations"), 0);
   EXPECT_EQ(Available("P001"), 10);
 
   // A single huge line is merely more than the stock.
@@ -617,7 +606,7 @@ TEST_F(InventoryTest, Regression_PendingReserveQuantitySumOverflowIsDropped) {
 
   auto ran = processor_->RunDue();
   ASSERT_TRUE(ran.ok()) << ran.status().ToString();  // the bad one does not block the good one
-  EXPECT_EQ(Count("pending_commands"), 0);
+  EXPECT_EQ(CountRows("pending_commands"), 0);
   EXPECT_FALSE(Reservation("order-1").has_value());
   EXPECT_EQ(Reservation("order-2")->status, "RESERVED");
   EXPECT_EQ(Available("P001"), 9);
@@ -677,8 +666,8 @@ TEST_F(InventoryTest, StockInvariantHoldsAfterARandomSequence) {
   clock_.Advance(kDelay);
   ASSERT_TRUE(processor_->RunDue().ok());
   EXPECT_EQ(AccountedStock(), initial);
-  EXPECT_EQ(Count("pending_commands"), 0);
-  EXPECT_EQ(Count("dead_letters"), 0);
+  EXPECT_EQ(CountRows("pending_commands"), 0);
+  EXPECT_EQ(CountRows("dead_letters"), 0);
 
   // Every order ended in one reservation whose items, if RESERVED, are exactly the order's.
   for (int order = 0; order < kOrders; ++order) {

@@ -151,17 +151,6 @@ class NotifierTest : public runtime::testing::ServiceTest {
     return rows.ok() ? *rows : std::vector<storage::OutboxRow>{};
   }
 
-  int64_t Count(const std::string& table) {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
-  }
-
   // What the sink was asked to send, once every effect of the commits so far has happened.
   std::vector<Notification> Sent() {
     EXPECT_TRUE(db_->AwaitEffects().ok());
@@ -382,7 +371,7 @@ TEST_F(NotifierTest, OrderCreatedWithoutCustomerIsDeadLettered) {
   Deliver(topics::kOrderCreated, Message("order-2", R"("customerId":7)"));
   EXPECT_TRUE(Rows().empty());
   EXPECT_TRUE(Sent().empty());
-  EXPECT_EQ(Count("dead_letters"), 2);
+  EXPECT_EQ(CountRows("dead_letters"), 2);
   for (const auto& row : Outbox()) EXPECT_EQ(row.topic, "deadletter/orders/created");
 }
 

@@ -25,6 +25,7 @@
 #include "services/order/order_api.h"
 #include "services/order/order_store.h"
 #include "services/order/status_updates.h"
+#include "services/order/tests/order_service_test.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
@@ -37,29 +38,13 @@ constexpr Millis kNudgeAfter{30'000};
 // The nudge's back-off: the n-th repeat waits nudge_after * 2^n, less up to 10% jitter, capped at 8x.
 constexpr Millis kMaxDelay = kNudgeAfter * 8;
 
-class NudgerTest : public ::testing::Test {
+class NudgerTest : public OrderServiceTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "orders.db").string(), storage::Durability::kNormal});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    context_ = std::make_unique<OrderContext>(
-        OrderContext{*db_, *outbox_, clock_, random_, metrics_, MakeNullLogger(), kNudgeAfter});
+    ASSERT_NO_FATAL_FAILURE(SetUpOrderService(kNudgeAfter));
     api_ = std::make_unique<OrderApi>(*context_, [] { return http::HealthReport{true, true}; });
     updates_ = std::make_unique<StatusUpdates>(*context_);
     nudger_ = std::make_unique<Nudger>(*context_);
-  }
-
-  void TearDown() override {
-    nudger_.reset();
-    updates_.reset();
-    api_.reset();
-    context_.reset();
-    outbox_.reset();
-    db_.reset();
   }
 
   std::string CreateOrder() {
@@ -108,14 +93,6 @@ class NudgerTest : public ::testing::Test {
     });
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-nudger-test"};
-  ManualClock clock_;
-  SeededRandom random_{42};
-  Metrics metrics_;
-  WakeSignal new_rows_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<OrderContext> context_;
   std::unique_ptr<OrderApi> api_;
   std::unique_ptr<StatusUpdates> updates_;
   std::unique_ptr<Nudger> nudger_;

@@ -25,6 +25,7 @@
 #include "manifest/topics.h"
 #include "migrations/service_schema.h"
 #include "services/order/order_store.h"
+#include "services/order/tests/order_service_test.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
@@ -40,25 +41,11 @@ constexpr char kSeedBody[] =
     R"({"customerId": "C123", "items": [{"productId": "P001", "quantity": 2, "price": 29.99}]})";
 constexpr char kStartTime[] = "2024-01-15T10:30:00.000Z";  // ManualClock's default start
 
-class OrderApiTest : public ::testing::Test {
+class OrderApiTest : public OrderServiceTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "orders.db").string(), storage::Durability::kNormal});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    context_ = std::make_unique<OrderContext>(
-        OrderContext{*db_, *outbox_, clock_, random_, metrics_, MakeNullLogger(), Millis(30'000)});
+    ASSERT_NO_FATAL_FAILURE(SetUpOrderService(Millis(30'000)));
     api_ = std::make_unique<OrderApi>(*context_, [this] { return health_; });
-  }
-
-  void TearDown() override {
-    api_.reset();
-    context_.reset();
-    outbox_.reset();
-    db_.reset();
   }
 
   static http::HttpRequest Post(std::string body,
@@ -101,17 +88,6 @@ class OrderApiTest : public ::testing::Test {
     return std::string(value);
   }
 
-  int64_t Count(const std::string& table) {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
-  }
-
   std::vector<storage::OutboxRow> OutboxRows() {
     auto rows = outbox_->LoadUnpublished(10'000);
     EXPECT_TRUE(rows.ok());
@@ -131,14 +107,6 @@ class OrderApiTest : public ::testing::Test {
     return std::nullopt;
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-order-api-test"};
-  ManualClock clock_;
-  SeededRandom random_{42};
-  Metrics metrics_;
-  WakeSignal new_rows_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<OrderContext> context_;
   http::HealthReport health_{true, true};
   std::unique_ptr<OrderApi> api_;
 };
@@ -156,8 +124,8 @@ TEST_F(OrderApiTest, PostingTheSeedsBodyIsAcceptedWithLocationAndTotal) {
   EXPECT_EQ(StringField(response.body, "status"), "PENDING");
   EXPECT_FALSE(StringField(response.body, "message").empty());
   EXPECT_EQ(HeaderOf(response, "Location"), "/api/orders/" + order_id);
-  EXPECT_EQ(Count("orders"), 1);
-  EXPECT_EQ(Count("order_items"), 1);
+  EXPECT_EQ(CountRows("orders"), 1);
+  EXPECT_EQ(CountRows("order_items"), 1);
 }
 
 TEST_F(OrderApiTest, AcceptedOrderPutsOneOrdersCreatedEventWithTheSeedsFieldsInTheOutbox) {
@@ -193,13 +161,13 @@ TEST_F(OrderApiTest, ContentTypeMustBeJson) {
   EXPECT_EQ(missing.status, 415);
   EXPECT_THAT(ErrorMessage(missing), HasSubstr("Content-Type"));
 
-  EXPECT_EQ(Count("orders"), 0);
+  EXPECT_EQ(CountRows("orders"), 0);
 }
 
 TEST_F(OrderApiTest, JsonContentTypeWithCharsetOrOtherCaseIsAccepted) {
   EXPECT_EQ(api_->Handle(Post(kSeedBody, {{"content-type", "application/json; charset=utf-8"}})).status, 202);
   EXPECT_EQ(api_->Handle(Post(kSeedBody, {{"content-type", "Application/JSON"}})).status, 202);
-  EXPECT_EQ(Count("orders"), 2);
+  EXPECT_EQ(CountRows("orders"), 2);
 }
 
 TEST_F(OrderApiTest, BodyOverSixtyFourKibIsTooLarge) {
@@ -266,8 +234,8 @@ TEST_F(OrderApiTest, BadInputIsRejectedWith400NamingTheField) {
 TEST_F(OrderApiTest, NothingIsStoredForAnyRejectedRequest) {
   // One accepted order with a key first, so that the 409 case has something to conflict with.
   ASSERT_EQ(api_->Handle(PostWithKey(kSeedBody, "key-1")).status, 202);
-  ASSERT_EQ(Count("orders"), 1);
-  ASSERT_EQ(Count("outbox"), 1);
+  ASSERT_EQ(CountRows("orders"), 1);
+  ASSERT_EQ(CountRows("outbox"), 1);
 
   std::vector<std::pair<std::string, http::HttpRequest>> rejected;
   for (const auto& bad : BadBodies()) rejected.emplace_back(bad.name, Post(bad.body));
@@ -285,11 +253,11 @@ TEST_F(OrderApiTest, NothingIsStoredForAnyRejectedRequest) {
     EXPECT_GE(response.status, 400);
     EXPECT_LT(response.status, 500);
     EXPECT_FALSE(ErrorMessage(response).empty());
-    EXPECT_EQ(Count("orders"), 1);
-    EXPECT_EQ(Count("order_items"), 1);
-    EXPECT_EQ(Count("order_history"), 1);
-    EXPECT_EQ(Count("idempotency_keys"), 1);
-    EXPECT_EQ(Count("outbox"), 1);
+    EXPECT_EQ(CountRows("orders"), 1);
+    EXPECT_EQ(CountRows("order_items"), 1);
+    EXPECT_EQ(CountRows("order_history"), 1);
+    EXPECT_EQ(CountRows("idempotency_keys"), 1);
+    EXPECT_EQ(CountRows("outbox"), 1);
   }
 }
 
@@ -308,8 +276,8 @@ TEST_F(OrderApiTest, SameKeyAndSameBodyReturnsTheSameOrderAndCreatesNothingNew) 
   EXPECT_EQ(StringField(second.body, "orderId"), StringField(first.body, "orderId"));
   EXPECT_THAT(second.body, HasSubstr(R"("totalAmount":59.98)"));
   EXPECT_EQ(HeaderOf(second, "Location"), HeaderOf(first, "Location"));
-  EXPECT_EQ(Count("orders"), 1);
-  EXPECT_EQ(Count("outbox"), 1);
+  EXPECT_EQ(CountRows("orders"), 1);
+  EXPECT_EQ(CountRows("outbox"), 1);
 }
 
 TEST_F(OrderApiTest, SameKeyWithADifferentBodyIsAConflict) {
@@ -318,8 +286,8 @@ TEST_F(OrderApiTest, SameKeyWithADifferentBodyIsAConflict) {
       R"({"customerId": "C123", "items": [{"productId": "P001", "quantity": 3, "price": 29.99}]})", "checkout-42"));
   EXPECT_EQ(response.status, 409);
   EXPECT_THAT(ErrorMessage(response), HasSubstr("Idempotency-Key"));
-  EXPECT_EQ(Count("orders"), 1);
-  EXPECT_EQ(Count("outbox"), 1);
+  EXPECT_EQ(CountRows("orders"), 1);
+  EXPECT_EQ(CountRows("outbox"), 1);
 }
 
 TEST_F(OrderApiTest, DifferentKeysCreateDifferentOrders) {
@@ -328,7 +296,7 @@ TEST_F(OrderApiTest, DifferentKeysCreateDifferentOrders) {
   ASSERT_EQ(first.status, 202);
   ASSERT_EQ(second.status, 202);
   EXPECT_NE(StringField(first.body, "orderId"), StringField(second.body, "orderId"));
-  EXPECT_EQ(Count("orders"), 2);
+  EXPECT_EQ(CountRows("orders"), 2);
 }
 
 TEST_F(OrderApiTest, KeyOf128PrintableCharactersIsAcceptedAnd129IsNot) {
@@ -345,7 +313,7 @@ TEST_F(OrderApiTest, KeyThatIsEmptyOrHasAControlCharacterIsRejected) {
     EXPECT_EQ(response.status, 400);
     EXPECT_THAT(ErrorMessage(response), HasSubstr("Idempotency-Key"));
   }
-  EXPECT_EQ(Count("orders"), 0);
+  EXPECT_EQ(CountRows("orders"), 0);
 }
 
 TEST_F(OrderApiTest, ConcurrentPostsWithOneKeyCreateExactlyOneOrder) {
@@ -369,8 +337,8 @@ TEST_F(OrderApiTest, ConcurrentPostsWithOneKeyCreateExactlyOneOrder) {
     if (response.status == 202) ++created;
   }
   EXPECT_EQ(created, 1);
-  EXPECT_EQ(Count("orders"), 1);
-  EXPECT_EQ(Count("outbox"), 1);
+  EXPECT_EQ(CountRows("orders"), 1);
+  EXPECT_EQ(CountRows("outbox"), 1);
 }
 
 // --- GET /api/orders/<id> -------------------------------------------------------------------------
@@ -522,7 +490,7 @@ TEST_F(OrderApiTest, OtherMethodsOnOrdersAre405Json) {
   auto put = api_->Handle(Request("PUT", "/api/orders/" + order_id));
   EXPECT_EQ(put.status, 405);
   EXPECT_THAT(ErrorMessage(put), HasSubstr("PUT"));
-  EXPECT_EQ(Count("orders"), 1);
+  EXPECT_EQ(CountRows("orders"), 1);
 }
 
 TEST_F(OrderApiTest, UnknownPathIs404Json) {

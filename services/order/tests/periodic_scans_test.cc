@@ -21,6 +21,7 @@
 #include "manifest/topics.h"
 #include "services/order/nudger.h"
 #include "services/order/order_store.h"
+#include "services/order/tests/order_service_test.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
@@ -33,16 +34,8 @@ constexpr Millis kNudgeAfter{30'000};
 
 using Scans = std::vector<std::pair<std::string, int>>;
 
-class OrderPeriodicScansTest : public ::testing::Test {
+class OrderPeriodicScansTest : public OrderServiceTest {
  protected:
-  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
-  void TearDown() override {
-    nudger_.reset();
-    context_.reset();
-    outbox_.reset();
-    db_.reset();
-  }
-
   // Migrates a fresh orders.db, writes the history and the live orders, optionally drops `index` (to prove the check
   // would catch its absence), and reopens it as a restarted process would: a connection with no statements yet.
   void Build(const std::string& index = "") {
@@ -53,12 +46,7 @@ class OrderPeriodicScansTest : public ::testing::Test {
       if (!index.empty()) uow.Exec("DROP INDEX " + index);
     });
     ASSERT_TRUE(created.ok()) << created.ToString();
-    auto db = storage::Database::Open({path, storage::Durability::kNormal});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    context_ = std::make_unique<OrderContext>(
-        OrderContext{*db_, *outbox_, clock_, random_, metrics_, MakeNullLogger(), kNudgeAfter});
+    ASSERT_NO_FATAL_FAILURE(OpenOrderService(kNudgeAfter));
     nudger_ = std::make_unique<Nudger>(*context_);
   }
 
@@ -172,14 +160,6 @@ class OrderPeriodicScansTest : public ::testing::Test {
     return ids;
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-order-scans"};
-  ManualClock clock_;
-  SeededRandom random_{42};
-  Metrics metrics_;
-  WakeSignal new_rows_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<OrderContext> context_;
   std::unique_ptr<Nudger> nudger_;
 };
 

@@ -24,6 +24,7 @@
 #include "messaging/consumer.h"
 #include "migrations/service_schema.h"
 #include "services/order/order_store.h"
+#include "services/order/tests/order_service_test.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/outbox.h"
@@ -38,25 +39,11 @@ using ::testing::Not;
 
 constexpr Millis kNudgeAfter{30'000};
 
-class StatusUpdatesTest : public ::testing::Test {
+class StatusUpdatesTest : public OrderServiceTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    auto db = storage::Database::Open({(dir_ / "orders.db").string(), storage::Durability::kNormal});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(migrations::MigrateService(*db_, "order", clock_.Now()).ok());
-    outbox_ = std::make_unique<storage::Outbox>(*db_, clock_, new_rows_);
-    context_ = std::make_unique<OrderContext>(
-        OrderContext{*db_, *outbox_, clock_, random_, metrics_, MakeNullLogger(), kNudgeAfter});
+    ASSERT_NO_FATAL_FAILURE(SetUpOrderService(kNudgeAfter));
     updates_ = std::make_unique<StatusUpdates>(*context_);
-  }
-
-  void TearDown() override {
-    updates_.reset();
-    context_.reset();
-    outbox_.reset();
-    db_.reset();
   }
 
   // Stores a PENDING order as POST /api/orders would, due for a nudge after kNudgeAfter.
@@ -151,25 +138,10 @@ class StatusUpdatesTest : public ::testing::Test {
     return nudge_at;
   }
 
-  int64_t HistoryRows() {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare("SELECT COUNT(*) FROM order_history");
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
+  std::optional<int64_t> HistoryRows() {
+    return storage::scratch::QueryInt(*db_, "SELECT COUNT(*) FROM order_history");
   }
 
-  storage::scratch::TempDir dir_{"sagaflow-status-updates-test"};
-  ManualClock clock_;
-  SeededRandom random_{42};
-  Metrics metrics_;
-  WakeSignal new_rows_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Outbox> outbox_;
-  std::unique_ptr<OrderContext> context_;
   std::unique_ptr<StatusUpdates> updates_;
   int orders_ = 0;
   int messages_ = 0;
@@ -300,7 +272,8 @@ TEST_F(StatusUpdatesTest, ANonTerminalUpdatePushesTheNudgeDeadlineOut) {
 
 TEST_F(StatusUpdatesTest, AnEventForAnUnknownOrderIsInvalidArgumentAndChangesNothing) {
   InsertPendingOrder();
-  const int64_t before = HistoryRows();
+  const std::optional<int64_t> before = HistoryRows();
+  ASSERT_TRUE(before.has_value());
   EXPECT_TRUE(Completed("no-such-order").IsInvalidArgument());
   EXPECT_TRUE(Cancelled("no-such-order", "timeout").IsInvalidArgument());
   EXPECT_TRUE(Progress("no-such-order", "payment charged", "PROCESSING").IsInvalidArgument());

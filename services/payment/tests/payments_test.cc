@@ -165,17 +165,6 @@ class PaymentsTest : public runtime::testing::ServiceTest {
     return row;
   }
 
-  int64_t Count(const std::string& table) {
-    int64_t count = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     auto& select = sql.Prepare("SELECT COUNT(*) FROM " + table);
-                     if (select.executeStep()) count = select.getColumn(0).getInt64();
-                     return Status::Ok();
-                   })
-                    .ok());
-    return count;
-  }
-
   // Every outbox row, parsed; a payload that is not a JSON object fails the test.
   std::vector<Reply> Replies() {
     std::vector<Reply> replies;
@@ -183,7 +172,7 @@ class PaymentsTest : public runtime::testing::ServiceTest {
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     if (!rows.ok()) return replies;
     for (const auto& row : *rows) {
-      if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see Count("dead_letters")
+      if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see the dead_letters table
       Reply reply{row.topic, row.payload, {}, {}, {}, {}, {}, {}, {}, {}};
       simdjson::dom::parser parser;
       auto root = ParseJson(parser, row.payload);
@@ -364,7 +353,7 @@ TEST_F(PaymentsTest, RefundBeforeAnyChargeVoidsAndALaterProcessNeverCharges) {
   row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->status, "VOIDED");
-  EXPECT_EQ(Count("payments"), 1);
+  EXPECT_EQ(CountRows("payments"), 1);
   replies = Replies();
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[1].topic, topics::kPaymentProcessed);
@@ -423,14 +412,14 @@ TEST_F(PaymentsTest, DuplicateProcessNeverCreatesASecondPayment) {
   Process("order-1", "59.98");                           // retry: same key, new messageId
   Process("order-1", "59.98", "order-1:payment:other");  // another key is not this order's charge
 
-  EXPECT_EQ(Count("payments"), 1);
+  EXPECT_EQ(CountRows("payments"), 1);
   const auto row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->status, "CHARGED");
   const auto replies = Replies();
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[1].payload, replies[0].payload);  // the stored reply, byte for byte
-  EXPECT_EQ(Count("dead_letters"), 1);
+  EXPECT_EQ(CountRows("dead_letters"), 1);
 }
 
 TEST_F(PaymentsTest, ACommandIsAcceptedOnlyUnderTheKeyOfItsOwnOrderAndAction) {
@@ -441,7 +430,7 @@ TEST_F(PaymentsTest, ACommandIsAcceptedOnlyUnderTheKeyOfItsOwnOrderAndAction) {
   Process("order-2", "10.00", "order-1:payment");              // a charge under another order's key
   EXPECT_EQ(Payment("order-1")->status, "CHARGED");
   EXPECT_FALSE(Payment("order-2").has_value());
-  EXPECT_EQ(Count("dead_letters"), 3);
+  EXPECT_EQ(CountRows("dead_letters"), 3);
   EXPECT_EQ(Replies().size(), 1u);
 }
 
@@ -452,7 +441,7 @@ TEST_F(PaymentsTest, DuplicateRefundRepublishesTheStoredReply) {
   const auto replies = Replies();
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[1].payload, replies[0].payload);
-  EXPECT_EQ(Count("payments"), 1);
+  EXPECT_EQ(CountRows("payments"), 1);
 }
 
 TEST_F(PaymentsTest, MalformedAmountIsDeadLettered) {
@@ -462,9 +451,9 @@ TEST_F(PaymentsTest, MalformedAmountIsDeadLettered) {
   Process("order-3", "-1.00");
   DeliverRaw(topics::kPaymentProcess, R"({"messageId":"m-x","orderId":"order-4","idempotencyKey":"order-4:payment"})");
 
-  EXPECT_EQ(Count("payments"), 0);
-  EXPECT_EQ(Count("dead_letters"), 4);
-  EXPECT_EQ(Count("command_replies"), 0);
+  EXPECT_EQ(CountRows("payments"), 0);
+  EXPECT_EQ(CountRows("dead_letters"), 4);
+  EXPECT_EQ(CountRows("command_replies"), 0);
   for (const auto& reply : Replies()) EXPECT_EQ(reply.topic, "deadletter/payments/process");
 }
 
@@ -521,7 +510,7 @@ TEST_F(PaymentsTest, ManyOrdersEachGetOnePayment) {
     Process(order, FormatMoney(999'990 + i * 1'000));  // straddles the limit
     Process(order, FormatMoney(999'990 + i * 1'000));
   }
-  EXPECT_EQ(Count("payments"), 20);
+  EXPECT_EQ(CountRows("payments"), 20);
   int charged = 0;
   for (int i = 0; i < 20; ++i) {
     const auto row = Payment("order-" + std::to_string(i));
