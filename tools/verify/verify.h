@@ -10,7 +10,7 @@
 //      RUNNING counts as agreeing).
 //   5. Every outbox is drained: no row is left unpublished.
 //   6. At most one notification per (order, kind).
-// They hold once faults stop and the orders in flight have finished.
+// They hold once faults stop and the orders in flight have finished. Each has its own check (guarantees.h).
 #pragma once
 
 #include <cstdint>
