@@ -1,7 +1,7 @@
-// SeedHistory over five real, migrated databases: what it writes passes every check of
-// VerifyGuarantees, takes the reserved units out of the stock (whether inventory.db already held the
-// product or only the stock file knew it), lies within every retention window, and adds to a history
-// that is already there. StockAfterSeeding refuses what would break stock conservation.
+// SeedHistory over five real, migrated databases (tools/testing/five_databases.h): what it writes passes every
+// check of VerifyGuarantees, takes the reserved units out of the stock (whether inventory.db already held the
+// product or only the stock file knew it), lies within every retention window, and adds to a history that is
+// already there. StockAfterSeeding refuses what would break stock conservation.
 #include "bench/seed_history.h"
 
 #include <filesystem>
@@ -15,10 +15,9 @@
 
 #include "common/clock.h"
 #include "common/time_format.h"
-#include "migrations/service_schema.h"
+#include "manifest/service_manifest.h"
 #include "storage/database.h"
-#include "storage/migrator.h"
-#include "storage/testing/scratch_database.h"
+#include "tools/testing/five_databases.h"
 #include "tools/verify/verify.h"
 
 namespace sagaflow::bench {
@@ -26,28 +25,30 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::vector<std::pair<std::string, std::string>> kDatabases = {{"order", "orders.db"},
-                                                                     {"orchestrator", "orchestrator.db"},
-                                                                     {"payment", "payments.db"},
-                                                                     {"inventory", "inventory.db"},
-                                                                     {"notification", "notifications.db"}};
+std::string DatabaseOf(std::string_view service) {
+  return ServiceNamed(service).db_file;
+}
+
+std::vector<std::string> DatabaseFiles() {
+  std::vector<std::string> files;
+  for (const auto& service : SagaflowServices()) files.push_back(service.db_file);
+  return files;
+}
 
 class SeedHistoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(home_.path().empty());
-    std::filesystem::create_directories(home_ / "data");
-    for (const auto& [service, file] : kDatabases) {
-      auto db = storage::Database::Open({(home_ / "data" / file).string()});
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      Status migrated = migrations::MigrateService(**db, service, clock_.Now());
-      ASSERT_TRUE(migrated.ok()) << migrated.ToString();
-    }
+    Status created = databases_.Create(clock_.Now());
+    ASSERT_TRUE(created.ok()) << created.ToString();
+    // SeedHistory writes to a stopped system: nothing else has the databases open.
+    databases_.CloseAll();
   }
+
+  std::filesystem::path data_dir() const { return databases_.data_dir(); }
 
   SeedOptions Options(int64_t orders, uint64_t seed = 7) {
     SeedOptions options;
-    options.data_dir = (home_ / "data").string();
+    options.data_dir = data_dir().string();
     options.plan = RecentHistory(orders, clock_.Now(), seed);
     options.initial_stock = stock_;
     options.orders_per_transaction = 64;  // several transactions, the last one partial
@@ -55,7 +56,7 @@ class SeedHistoryTest : public ::testing::Test {
   }
 
   int64_t Count(const std::string& file, const std::string& sql) {
-    auto db = storage::Database::Open({(home_ / "data" / file).string()});
+    auto db = storage::Database::Open({(data_dir() / file).string()});
     EXPECT_TRUE(db.ok());
     int64_t value = -1;
     (void)(*db)->Read([&](storage::Sql& s) {
@@ -69,16 +70,16 @@ class SeedHistoryTest : public ::testing::Test {
 
   // A query over orders.db (main) with the other four attached as saga, pay, inv and notif.
   int64_t CountAcross(const std::string& sql) {
-    auto db = storage::Database::Open({(home_ / "data" / "orders.db").string()});
+    auto db = storage::Database::Open({(data_dir() / DatabaseOf("order-service")).string()});
     EXPECT_TRUE(db.ok());
     int64_t value = -1;
     Status status = (*db)->Read([&](storage::Sql& s) {
       for (const auto& [alias, file] :
-           std::vector<std::pair<std::string, std::string>>{{"saga", "orchestrator.db"},
-                                                            {"pay", "payments.db"},
-                                                            {"inv", "inventory.db"},
-                                                            {"notif", "notifications.db"}}) {
-        s.Exec("ATTACH DATABASE '" + (home_ / "data" / file).string() + "' AS " + alias);
+           std::vector<std::pair<std::string, std::string>>{{"saga", DatabaseOf("orchestrator")},
+                                                            {"pay", DatabaseOf("payment-service")},
+                                                            {"inv", DatabaseOf("inventory-service")},
+                                                            {"notif", DatabaseOf("notification-service")}}) {
+        s.Exec("ATTACH DATABASE '" + (data_dir() / file).string() + "' AS " + alias);
       }
       auto& select = s.Prepare(sql);
       if (select.executeStep()) value = select.getColumn(0).getInt64();
@@ -90,7 +91,7 @@ class SeedHistoryTest : public ::testing::Test {
   }
 
   std::vector<verify::Violation> Verify() {
-    auto result = verify::VerifyGuarantees({(home_ / "data").string(), stock_});
+    auto result = verify::VerifyGuarantees({data_dir().string(), stock_});
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : std::vector<verify::Violation>{};
   }
@@ -102,7 +103,7 @@ class SeedHistoryTest : public ::testing::Test {
   }
 
   ManualClock clock_{FromEpochMillis(1'790'000'000'000)};
-  storage::scratch::TempDir home_{"sagaflow-seed-history-test"};
+  tools::testing::FiveDatabases databases_{"sagaflow-seed-history-test"};
   std::map<std::string, int64_t> stock_ = {{"P001", 1'000'000}};
 };
 
@@ -130,7 +131,7 @@ TEST_F(SeedHistoryTest, WritesWhatARealRunLeavesPerOrder) {
   EXPECT_EQ(Count("notifications.db", "SELECT COUNT(DISTINCT kind) FROM notifications"), 4);
   EXPECT_EQ(Count("notifications.db", "SELECT COUNT(*) FROM notifications"), 4 * 300);
   EXPECT_EQ(Count("notifications.db", "SELECT COUNT(*) FROM inbox"), 4 * 300);
-  for (const auto& [service, file] : kDatabases) {
+  for (const auto& file : DatabaseFiles()) {
     EXPECT_EQ(Count(file, "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL"), 0) << file;
   }
 }
@@ -159,13 +160,13 @@ TEST_F(SeedHistoryTest, EverythingLiesWithinTheLastHour) {
   ASSERT_TRUE(SeedHistory(Options(100)).ok());
   const int64_t now = ToEpochMillis(clock_.Now());
   const int64_t hour_ago = now - 3'600'000;
-  for (const auto& [service, file] : kDatabases) {
+  for (const auto& file : DatabaseFiles()) {
     EXPECT_GE(Count(file, "SELECT MIN(received_at) FROM inbox"), hour_ago) << file;
     EXPECT_LE(Count(file, "SELECT MAX(received_at) FROM inbox"), now) << file;
   }
   const std::string earliest = FormatIso8601(FromEpochMillis(hour_ago));
   const std::string latest = FormatIso8601(clock_.Now());
-  for (const auto& [service, file] : kDatabases) {
+  for (const auto& file : DatabaseFiles()) {
     EXPECT_EQ(Count(file, "SELECT COUNT(*) FROM outbox WHERE created_at < '" + earliest + "' OR published_at > '" +
                               latest + "'"),
               0)
@@ -175,7 +176,7 @@ TEST_F(SeedHistoryTest, EverythingLiesWithinTheLastHour) {
 }
 
 TEST_F(SeedHistoryTest, ReservedUnitsLeaveTheStockTheDatabaseHolds) {
-  ASSERT_TRUE(storage::Database::Open({(home_ / "data" / "inventory.db").string()})
+  ASSERT_TRUE(storage::Database::Open({(data_dir() / DatabaseOf("inventory-service")).string()})
                   .value()
                   ->Write([](storage::UnitOfWork& uow) {
                     uow.Exec("INSERT INTO stock(product_id, available) VALUES ('P001', 1000000)");
@@ -209,12 +210,13 @@ TEST_F(SeedHistoryTest, TooLittleStockFailsWithTheProduct) {
 }
 
 TEST_F(SeedHistoryTest, AnUnmigratedHomeIsRefused) {
-  std::filesystem::remove_all(home_ / "data");
-  std::filesystem::create_directories(home_ / "data");
+  std::filesystem::remove_all(data_dir());
+  std::filesystem::create_directories(data_dir());
   Status seeded = SeedHistory(Options(10));
   EXPECT_FALSE(seeded.ok());
   EXPECT_THAT(seeded.message(), HasSubstr("start the system once"));
-  EXPECT_FALSE(std::filesystem::exists(home_ / "data" / "orders.db"));  // nothing created behind the services' back
+  EXPECT_FALSE(
+      std::filesystem::exists(data_dir() / DatabaseOf("order-service")));  // nothing created behind the services' back
 }
 
 TEST(StockAfterSeeding, TakesFromWhatTheDatabaseHolds) {

@@ -1,6 +1,6 @@
-// sagactl::Run against a temporary SAGAFLOW_HOME with the five real, migrated databases filled with
-// plain SQL: a consistent world of two finished orders, changed per test. Output goes to string
-// streams and the environment comes from a map, so nothing here touches the real process environment.
+// sagactl::Run against a temporary SAGAFLOW_HOME with the five real, migrated databases filled with plain SQL
+// (tools/testing/five_databases.h): a consistent world of two finished orders, changed per test. Output goes to
+// string streams and the environment comes from a map, so nothing here touches the real process environment.
 #include "tools/sagactl/sagactl.h"
 
 #include <netinet/in.h>
@@ -21,11 +21,9 @@
 #include <simdjson.h>
 
 #include "common/clock.h"
+#include "common/json_writer.h"
 #include "common/time_format.h"
-#include "migrations/service_schema.h"
-#include "storage/database.h"
-#include "storage/migrator.h"
-#include "storage/testing/scratch_database.h"
+#include "tools/testing/five_databases.h"
 
 namespace sagaflow::sagactl {
 namespace {
@@ -35,77 +33,6 @@ using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-// service (as in migrations/<service>) -> database file under <home>/data
-const std::vector<std::pair<std::string, std::string>> kDatabases = {{"order", "orders.db"},
-                                                                     {"orchestrator", "orchestrator.db"},
-                                                                     {"payment", "payments.db"},
-                                                                     {"inventory", "inventory.db"},
-                                                                     {"notification", "notifications.db"}};
-
-// Two finished orders, consistent across all five databases (stock file: P001 100, P002 50):
-// order-1 COMPLETED: P001 x2 at 12.50 + P002 x1 at 5.00 = 30.00, charged, reserved, stock taken.
-// order-2 CANCELLED (payment_declined): P001 x1, the payment DECLINED, the reservation RELEASED.
-// Every outbox row is published. Times are far in the past.
-const std::map<std::string, std::string> kConsistentWorld = {
-    {"orders.db", R"sql(
-      INSERT INTO orders(order_id, customer_id, status, reason, total_cents, created_at, updated_at)
-        VALUES ('order-1', 'C1', 'COMPLETED', NULL, 3000, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:01.000Z'),
-               ('order-2', 'C2', 'CANCELLED', 'payment_declined', 1000001, '2020-01-01T00:00:00.000Z',
-                '2020-01-01T00:00:01.000Z');
-      INSERT INTO order_items(order_id, line, product_id, quantity, price_cents)
-        VALUES ('order-1', 0, 'P001', 2, 1250), ('order-1', 1, 'P002', 1, 500), ('order-2', 0, 'P001', 1, 1000001);
-      INSERT INTO order_history(order_id, seq, at, event)
-        VALUES ('order-1', 1, '2020-01-01T00:00:00.000Z', 'created'),
-               ('order-1', 2, '2020-01-01T00:00:01.000Z', 'completed'),
-               ('order-2', 1, '2020-01-01T00:00:00.000Z', 'created'),
-               ('order-2', 2, '2020-01-01T00:00:01.000Z', 'cancelled: payment_declined');
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('orders/created', '{"orderId":"order-1"}', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.010Z');
-    )sql"},
-    {"orchestrator.db", R"sql(
-      INSERT INTO sagas(saga_id, order_id, definition, state, failure_reason, data, created_at, updated_at)
-        VALUES ('saga-1', 'order-1', 'order', 'COMPLETED', NULL, '{}', '2020-01-01T00:00:00.000Z',
-                '2020-01-01T00:00:01.000Z'),
-               ('saga-2', 'order-2', 'order', 'CANCELLED', 'payment_declined', '{}', '2020-01-01T00:00:00.000Z',
-                '2020-01-01T00:00:01.000Z');
-      INSERT INTO saga_steps(saga_id, step, stage, status, attempts, last_reply, updated_at)
-        VALUES ('saga-1', 'payment', 0, 'SUCCEEDED', 1, 'charged', '2020-01-01T00:00:01.000Z'),
-               ('saga-1', 'inventory', 0, 'SUCCEEDED', 1, 'reserved', '2020-01-01T00:00:01.000Z'),
-               ('saga-2', 'payment', 0, 'FAILED', 1, 'payment_declined', '2020-01-01T00:00:01.000Z'),
-               ('saga-2', 'inventory', 0, 'COMPENSATED', 1, 'released', '2020-01-01T00:00:01.000Z');
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('orders/completed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-    )sql"},
-    {"payments.db", R"sql(
-      INSERT INTO payments(order_id, payment_id, amount_cents, status, created_at, updated_at)
-        VALUES ('order-1', 'pay-1', 3000, 'CHARGED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
-               ('order-2', 'pay-2', 1000001, 'DECLINED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('payments/processed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-    )sql"},
-    {"inventory.db", R"sql(
-      INSERT INTO stock(product_id, available) VALUES ('P001', 98), ('P002', 49);
-      INSERT INTO reservations(order_id, reservation_id, status, reason, created_at, updated_at)
-        VALUES ('order-1', 'res-1', 'RESERVED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
-               ('order-2', 'res-2', 'RELEASED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
-      INSERT INTO reservation_items(reservation_id, product_id, quantity)
-        VALUES ('res-1', 'P001', 2), ('res-1', 'P002', 1), ('res-2', 'P001', 1);
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('inventory/reserved', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-    )sql"},
-    {"notifications.db", R"sql(
-      INSERT INTO notifications(idempotency_key, order_id, kind, message, created_at)
-        VALUES ('order-1:order_received', 'order-1', 'order_received', 'Order confirmation email sent to C1',
-                '2020-01-01T00:00:00.000Z'),
-               ('order-1:order_completed', 'order-1', 'order_completed', 'Order order-1 completed',
-                '2020-01-01T00:00:01.000Z'),
-               ('order-2:order_cancelled', 'order-2', 'order_cancelled', 'Order order-2 cancelled',
-                '2020-01-01T00:00:01.000Z');
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('notifications/sent', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-    )sql"},
-};
 
 constexpr int64_t kDeadlineMs = 4102444800000;  // 2100-01-01T00:00:00.000Z
 constexpr int64_t kSentAtMs = 4102444790000;    // ten seconds earlier
@@ -142,6 +69,15 @@ std::vector<std::string> Words(const std::string& line) {
   return words;
 }
 
+// The stock file's text for `stock`.
+std::string StockFileText(const std::map<std::string, int64_t>& stock) {
+  JsonWriter json;
+  json.BeginObject();
+  for (const auto& [product, quantity] : stock) json.Key(product).Int(quantity);
+  json.EndObject();
+  return json.Take();
+}
+
 // A port nothing listens on: bound to port 0 by the kernel's choice, then closed.
 int FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -160,40 +96,25 @@ int FreePort() {
 class SagactlTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(home_.path().empty());
-    std::filesystem::create_directories(home_ / "data");
-    ManualClock clock;
-    for (const auto& [service, file] : kDatabases) {
-      auto db = storage::Database::Open({(home_ / "data" / file).string()});
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      Status migrated = migrations::MigrateService(**db, service, clock.Now());
-      ASSERT_TRUE(migrated.ok()) << migrated.ToString();
-      dbs_[file] = std::move(db).value();
-    }
-    for (const auto& [file, sql] : kConsistentWorld) ASSERT_TRUE(Exec(file, sql).ok());
-    WriteStockFile(R"({"P001": 100, "P002": 50})");
-    env_ = {{"SAGAFLOW_HOME", home_.path().string()},
-            {"SAGAFLOW_STOCK_FILE", (home_ / "stock.json").string()},
+    Status created = databases_.Create(ManualClock().Now());
+    ASSERT_TRUE(created.ok()) << created.ToString();
+    Status filled = databases_.FillConsistentWorld();
+    ASSERT_TRUE(filled.ok()) << filled.ToString();
+    WriteStockFile(StockFileText(tools::testing::ConsistentWorldStock()));
+    env_ = {{"SAGAFLOW_HOME", home().string()},
+            {"SAGAFLOW_STOCK_FILE", (home() / "stock.json").string()},
             {"SAGAFLOW_HTTP_PORT", "5000"}};
   }
-  void TearDown() override { dbs_.clear(); }
+
+  const std::filesystem::path& home() const { return databases_.home(); }
 
   Status Exec(const std::string& file, const std::string& sql) {
-    Status status = dbs_.at(file)->Write([&](storage::UnitOfWork& uow) {
-      uow.Exec(sql);
-      return Status::Ok();
-    });
+    Status status = databases_.Exec(file, sql);
     EXPECT_TRUE(status.ok()) << file << ": " << status.ToString();
     return status;
   }
 
-  void WriteStockFile(const std::string& text) { std::ofstream(home_ / "stock.json") << text; }
-
-  // Closes the service's connection and deletes its database file.
-  void RemoveDatabase(const std::string& file) {
-    dbs_.erase(file);
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(home_ / "data" / (file + suffix));
-  }
+  void WriteStockFile(const std::string& text) { std::ofstream(home() / "stock.json") << text; }
 
   // A PROCESSING order whose saga is RUNNING, updated at `saga_updated_at`. With `deadline`, its payment
   // step waits for a reply (second attempt, re-sent at kDeadlineMs); without, no step has a timer.
@@ -234,8 +155,7 @@ class SagactlTest : public ::testing::Test {
     return outcome;
   }
 
-  storage::scratch::TempDir home_{"sagaflow-sagactl-test"};
-  std::map<std::string, std::unique_ptr<storage::Database>> dbs_;
+  tools::testing::FiveDatabases databases_{"sagaflow-sagactl-test"};
   std::map<std::string, std::string> env_;
 };
 
@@ -324,12 +244,10 @@ INSTANTIATE_TEST_SUITE_P(
 // Guarantee 6 (at most one notification per order and kind) cannot be violated through the schema:
 // notifications has UNIQUE (order_id, kind), so the second row is refused and verify stays green.
 TEST_F(SagactlTest, Guarantee6CannotBeProducedThroughTheSchemaSoVerifyFindsNone) {
-  Status duplicate = dbs_.at("notifications.db")->Write([](storage::UnitOfWork& uow) {
-    uow.Exec(
-        "INSERT INTO notifications(idempotency_key, order_id, kind, message, created_at) "
-        "VALUES ('other-key', 'order-1', 'order_completed', 'again', '2020-01-01T00:00:02.000Z')");
-    return Status::Ok();
-  });
+  Status duplicate = databases_.Exec("notifications.db",
+                                     "INSERT INTO notifications(idempotency_key, order_id, kind, message, created_at) "
+                                     "VALUES ('other-key', 'order-1', 'order_completed', 'again', "
+                                     "'2020-01-01T00:00:02.000Z')");
   EXPECT_FALSE(duplicate.ok());
   auto outcome = Sagactl({"verify"});
   EXPECT_EQ(outcome.code, 0) << outcome;
@@ -613,7 +531,7 @@ TEST_F(SagactlTest, JsonOutputOfEveryReadingCommandIsValid) {
 // --- errors ---------------------------------------------------------------------------------------
 
 TEST_F(SagactlTest, MissingHomeIsExitTwoWithOneLineNamingIt) {
-  const std::string missing = (home_ / "no-such-home").string();
+  const std::string missing = (home() / "no-such-home").string();
   env_["SAGAFLOW_HOME"] = missing;
   for (const char* command : {"verify", "list", "outbox"}) {
     auto outcome = Sagactl({command});
@@ -622,19 +540,19 @@ TEST_F(SagactlTest, MissingHomeIsExitTwoWithOneLineNamingIt) {
     EXPECT_THAT(outcome.err, HasSubstr(missing));
     EXPECT_EQ(outcome.out, "");
   }
-  env_["SAGAFLOW_HOME"] = home_.path().string();
+  env_["SAGAFLOW_HOME"] = home().string();
   auto flag = Sagactl({"--home", missing, "verify"});
   EXPECT_EQ(flag.code, 2) << flag;
   EXPECT_THAT(flag.err, HasSubstr(missing));
 }
 
 TEST_F(SagactlTest, MissingDatabaseIsExitTwoNamingTheFile) {
-  RemoveDatabase("payments.db");
+  databases_.Remove("payments.db");
   for (const auto& args : std::vector<std::vector<std::string>>{{"verify"}, {"status", "order-1"}, {"outbox"}}) {
     auto outcome = Sagactl(args);
     EXPECT_EQ(outcome.code, 2) << args[0] << ": " << outcome;
     EXPECT_EQ(Lines(outcome.err), 1u) << outcome;
-    EXPECT_THAT(outcome.err, HasSubstr((home_ / "data" / "payments.db").string()));
+    EXPECT_THAT(outcome.err, HasSubstr((home() / "data" / "payments.db").string()));
   }
 }
 
@@ -687,9 +605,9 @@ TEST_F(SagactlTest, RetryWithoutTheAdminTokenIsExitTwoNamingItsFile) {
 }
 
 TEST_F(SagactlTest, RetryAgainstAClosedPortIsExitTwoNamingThePort) {
-  std::filesystem::create_directories(home_ / "secrets");
-  std::ofstream(home_ / "secrets" / "admin-token") << "token\n";
-  std::filesystem::permissions(home_ / "secrets" / "admin-token",
+  std::filesystem::create_directories(home() / "secrets");
+  std::ofstream(home() / "secrets" / "admin-token") << "token\n";
+  std::filesystem::permissions(home() / "secrets" / "admin-token",
                                std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                std::filesystem::perm_options::replace);
   const int port = FreePort();  // the orchestrator's admin port is SAGAFLOW_HTTP_PORT + 1
@@ -743,7 +661,7 @@ TEST_F(SagactlTest, MalformedStockFileIsExitTwoNamingIt) {
     auto outcome = Sagactl({"verify"});
     EXPECT_EQ(outcome.code, 2) << bad << ": " << outcome;
     EXPECT_EQ(Lines(outcome.err), 1u) << outcome;
-    EXPECT_THAT(outcome.err, HasSubstr((home_ / "stock.json").string())) << bad;
+    EXPECT_THAT(outcome.err, HasSubstr((home() / "stock.json").string())) << bad;
     EXPECT_EQ(outcome.out, "") << bad;
   }
   WriteStockFile("{\n  \"P001\": 100,\n  \"P002\": 50\n}\n");
@@ -751,10 +669,10 @@ TEST_F(SagactlTest, MalformedStockFileIsExitTwoNamingIt) {
 }
 
 TEST_F(SagactlTest, MissingStockFileIsExitTwoNamingIt) {
-  std::filesystem::remove(home_ / "stock.json");
+  std::filesystem::remove(home() / "stock.json");
   auto outcome = Sagactl({"verify"});
   EXPECT_EQ(outcome.code, 2) << outcome;
-  EXPECT_THAT(outcome.err, HasSubstr((home_ / "stock.json").string()));
+  EXPECT_THAT(outcome.err, HasSubstr((home() / "stock.json").string()));
 }
 
 }  // namespace

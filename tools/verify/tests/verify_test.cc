@@ -1,6 +1,6 @@
-// VerifyGuarantees over five real, migrated databases filled with plain SQL: a consistent world passes,
-// and each guarantee (numbered as in verify.h) broken on its own is reported with its number and
-// the order or product it concerns — and nothing else is.
+// VerifyGuarantees over five real, migrated databases filled with plain SQL (tools/testing/five_databases.h): a
+// consistent world passes, and each guarantee (numbered as in verify.h) broken on its own is reported with its
+// number and the order or product it concerns — and nothing else is.
 #include "tools/verify/verify.h"
 
 #include <filesystem>
@@ -13,80 +13,12 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
-#include "migrations/service_schema.h"
-#include "storage/database.h"
-#include "storage/migrator.h"
-#include "storage/testing/scratch_database.h"
+#include "tools/testing/five_databases.h"
 
 namespace sagaflow::verify {
 namespace {
 
 using ::testing::HasSubstr;
-
-// service (as in migrations/<service>) -> database file under <home>/data
-const std::vector<std::pair<std::string, std::string>> kDatabases = {{"order", "orders.db"},
-                                                                     {"orchestrator", "orchestrator.db"},
-                                                                     {"payment", "payments.db"},
-                                                                     {"inventory", "inventory.db"},
-                                                                     {"notification", "notifications.db"}};
-
-// Two finished orders, consistent across all five databases:
-// order-1 COMPLETED: P001 x2 at 12.50 + P002 x1 at 5.00 = 30.00, charged, reserved, stock taken.
-// order-2 CANCELLED (payment_declined): P001 x1, the payment DECLINED, the reservation RELEASED.
-const std::map<std::string, std::string> kConsistentWorld = {
-    {"orders.db", R"sql(
-      INSERT INTO orders(order_id, customer_id, status, reason, total_cents, created_at, updated_at)
-        VALUES ('order-1', 'C1', 'COMPLETED', NULL, 3000, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:01.000Z'),
-               ('order-2', 'C2', 'CANCELLED', 'payment_declined', 1000001, '2020-01-01T00:00:00.000Z',
-                '2020-01-01T00:00:01.000Z');
-      INSERT INTO order_items(order_id, line, product_id, quantity, price_cents)
-        VALUES ('order-1', 0, 'P001', 2, 1250), ('order-1', 1, 'P002', 1, 500), ('order-2', 0, 'P001', 1, 1000001);
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('orders/created', '{"orderId":"order-1"}', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.010Z');
-    )sql"},
-    {"orchestrator.db", R"sql(
-      INSERT INTO sagas(saga_id, order_id, definition, state, data, created_at, updated_at)
-        VALUES ('saga-1', 'order-1', 'order', 'COMPLETED', '{}', '2020-01-01T00:00:00.000Z',
-                '2020-01-01T00:00:01.000Z'),
-               ('saga-2', 'order-2', 'order', 'CANCELLED', '{}', '2020-01-01T00:00:00.000Z',
-                '2020-01-01T00:00:01.000Z');
-      INSERT INTO saga_steps(saga_id, step, stage, status, attempts, updated_at)
-        VALUES ('saga-1', 'payment', 0, 'SUCCEEDED', 1, '2020-01-01T00:00:01.000Z'),
-               ('saga-1', 'inventory', 0, 'SUCCEEDED', 1, '2020-01-01T00:00:01.000Z'),
-               ('saga-2', 'payment', 0, 'FAILED', 1, '2020-01-01T00:00:01.000Z'),
-               ('saga-2', 'inventory', 0, 'COMPENSATED', 1, '2020-01-01T00:00:01.000Z');
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('orders/completed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-    )sql"},
-    {"payments.db", R"sql(
-      INSERT INTO payments(order_id, payment_id, amount_cents, status, created_at, updated_at)
-        VALUES ('order-1', 'pay-1', 3000, 'CHARGED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
-               ('order-2', 'pay-2', 1000001, 'DECLINED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('payments/processed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-    )sql"},
-    {"inventory.db", R"sql(
-      INSERT INTO stock(product_id, available) VALUES ('P001', 98), ('P002', 49);
-      INSERT INTO reservations(order_id, reservation_id, status, reason, created_at, updated_at)
-        VALUES ('order-1', 'res-1', 'RESERVED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
-               ('order-2', 'res-2', 'RELEASED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
-      INSERT INTO reservation_items(reservation_id, product_id, quantity)
-        VALUES ('res-1', 'P001', 2), ('res-1', 'P002', 1), ('res-2', 'P001', 1);
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('inventory/reserved', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-    )sql"},
-    {"notifications.db", R"sql(
-      INSERT INTO notifications(idempotency_key, order_id, kind, message, created_at)
-        VALUES ('order-1:order_received', 'order-1', 'order_received', 'Order confirmation email sent to C1',
-                '2020-01-01T00:00:00.000Z'),
-               ('order-1:order_completed', 'order-1', 'order_completed', 'Order order-1 completed',
-                '2020-01-01T00:00:01.000Z'),
-               ('order-2:order_cancelled', 'order-2', 'order_cancelled', 'Order order-2 cancelled',
-                '2020-01-01T00:00:01.000Z');
-      INSERT INTO outbox(topic, payload, created_at, published_at)
-        VALUES ('notifications/sent', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-    )sql"},
-};
 
 std::vector<int> Guarantees(const std::vector<Violation>& violations) {
   std::vector<int> numbers;
@@ -103,38 +35,28 @@ std::string Describe(const std::vector<Violation>& violations) {
 class VerifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(home_.path().empty());
-    std::filesystem::create_directories(home_ / "data");
-    ManualClock clock;
-    for (const auto& [service, file] : kDatabases) {
-      auto db = storage::Database::Open({(home_ / "data" / file).string()});
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      Status migrated = migrations::MigrateService(**db, service, clock.Now());
-      ASSERT_TRUE(migrated.ok()) << migrated.ToString();
-      dbs_[file] = std::move(db).value();
-    }
-    for (const auto& [file, sql] : kConsistentWorld) ASSERT_TRUE(Exec(file, sql).ok());
+    Status created = databases_.Create(ManualClock().Now());
+    ASSERT_TRUE(created.ok()) << created.ToString();
+    Status filled = databases_.FillConsistentWorld();
+    ASSERT_TRUE(filled.ok()) << filled.ToString();
   }
-  void TearDown() override { dbs_.clear(); }
 
   Status Exec(const std::string& file, const std::string& sql) {
-    Status status = dbs_.at(file)->Write([&](storage::UnitOfWork& uow) {
-      uow.Exec(sql);
-      return Status::Ok();
-    });
+    Status status = databases_.Exec(file, sql);
     EXPECT_TRUE(status.ok()) << file << ": " << status.ToString();
     return status;
   }
 
+  VerifyOptions Options() const { return {databases_.data_dir().string(), stock_}; }
+
   std::vector<Violation> Verify() {
-    auto result = VerifyGuarantees({(home_ / "data").string(), stock_});
+    auto result = VerifyGuarantees(Options());
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : std::vector<Violation>{};
   }
 
-  storage::scratch::TempDir home_{"sagaflow-verify-test"};
-  std::map<std::string, std::unique_ptr<storage::Database>> dbs_;
-  std::map<std::string, int64_t> stock_ = {{"P001", 100}, {"P002", 50}};
+  tools::testing::FiveDatabases databases_{"sagaflow-verify-test"};
+  std::map<std::string, int64_t> stock_ = tools::testing::ConsistentWorldStock();
 };
 
 TEST_F(VerifyTest, ConsistentWorldHasNoViolation) {
@@ -264,12 +186,10 @@ INSTANTIATE_TEST_SUITE_P(EveryDatabase, VerifyOutboxTest,
 // key <orderId>:<kind> as its primary key), so the database itself refuses a second notification of a
 // kind. The test shows the refusal and that the checker then finds nothing under guarantee 6.
 TEST_F(VerifyTest, Guarantee6IsEnforcedByTheSchemaSoTheCheckerFindsNone) {
-  Status duplicate = dbs_.at("notifications.db")->Write([](storage::UnitOfWork& uow) {
-    uow.Exec(
-        "INSERT INTO notifications(idempotency_key, order_id, kind, message, created_at) "
-        "VALUES ('another-key', 'order-1', 'order_completed', 'again', '2020-01-01T00:00:02.000Z')");
-    return Status::Ok();
-  });
+  Status duplicate = databases_.Exec("notifications.db",
+                                     "INSERT INTO notifications(idempotency_key, order_id, kind, message, created_at) "
+                                     "VALUES ('another-key', 'order-1', 'order_completed', 'again', "
+                                     "'2020-01-01T00:00:02.000Z')");
   EXPECT_FALSE(duplicate.ok());
   EXPECT_THAT(duplicate.message(), HasSubstr("UNIQUE"));
   auto violations = Verify();
@@ -291,11 +211,8 @@ TEST_F(VerifyTest, Guarantee6DetectedWhenTheSchemaDoesNotPreventDuplicates) {
 }
 
 TEST_F(VerifyTest, MissingDatabaseIsAnIoErrorNamingTheFile) {
-  dbs_.erase("payments.db");
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    std::filesystem::remove(home_ / "data" / (std::string("payments.db") + suffix));
-  }
-  auto result = VerifyGuarantees({(home_ / "data").string(), stock_});
+  databases_.Remove("payments.db");
+  auto result = VerifyGuarantees(Options());
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(result.status().message(), HasSubstr("payments.db"));
 }
