@@ -120,4 +120,17 @@ void FiveDatabases::Remove(std::string_view db_file) {
   }
 }
 
+void ConsistentWorldTest::SetUp() {
+  Status created = databases_.Create(ManualClock().Now());
+  ASSERT_TRUE(created.ok()) << created.ToString();
+  Status filled = databases_.FillConsistentWorld();
+  ASSERT_TRUE(filled.ok()) << filled.ToString();
+}
+
+Status ConsistentWorldTest::Exec(const std::string& db_file, const std::string& sql) {
+  Status status = databases_.Exec(db_file, sql);
+  EXPECT_TRUE(status.ok()) << db_file << ": " << status.ToString();
+  return status;
+}
+
 }  // namespace sagaflow::tools::testing

@@ -2,7 +2,8 @@
 // verify, the benchmark's history seeding) start from. Create makes <home>/data/ with each service's database as the
 // manifest names it, migrated with the manifest's schema, and keeps a connection to each open so that a test changes
 // them with plain SQL (Exec). FillConsistentWorld adds the two finished orders of ConsistentWorld(), against which
-// a test breaks one thing at a time. The directory and everything in it go with the object. Built only with the tests.
+// a test breaks one thing at a time. The directory and everything in it go with the object. ConsistentWorldTest is
+// the fixture of the tests that start from that world. Built only with the tests.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include <gtest/gtest.h>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -52,6 +55,19 @@ class FiveDatabases {
  private:
   storage::scratch::TempDir home_;
   std::map<std::string, std::unique_ptr<storage::Database>, std::less<>> open_;  // by database file
+};
+
+// Five databases holding ConsistentWorld(), made anew for each test; SetUp fails the test fatally if it cannot make
+// them. A subclass's SetUp calls this one first (under ASSERT_NO_FATAL_FAILURE).
+class ConsistentWorldTest : public ::testing::Test {
+ protected:
+  explicit ConsistentWorldTest(std::string_view prefix) : databases_(prefix) {}
+
+  void SetUp() override;
+  // FiveDatabases::Exec that fails the test, naming the database, if the SQL fails.
+  Status Exec(const std::string& db_file, const std::string& sql);
+
+  FiveDatabases databases_;
 };
 
 }  // namespace sagaflow::tools::testing

@@ -93,13 +93,12 @@ int FreePort() {
   return ntohs(address.sin_port);
 }
 
-class SagactlTest : public ::testing::Test {
+class SagactlTest : public tools::testing::ConsistentWorldTest {
  protected:
+  SagactlTest() : ConsistentWorldTest("sagaflow-sagactl-test") {}
+
   void SetUp() override {
-    Status created = databases_.Create(ManualClock().Now());
-    ASSERT_TRUE(created.ok()) << created.ToString();
-    Status filled = databases_.FillConsistentWorld();
-    ASSERT_TRUE(filled.ok()) << filled.ToString();
+    ASSERT_NO_FATAL_FAILURE(ConsistentWorldTest::SetUp());
     WriteStockFile(StockFileText(tools::testing::ConsistentWorldStock()));
     env_ = {{"SAGAFLOW_HOME", home().string()},
             {"SAGAFLOW_STOCK_FILE", (home() / "stock.json").string()},
@@ -107,12 +106,6 @@ class SagactlTest : public ::testing::Test {
   }
 
   const std::filesystem::path& home() const { return databases_.home(); }
-
-  Status Exec(const std::string& file, const std::string& sql) {
-    Status status = databases_.Exec(file, sql);
-    EXPECT_TRUE(status.ok()) << file << ": " << status.ToString();
-    return status;
-  }
 
   void WriteStockFile(const std::string& text) { std::ofstream(home() / "stock.json") << text; }
 
@@ -155,7 +148,6 @@ class SagactlTest : public ::testing::Test {
     return outcome;
   }
 
-  tools::testing::FiveDatabases databases_{"sagaflow-sagactl-test"};
   std::map<std::string, std::string> env_;
 };
 

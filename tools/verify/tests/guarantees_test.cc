@@ -11,7 +11,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "common/clock.h"
 #include "tools/testing/five_databases.h"
 
 namespace sagaflow::verify {
@@ -27,19 +26,9 @@ auto IsViolation(int guarantee, const std::string& detail) {
   return ::testing::AllOf(Field(&Violation::guarantee, guarantee), Field(&Violation::detail, detail));
 }
 
-class GuaranteesTest : public ::testing::Test {
+class GuaranteesTest : public tools::testing::ConsistentWorldTest {
  protected:
-  void SetUp() override {
-    Status created = databases_.Create(ManualClock().Now());
-    ASSERT_TRUE(created.ok()) << created.ToString();
-    Status filled = databases_.FillConsistentWorld();
-    ASSERT_TRUE(filled.ok()) << filled.ToString();
-  }
-
-  void Exec(const std::string& file, const std::string& sql) {
-    Status status = databases_.Exec(file, sql);
-    ASSERT_TRUE(status.ok()) << file << ": " << status.ToString();
-  }
+  GuaranteesTest() : ConsistentWorldTest("sagaflow-guarantees-test") {}
 
   // The evidence as it stands now; an empty one (and a failed test) if it cannot be gathered.
   Evidence Gather() {
@@ -47,8 +36,6 @@ class GuaranteesTest : public ::testing::Test {
     EXPECT_TRUE(evidence.ok()) << evidence.status().ToString();
     return evidence.ok() ? std::move(evidence).value() : Evidence{};
   }
-
-  tools::testing::FiveDatabases databases_{"sagaflow-guarantees-test"};
 };
 
 TEST_F(GuaranteesTest, GatherEvidenceReadsOrdersPaymentsAndReservations) {

@@ -12,7 +12,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "common/clock.h"
 #include "tools/testing/five_databases.h"
 
 namespace sagaflow::verify {
@@ -32,20 +31,9 @@ std::string Describe(const std::vector<Violation>& violations) {
   return text;
 }
 
-class VerifyTest : public ::testing::Test {
+class VerifyTest : public tools::testing::ConsistentWorldTest {
  protected:
-  void SetUp() override {
-    Status created = databases_.Create(ManualClock().Now());
-    ASSERT_TRUE(created.ok()) << created.ToString();
-    Status filled = databases_.FillConsistentWorld();
-    ASSERT_TRUE(filled.ok()) << filled.ToString();
-  }
-
-  Status Exec(const std::string& file, const std::string& sql) {
-    Status status = databases_.Exec(file, sql);
-    EXPECT_TRUE(status.ok()) << file << ": " << status.ToString();
-    return status;
-  }
+  VerifyTest() : ConsistentWorldTest("sagaflow-verify-test") {}
 
   VerifyOptions Options() const { return {databases_.data_dir().string(), stock_}; }
 
@@ -55,7 +43,6 @@ class VerifyTest : public ::testing::Test {
     return result.ok() ? *result : std::vector<Violation>{};
   }
 
-  tools::testing::FiveDatabases databases_{"sagaflow-verify-test"};
   std::map<std::string, int64_t> stock_ = tools::testing::ConsistentWorldStock();
 };
 
