@@ -6,69 +6,79 @@
 
 namespace sagaflow::tools::testing {
 
+namespace {
+
+// ConsistentWorld(), one database at a time.
+constexpr const char* kOrdersWorld = R"sql(
+  INSERT INTO orders(order_id, customer_id, status, reason, total_cents, created_at, updated_at)
+    VALUES ('order-1', 'C1', 'COMPLETED', NULL, 3000, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:01.000Z'),
+           ('order-2', 'C2', 'CANCELLED', 'payment_declined', 1000001, '2020-01-01T00:00:00.000Z',
+            '2020-01-01T00:00:01.000Z');
+  INSERT INTO order_items(order_id, line, product_id, quantity, price_cents)
+    VALUES ('order-1', 0, 'P001', 2, 1250), ('order-1', 1, 'P002', 1, 500), ('order-2', 0, 'P001', 1, 1000001);
+  INSERT INTO order_history(order_id, seq, at, event)
+    VALUES ('order-1', 1, '2020-01-01T00:00:00.000Z', 'created'),
+           ('order-1', 2, '2020-01-01T00:00:01.000Z', 'completed'),
+           ('order-2', 1, '2020-01-01T00:00:00.000Z', 'created'),
+           ('order-2', 2, '2020-01-01T00:00:01.000Z', 'cancelled: payment_declined');
+  INSERT INTO outbox(topic, payload, created_at, published_at)
+    VALUES ('orders/created', '{"orderId":"order-1"}', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.010Z');
+)sql";
+
+constexpr const char* kOrchestratorWorld = R"sql(
+  INSERT INTO sagas(saga_id, order_id, definition, state, failure_reason, data, created_at, updated_at)
+    VALUES ('saga-1', 'order-1', 'order', 'COMPLETED', NULL, '{}', '2020-01-01T00:00:00.000Z',
+            '2020-01-01T00:00:01.000Z'),
+           ('saga-2', 'order-2', 'order', 'CANCELLED', 'payment_declined', '{}', '2020-01-01T00:00:00.000Z',
+            '2020-01-01T00:00:01.000Z');
+  INSERT INTO saga_steps(saga_id, step, stage, status, attempts, last_reply, updated_at)
+    VALUES ('saga-1', 'payment', 0, 'SUCCEEDED', 1, 'charged', '2020-01-01T00:00:01.000Z'),
+           ('saga-1', 'inventory', 0, 'SUCCEEDED', 1, 'reserved', '2020-01-01T00:00:01.000Z'),
+           ('saga-2', 'payment', 0, 'FAILED', 1, 'payment_declined', '2020-01-01T00:00:01.000Z'),
+           ('saga-2', 'inventory', 0, 'COMPENSATED', 1, 'released', '2020-01-01T00:00:01.000Z');
+  INSERT INTO outbox(topic, payload, created_at, published_at)
+    VALUES ('orders/completed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
+)sql";
+
+constexpr const char* kPaymentsWorld = R"sql(
+  INSERT INTO payments(order_id, payment_id, amount_cents, status, created_at, updated_at)
+    VALUES ('order-1', 'pay-1', 3000, 'CHARGED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
+           ('order-2', 'pay-2', 1000001, 'DECLINED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
+  INSERT INTO outbox(topic, payload, created_at, published_at)
+    VALUES ('payments/processed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
+)sql";
+
+constexpr const char* kInventoryWorld = R"sql(
+  INSERT INTO stock(product_id, available) VALUES ('P001', 98), ('P002', 49);
+  INSERT INTO reservations(order_id, reservation_id, status, reason, created_at, updated_at)
+    VALUES ('order-1', 'res-1', 'RESERVED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
+           ('order-2', 'res-2', 'RELEASED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
+  INSERT INTO reservation_items(reservation_id, product_id, quantity)
+    VALUES ('res-1', 'P001', 2), ('res-1', 'P002', 1), ('res-2', 'P001', 1);
+  INSERT INTO outbox(topic, payload, created_at, published_at)
+    VALUES ('inventory/reserved', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
+)sql";
+
+constexpr const char* kNotificationsWorld = R"sql(
+  INSERT INTO notifications(idempotency_key, order_id, kind, message, created_at)
+    VALUES ('order-1:order_received', 'order-1', 'order_received', 'Order confirmation email sent to C1',
+            '2020-01-01T00:00:00.000Z'),
+           ('order-1:order_completed', 'order-1', 'order_completed', 'Order order-1 completed',
+            '2020-01-01T00:00:01.000Z'),
+           ('order-2:order_cancelled', 'order-2', 'order_cancelled', 'Order order-2 cancelled',
+            '2020-01-01T00:00:01.000Z');
+  INSERT INTO outbox(topic, payload, created_at, published_at)
+    VALUES ('notifications/sent', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
+)sql";
+
+}  // namespace
+
 const std::map<std::string, std::string>& ConsistentWorld() {
-  static const std::map<std::string, std::string> world = {
-      {"orders.db", R"sql(
-        INSERT INTO orders(order_id, customer_id, status, reason, total_cents, created_at, updated_at)
-          VALUES ('order-1', 'C1', 'COMPLETED', NULL, 3000, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:01.000Z'),
-                 ('order-2', 'C2', 'CANCELLED', 'payment_declined', 1000001, '2020-01-01T00:00:00.000Z',
-                  '2020-01-01T00:00:01.000Z');
-        INSERT INTO order_items(order_id, line, product_id, quantity, price_cents)
-          VALUES ('order-1', 0, 'P001', 2, 1250), ('order-1', 1, 'P002', 1, 500), ('order-2', 0, 'P001', 1, 1000001);
-        INSERT INTO order_history(order_id, seq, at, event)
-          VALUES ('order-1', 1, '2020-01-01T00:00:00.000Z', 'created'),
-                 ('order-1', 2, '2020-01-01T00:00:01.000Z', 'completed'),
-                 ('order-2', 1, '2020-01-01T00:00:00.000Z', 'created'),
-                 ('order-2', 2, '2020-01-01T00:00:01.000Z', 'cancelled: payment_declined');
-        INSERT INTO outbox(topic, payload, created_at, published_at)
-          VALUES ('orders/created', '{"orderId":"order-1"}', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.010Z');
-      )sql"},
-      {"orchestrator.db", R"sql(
-        INSERT INTO sagas(saga_id, order_id, definition, state, failure_reason, data, created_at, updated_at)
-          VALUES ('saga-1', 'order-1', 'order', 'COMPLETED', NULL, '{}', '2020-01-01T00:00:00.000Z',
-                  '2020-01-01T00:00:01.000Z'),
-                 ('saga-2', 'order-2', 'order', 'CANCELLED', 'payment_declined', '{}', '2020-01-01T00:00:00.000Z',
-                  '2020-01-01T00:00:01.000Z');
-        INSERT INTO saga_steps(saga_id, step, stage, status, attempts, last_reply, updated_at)
-          VALUES ('saga-1', 'payment', 0, 'SUCCEEDED', 1, 'charged', '2020-01-01T00:00:01.000Z'),
-                 ('saga-1', 'inventory', 0, 'SUCCEEDED', 1, 'reserved', '2020-01-01T00:00:01.000Z'),
-                 ('saga-2', 'payment', 0, 'FAILED', 1, 'payment_declined', '2020-01-01T00:00:01.000Z'),
-                 ('saga-2', 'inventory', 0, 'COMPENSATED', 1, 'released', '2020-01-01T00:00:01.000Z');
-        INSERT INTO outbox(topic, payload, created_at, published_at)
-          VALUES ('orders/completed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
-      )sql"},
-      {"payments.db", R"sql(
-        INSERT INTO payments(order_id, payment_id, amount_cents, status, created_at, updated_at)
-          VALUES ('order-1', 'pay-1', 3000, 'CHARGED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
-                 ('order-2', 'pay-2', 1000001, 'DECLINED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
-        INSERT INTO outbox(topic, payload, created_at, published_at)
-          VALUES ('payments/processed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z',
-                  '2020-01-01T00:00:01.010Z');
-      )sql"},
-      {"inventory.db", R"sql(
-        INSERT INTO stock(product_id, available) VALUES ('P001', 98), ('P002', 49);
-        INSERT INTO reservations(order_id, reservation_id, status, reason, created_at, updated_at)
-          VALUES ('order-1', 'res-1', 'RESERVED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
-                 ('order-2', 'res-2', 'RELEASED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
-        INSERT INTO reservation_items(reservation_id, product_id, quantity)
-          VALUES ('res-1', 'P001', 2), ('res-1', 'P002', 1), ('res-2', 'P001', 1);
-        INSERT INTO outbox(topic, payload, created_at, published_at)
-          VALUES ('inventory/reserved', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z',
-                  '2020-01-01T00:00:01.010Z');
-      )sql"},
-      {"notifications.db", R"sql(
-        INSERT INTO notifications(idempotency_key, order_id, kind, message, created_at)
-          VALUES ('order-1:order_received', 'order-1', 'order_received', 'Order confirmation email sent to C1',
-                  '2020-01-01T00:00:00.000Z'),
-                 ('order-1:order_completed', 'order-1', 'order_completed', 'Order order-1 completed',
-                  '2020-01-01T00:00:01.000Z'),
-                 ('order-2:order_cancelled', 'order-2', 'order_cancelled', 'Order order-2 cancelled',
-                  '2020-01-01T00:00:01.000Z');
-        INSERT INTO outbox(topic, payload, created_at, published_at)
-          VALUES ('notifications/sent', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z',
-                  '2020-01-01T00:00:01.010Z');
-      )sql"},
-  };
+  static const std::map<std::string, std::string> world = {{"orders.db", kOrdersWorld},
+                                                           {"orchestrator.db", kOrchestratorWorld},
+                                                           {"payments.db", kPaymentsWorld},
+                                                           {"inventory.db", kInventoryWorld},
+                                                           {"notifications.db", kNotificationsWorld}};
   return world;
 }
 
