@@ -67,7 +67,7 @@ void Consumer::Handle(const IncomingMessage& message) {
     return DeadLetter(message, *message_id, "", "orderId must be a non-empty string without control characters");
   }
 
-  const Envelope envelope{message.topic, *message_id, *order_id, body, message.redelivered};
+  const Envelope envelope{message.topic, *message_id, *order_id, body, message.redelivered, message.payload};
   for (int attempt = 1;; ++attempt) {
     bool duplicate = false;
     Status rejected;

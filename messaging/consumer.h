@@ -38,6 +38,7 @@ struct Envelope {
   std::string_view order_id;
   simdjson::dom::object body;
   bool redelivered = false;
+  std::string_view payload;  // the message as received, for a handler that keeps it (numbers exactly as written)
 };
 
 // Our largest message (an order of 100 items with 64-character ids) is about 20 KB.

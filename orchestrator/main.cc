@@ -1,7 +1,8 @@
-// orchestrator: runs the order saga over MQTT, with its state and timers in orchestrator.db.
+// orchestrator: runs the sagas defined in the folder of definitions over MQTT, with their state and timers in
+// orchestrator.db.
+#include "orchestrator/definitions/definition_folder.h"
 #include "orchestrator/engine/saga_manager.h"
 #include "orchestrator/engine/timer_loop.h"
-#include "orchestrator/order_saga/order_saga.h"
 #include "runtime/run_service.h"
 
 namespace sagaflow {
@@ -21,11 +22,12 @@ struct Orchestrator final : runtime::Service {
       if (id == request.query.end() || id->second.empty()) return http::JsonError(400, "id is missing");
       auto result = manager.Redrive(id->second);
       if (!result.ok()) return http::JsonError(result.status().IsNotFound() ? 404 : 503, result.status().message());
-      return http::JsonOk(200, "{\"result\":\"" + *result + "\"}");
+      return http::JsonOk(200, R"({"result":")" + *result + R"("})");
     };
     return std::map<std::string, http::Route>{{"POST /admin/sagas/retry", retry}};
   }
   Status Start() override {
+    if (Status compatible = manager.CheckActiveSagas(); !compatible.ok()) return compatible;
     timers.Start();
     return Status::Ok();
   }
@@ -46,7 +48,9 @@ int main(int argc, char** argv) {
   int64_t step_timeout_ms = 10'000;
   int64_t step_attempts = 4;
   int64_t compensation_attempts = 20;
-  FlagSet flags(spec.name, "Runs each order's saga: payment and inventory, or their compensation.");
+  std::string sagas_dir;
+  FlagSet flags(spec.name,
+                "Runs the sagas defined in the folder of definitions (the order saga: config/sagas/order.json).");
   runtime::AddCommonFlags(flags, config, spec);
   flags.AddInt("step-timeout-ms", "SAGAFLOW_STEP_TIMEOUT_MS", 10'000, 10, 3'600'000,
                "a step with no reply by then is sent again with the same idempotency key", &step_timeout_ms);
@@ -54,15 +58,25 @@ int main(int argc, char** argv) {
                "sends of a step's command before it fails with reason timeout", &step_attempts);
   flags.AddInt("compensation-attempts", "SAGAFLOW_COMPENSATION_ATTEMPTS", 20, 1, 100000,
                "sends of a compensation before the saga goes to FAILED", &compensation_attempts);
+  flags.AddString("sagas-dir", "SAGAFLOW_SAGAS_DIR", "config/sagas",
+                  "the folder of saga definitions (*.json); a definition may set its own timeouts and attempts, "
+                  "the three flags above are what it leaves unsaid",
+                  &sagas_dir);
   engine::SagaDefinition saga;
   return runtime::RunService(
       {.spec = spec,
-       .check_flags =
-           [&] {
-             saga = order_saga::MakeOrderSaga(
-                 {Millis(step_timeout_ms), static_cast<int>(step_attempts), static_cast<int>(compensation_attempts)});
-             return saga.Validate();
-           },
+       .check_flags = [&]() -> Status {
+         auto loaded = definitions::ReadDefinitionFolder(
+             sagas_dir,
+             {Millis(step_timeout_ms), static_cast<int>(step_attempts), static_cast<int>(compensation_attempts)});
+         if (!loaded.ok()) return Status::InvalidArgument(loaded.status().message());
+         if (loaded->size() != 1) {
+           return Status::InvalidArgument(sagas_dir + ": holds " + std::to_string(loaded->size()) +
+                                          " definitions; this orchestrator runs one");
+         }
+         saga = std::move(loaded->front().saga);
+         return Status::Ok();
+       },
        .make = [&](runtime::Runtime& rt) -> Result<std::unique_ptr<runtime::Service>> {
          return runtime::MakeService<Orchestrator>(rt, std::move(saga));
        }},

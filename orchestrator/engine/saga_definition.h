@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <simdjson.h>
@@ -31,8 +32,9 @@ struct RetryPolicy {
 // What the saga knows when it builds a message.
 struct SagaContext {
   const std::string& saga_id;
-  const std::string& correlation_id;  // the orderId in our messages
-  const std::string& data;            // the input that started the saga (JSON text)
+  const std::string& correlation_id;  // the value of the definition's correlation field (orderId for orders)
+  const std::string& data;            // the start message, as received (JSON text)
+  const std::string& at;              // now, ISO 8601
 };
 
 struct OutgoingPayload {
@@ -70,10 +72,10 @@ struct Stage {
   std::vector<StepDefinition> steps;
 };
 
-// Saga events the definition may publish for observers (e.g. an order's history).
+// What happened in a saga, for the definition to publish to observers (e.g. an order's history) or not.
 struct ProgressEvent {
-  std::string event;   // "saga_started", "payment_succeeded", "compensating", ...
-  std::string status;  // the observer-facing status it implies, or empty
+  std::string event;   // one of ProgressEventNames: "saga_started", "payment_succeeded", "compensating", ...
+  std::string reason;  // a failure's reason, where there is one
 
   bool operator==(const ProgressEvent&) const = default;  // without it Action's defaulted == is deleted
 };
@@ -91,11 +93,14 @@ struct OutcomeDefinition {
 
 struct SagaDefinition {
   std::string name;
+  int version = 1;
   std::string start_topic;
+  // The field of every message that names the saga instance (the order saga: orderId).
+  std::string correlation_field = "orderId";
   std::vector<Stage> stages;
   OutcomeDefinition outcome;
-  // Rejects an input the saga cannot run (InvalidArgument, saying why).
-  std::function<Status(simdjson::dom::object start)> validate_start;
+  // Rejects an input (the start message's text) the saga cannot run (InvalidArgument, saying why).
+  std::function<Status(std::string_view input)> validate_start;
   // What happens to a start that validate_start rejects. Empty: it is dead-lettered, and each repeat of it
   // again. Otherwise its saga is recorded CANCELLED with this reason and the outcome is published, so
   // whoever waits for it learns why, and a repeat re-publishes that outcome like any finished saga's.

@@ -13,11 +13,23 @@ bool MayHaveActed(const StepState& step) {
          (step.status == StepStatus::kFailed && step.failure_reason == kTimeoutReason);
 }
 
-Action Progress(std::string step, std::string event, std::string status = "") {
-  return Action{ActionKind::kProgress, std::move(step), "", 0, ProgressEvent{std::move(event), std::move(status)}};
+Action Progress(std::string step, std::string event, std::string reason = "") {
+  return Action{ActionKind::kProgress, std::move(step), "", 0, ProgressEvent{std::move(event), std::move(reason)}};
 }
 
 }  // namespace
+
+std::vector<std::string> ProgressEventNames(const SagaDefinition& definition) {
+  std::vector<std::string> names{"saga_started", "start_rejected", "compensating", "failed"};
+  for (const auto& stage : definition.stages) {
+    for (const auto& step : stage.steps) {
+      for (const char* suffix : {"_succeeded", "_failed", "_compensated", "_succeeded_late", "_compensation_failed"}) {
+        names.push_back(step.name + suffix);
+      }
+    }
+  }
+  return names;
+}
 
 Millis WaitAfterSend(Millis timeout, const RetryPolicy& policy, int attempt, double random_unit) {
   const BackoffPolicy backoff{timeout, policy.multiplier, std::max(policy.cap, timeout), policy.jitter};
@@ -66,7 +78,7 @@ std::vector<Action> SagaEngine::Start(SagaInstance& saga, TimePoint now) const {
   const bool fresh = std::all_of(saga.steps.begin(), saga.steps.end(),
                                  [](const StepState& s) { return s.status == StepStatus::kPending; });
   if (saga.state != SagaState::kRunning || !fresh) return actions;
-  actions.push_back(Progress("", "saga_started", "PROCESSING"));
+  actions.push_back(Progress("", "saga_started"));
   StartStage(saga, 0, now, actions);
   saga.updated_at = now;
   return actions;
@@ -78,7 +90,7 @@ std::vector<Action> SagaEngine::Reject(SagaInstance& saga, TimePoint now) const 
                                  [](const StepState& s) { return s.status == StepStatus::kPending; });
   if (saga.state != SagaState::kRunning || !fresh) return actions;
   saga.failure_reason = definition_.rejected_start_reason.empty() ? "rejected" : definition_.rejected_start_reason;
-  actions.push_back(Progress("", "start_rejected: " + saga.failure_reason));
+  actions.push_back(Progress("", "start_rejected", saga.failure_reason));
   Finish(saga, SagaState::kCancelled, now, actions);
   return actions;
 }
@@ -148,7 +160,7 @@ std::vector<Action> SagaEngine::OnReply(SagaInstance& saga, const Reply& reply, 
     } else {
       step->status = StepStatus::kFailed;
       step->failure_reason = reply.reason.empty() ? "failed" : reply.reason;
-      actions.push_back(Progress(step->name, step->name + "_failed: " + step->failure_reason));
+      actions.push_back(Progress(step->name, step->name + "_failed", step->failure_reason));
       BeginCompensation(saga, step->failure_reason, now, actions);
     }
     return actions;
@@ -169,7 +181,7 @@ std::vector<Action> SagaEngine::OnReply(SagaInstance& saga, const Reply& reply, 
     });
     if (saga.state == SagaState::kFailed && none_failed) {
       saga.state = SagaState::kCompensating;
-      actions.push_back(Progress("", "compensating", "COMPENSATING"));
+      actions.push_back(Progress("", "compensating"));
       for (auto& other : saga.steps) {  // FAILED cleared their timers: drive them again
         if (other.status == StepStatus::kCompensating && !other.deadline) SendCompensation(saga, other, now, actions);
       }
@@ -195,7 +207,7 @@ void SagaEngine::BeginCompensation(SagaInstance& saga, const std::string& reason
                                    std::vector<Action>& actions) const {
   saga.state = SagaState::kCompensating;
   if (saga.failure_reason.empty()) saga.failure_reason = reason;
-  actions.push_back(Progress("", "compensating", "COMPENSATING"));
+  actions.push_back(Progress("", "compensating"));
   ContinueCompensation(saga, now, actions);
 }
 
@@ -291,7 +303,7 @@ std::vector<Action> SagaEngine::OnTimers(SagaInstance& saga, TimePoint now, doub
         step.status = StepStatus::kFailed;
         step.failure_reason = std::string(kTimeoutReason);
         step.deadline.reset();
-        actions.push_back(Progress(name, name + "_failed: timeout"));
+        actions.push_back(Progress(name, name + "_failed", std::string(kTimeoutReason)));
         if (saga.state == SagaState::kRunning) BeginCompensation(saga, std::string(kTimeoutReason), now, actions);
       }
     } else if (step.status == StepStatus::kCompensating) {
@@ -310,7 +322,7 @@ std::vector<Action> SagaEngine::OnTimers(SagaInstance& saga, TimePoint now, doub
         if (saga.state == SagaState::kFailed) continue;  // a late success's compensation of a FAILED saga
         saga.state = SagaState::kFailed;
         for (auto& other : saga.steps) other.deadline.reset();  // nothing moves until an operator acts
-        actions.push_back(Progress("", "failed", "FAILED"));
+        actions.push_back(Progress("", "failed"));
         return actions;
       }
     } else {
@@ -328,7 +340,7 @@ std::vector<Action> SagaEngine::OnRepeatedStart(SagaInstance& saga, TimePoint no
     if (outcome.status == StepStatus::kRunning) ++outcome.attempts;
     saga.updated_at = now;
   } else if (saga.state == SagaState::kFailed) {
-    actions.push_back(Progress("", "failed", "FAILED"));
+    actions.push_back(Progress("", "failed"));
   }
   return actions;
 }
@@ -338,7 +350,7 @@ std::vector<Action> SagaEngine::Redrive(SagaInstance& saga, TimePoint now) const
   saga.updated_at = now;
   if (saga.state == SagaState::kFailed) {
     saga.state = SagaState::kCompensating;
-    actions.push_back(Progress("", "compensating", "COMPENSATING"));
+    actions.push_back(Progress("", "compensating"));
     for (auto& step : saga.steps) {
       if (step.status == StepStatus::kCompensationFailed || step.status == StepStatus::kCompensating) {
         SendCompensation(saga, step, now, actions);

@@ -82,6 +82,11 @@ class SagaEngine {
   const SagaDefinition& definition_;
 };
 
+// Every progress event the engine can report for `definition`: saga_started, start_rejected, compensating, failed,
+// and for each step <step>_succeeded, _failed, _compensated, _succeeded_late and _compensation_failed. What, if
+// anything, observers see of each is the definition's to say (build_progress).
+std::vector<std::string> ProgressEventNames(const SagaDefinition& definition);
+
 // How long to wait for a reply after send number `attempt` (1-based): the timeout, then growing.
 Millis WaitAfterSend(Millis timeout, const RetryPolicy& policy, int attempt, double random_unit);
 

@@ -1,5 +1,7 @@
 #include "orchestrator/engine/saga_manager.h"
 
+#include <algorithm>
+
 #include "common/json.h"
 #include "common/time_format.h"
 #include "orchestrator/engine/saga_store.h"
@@ -71,6 +73,36 @@ void SagaManager::Register(messaging::Consumer& consumer) {
   }
 }
 
+Status SagaManager::CheckActiveSagas() {
+  // The shape a fresh saga of the definition has: its steps in stage order, then the outcome.
+  const SagaInstance fresh = engine_.Create("", "", "", TimePoint{});
+  std::vector<std::string> expected;
+  for (const auto& step : fresh.steps) expected.push_back(step.name + "@" + std::to_string(step.stage));
+  std::sort(expected.begin(), expected.end());
+  std::string mismatch;
+  size_t mismatched = 0;
+  Status read = db_.Read([&](storage::Sql& sql) {
+    for (auto& [saga_id, steps] : store::ActiveSagaSteps(sql, definition_.name)) {
+      std::sort(steps.begin(), steps.end());
+      if (steps == expected) continue;
+      if (mismatched++ == 0) {
+        std::string shape;
+        for (const auto& step : steps) shape += (shape.empty() ? "" : ", ") + step;
+        mismatch = "saga " + saga_id + " has steps " + shape;
+      }
+    }
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  if (mismatched == 0) return Status::Ok();
+  std::string now;
+  for (const auto& step : expected) now += (now.empty() ? "" : ", ") + step;
+  return Status::FailedPrecondition(std::to_string(mismatched) + " unfinished " + definition_.name +
+                                    " saga(s) began with other steps than its " + "definition now has (" + now + "; " +
+                                    mismatch + "): let them finish under the definition they began with, " +
+                                    "or give the changed saga another name");
+}
+
 Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message) {
   const TimePoint now = clock_.Now();
   const std::string correlation_id(message.order_id);
@@ -85,9 +117,10 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope&
     }
     return Status::Ok();
   }
-  Status valid = definition_.validate_start ? definition_.validate_start(message.body) : Status::Ok();
+  Status valid = definition_.validate_start ? definition_.validate_start(message.payload) : Status::Ok();
   if (!valid.ok() && definition_.rejected_start_reason.empty()) return Status::InvalidArgument(valid.message());
-  std::string data(simdjson::to_string(message.body));
+  // As received: a copied number keeps its text (re-serialising the parsed body would turn 5.00 into 5.0).
+  std::string data(message.payload);
   SagaInstance saga = engine_.Create(NewTimeOrderedUuid(now, random_), correlation_id, std::move(data), now);
   if (!valid.ok()) {
     // Dead-lettering it would leave whoever sent it waiting for an outcome, and asking again for ever.
@@ -141,7 +174,8 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
     return Status::Ok();
   }
   if (replying_step != nullptr && !reply.compensation && replying_step->verify_reply) {
-    const SagaContext context{saga->saga_id, saga->correlation_id, saga->data};
+    const std::string at = FormatIso8601(now);
+    const SagaContext context{saga->saga_id, saga->correlation_id, saga->data, at};
     if (Status ours = replying_step->verify_reply(context, message.body); !ours.ok()) {
       metrics_.Add("sagaflow_replies_ignored_total");
       logger_->warn("orderId={} reply on {} ignored: {}", saga->correlation_id, topic, ours.message());
@@ -190,8 +224,8 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
 
 void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState before,
                         const std::vector<Action>& actions, TimePoint now) {
-  const SagaContext context{saga.saga_id, saga.correlation_id, saga.data};
   const std::string at = FormatIso8601(now);
+  const SagaContext context{saga.saga_id, saga.correlation_id, saga.data, at};
   for (const auto& action : actions) {
     switch (action.kind) {
       case ActionKind::kSendCommand:

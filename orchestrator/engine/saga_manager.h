@@ -27,6 +27,11 @@ class SagaManager {
   // Subscribes the start topic, every reply topic and the outcome acknowledgement.
   void Register(messaging::Consumer& consumer);
 
+  // FailedPrecondition if a saga of this definition that the engine may still act on was started with other steps
+  // or stages than the definition now has (its file was changed under it): the engine would look for steps that
+  // are not there. Run before anything is consumed.
+  Status CheckActiveSagas();
+
   // A start whose input the definition rejects is dead-lettered (InvalidArgument), or, if the definition
   // names a rejected_start_reason, recorded as a saga CANCELLED with it and answered with its outcome.
   Status OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message);

@@ -178,4 +178,20 @@ std::optional<TimePoint> EarliestDeadline(storage::Sql& sql) {
   return FromEpochMillis(select.getColumn(0).getInt64());
 }
 
+std::map<std::string, std::vector<std::string>> ActiveSagaSteps(storage::Sql& sql, const std::string& definition) {
+  auto& select = sql.Prepare(
+      "SELECT st.saga_id, st.step, st.stage FROM saga_steps st JOIN sagas s USING (saga_id) "
+      "WHERE s.definition = ? AND s.saga_id IN ("
+      "  SELECT saga_id FROM sagas WHERE state IN ('RUNNING', 'COMPENSATING', 'FAILED') "
+      "  UNION SELECT saga_id FROM saga_steps WHERE deadline IS NOT NULL) "
+      "ORDER BY st.saga_id, st.stage, st.rowid");
+  select.bind(1, definition);
+  std::map<std::string, std::vector<std::string>> steps;
+  while (select.executeStep()) {
+    steps[select.getColumn(0).getString()].push_back(select.getColumn(1).getString() + "@" +
+                                                     std::to_string(select.getColumn(2).getInt()));
+  }
+  return steps;
+}
+
 }  // namespace sagaflow::engine::store

@@ -2,6 +2,7 @@
 // Read or Write callback; SQLite errors propagate as exceptions to storage::Database.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,5 +22,8 @@ void Save(storage::UnitOfWork& uow, const SagaInstance& saga, const SagaInstance
 // Saga ids with a step deadline at or before `now`, earliest first.
 std::vector<std::string> DueSagas(storage::Sql& sql, TimePoint now, int limit);
 std::optional<TimePoint> EarliestDeadline(storage::Sql& sql);
+// The steps ("<step>@<stage>", in stage and step order) of every saga of `definition` that the engine may still
+// act on (not finished, or awaiting something), by saga id; read through the state and deadline indexes.
+std::map<std::string, std::vector<std::string>> ActiveSagaSteps(storage::Sql& sql, const std::string& definition);
 
 }  // namespace sagaflow::engine::store

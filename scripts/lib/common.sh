@@ -14,6 +14,7 @@ sf_env_defaults() {
   export SAGAFLOW_MQTT_PORT="${SAGAFLOW_MQTT_PORT:-1883}"
   export SAGAFLOW_HTTP_PORT="${SAGAFLOW_HTTP_PORT:-5000}"
   export SAGAFLOW_STOCK_FILE="${SAGAFLOW_STOCK_FILE:-$SAGAFLOW_ROOT/config/stock.json}"
+  export SAGAFLOW_SAGAS_DIR="${SAGAFLOW_SAGAS_DIR:-$SAGAFLOW_ROOT/config/sagas}"
 }
 
 # Installs the Debian packages of scripts/lib/packages.txt that are missing. A machine that has them

@@ -25,6 +25,7 @@ Service::Service(std::string name, std::string home, SystemPorts ports, std::map
                                          {"SAGAFLOW_PAYMENT_DELAY_MS", "0"},
                                          {"SAGAFLOW_INVENTORY_DELAY_MS", "0"},
                                          {"SAGAFLOW_STOCK_FILE", SourceDir() + "/config/stock.json"},
+                                         {"SAGAFLOW_SAGAS_DIR", SourceDir() + "/config/sagas"},
                                          // Sanitizer reports must fail loudly, never hide in a log.
                                          {"ASAN_OPTIONS", "abort_on_error=1:detect_leaks=1"},
                                          {"UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"}};

@@ -12,7 +12,7 @@ namespace sagaflow::engine {
 // So that EXPECT_EQ on actions prints them readably.
 void PrintTo(const Action& action, std::ostream* os) {
   *os << "{kind=" << static_cast<int>(action.kind) << " step=" << action.step << " key=" << action.idempotency_key
-      << " attempt=" << action.attempt << " progress=" << action.progress.event << "/" << action.progress.status << "}";
+      << " attempt=" << action.attempt << " progress=" << action.progress.event << "/" << action.progress.reason << "}";
 }
 
 namespace trip {
@@ -24,9 +24,9 @@ namespace {
 // Bug: Action declared `operator== = default`, but ProgressEvent had no operator==, so Action's was
 // implicitly deleted and no caller could compare actions (saga_definition.h).
 TEST(EngineRegressionTest, ActionEqualityWasDeletedBecauseProgressEventHadNone) {
-  const Action progress{ActionKind::kProgress, "", "", 0, {"compensating", "COMPENSATING"}};
-  EXPECT_EQ(progress, (Action{ActionKind::kProgress, "", "", 0, {"compensating", "COMPENSATING"}}));
-  EXPECT_NE(progress, (Action{ActionKind::kProgress, "", "", 0, {"compensating", ""}}));
+  const Action progress{ActionKind::kProgress, "flight", "", 0, {"flight_failed", "sold_out"}};
+  EXPECT_EQ(progress, (Action{ActionKind::kProgress, "flight", "", 0, {"flight_failed", "sold_out"}}));
+  EXPECT_NE(progress, (Action{ActionKind::kProgress, "flight", "", 0, {"flight_failed", ""}}));
   EXPECT_NE((Action{ActionKind::kSendCommand, "flight", "t1:flight", 1, {}}),
             (Action{ActionKind::kSendCommand, "flight", "t1:flight", 2, {}}));
 
@@ -35,7 +35,7 @@ TEST(EngineRegressionTest, ActionEqualityWasDeletedBecauseProgressEventHadNone) 
   const ManualClock clock;
   SagaInstance saga = engine.Create("saga-t1", "t1", "{}", clock.Now());
   EXPECT_EQ(engine.Start(saga, clock.Now()),
-            (std::vector<Action>{{ActionKind::kProgress, "", "", 0, {"saga_started", "PROCESSING"}},
+            (std::vector<Action>{{ActionKind::kProgress, "", "", 0, {"saga_started", ""}},
                                  {ActionKind::kSendCommand, "flight", "t1:flight", 1, {}}}));
 }
 

@@ -55,7 +55,7 @@ std::string Describe(const Action& action) {
     case ActionKind::kSendOutcome:
       return "outcome " + action.idempotency_key + " #" + std::to_string(action.attempt);
     case ActionKind::kProgress:
-      return "progress " + action.step + " " + action.progress.event + " " + action.progress.status;
+      return "progress " + action.step + " " + action.progress.event + " " + action.progress.reason;
   }
   return "?";
 }

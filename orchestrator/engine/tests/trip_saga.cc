@@ -82,7 +82,14 @@ SagaDefinition MakeTripSaga(bool car_compensates) {
     json.Key("at").String(at).EndObject();
     return std::vector<OutgoingPayload>{{completed ? "trip/booked" : "trip/abandoned", json.Take()}};
   };
-  saga.validate_start = [](simdjson::dom::object start) { return GetString(start, "traveller").status(); };
+  saga.validate_start = [](std::string_view input) {
+    simdjson::dom::parser parser;
+    auto root = ParseJson(parser, input);
+    if (!root.ok()) return root.status();
+    simdjson::dom::object start;
+    if (root->get_object().get(start)) return Status::InvalidArgument("the input must be an object");
+    return GetString(start, "traveller").status();
+  };
   saga.rejected_start_reason = "unbookable";
   return saga;
 }

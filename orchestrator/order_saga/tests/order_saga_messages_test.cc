@@ -36,7 +36,8 @@ struct Sent {
 // Every message the saga can send for `data`, named.
 std::vector<Sent> AllMessages(const engine::SagaDefinition& saga, const std::string& order_id,
                               const std::string& data) {
-  const engine::SagaContext context{kSagaId, order_id, data};
+  const std::string at = "2024-01-15T10:30:00.000Z";
+  const engine::SagaContext context{kSagaId, order_id, data, at};
   std::vector<Sent> sent;
   for (const auto& stage : saga.stages) {
     for (const auto& step : stage.steps) {

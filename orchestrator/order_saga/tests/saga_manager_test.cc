@@ -764,5 +764,28 @@ TEST_F(SagaManagerTest, AfterARestartTheFirstTimerPassHandlesWhatFellDueWhileDow
   EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:inventory");
 }
 
+// A definition file changed under unfinished sagas would leave the engine looking for steps they do not have; the
+// orchestrator refuses to start instead, naming one of them. Finished sagas do not count.
+TEST_F(SagaManagerTest, ADefinitionChangedUnderUnfinishedSagasIsRefusedAtStart) {
+  Complete("o-done");
+  ASSERT_EQ(SagaState("o-done"), "COMPLETED");
+  Deliver("notifications/sent", NotificationSent("o-done", "o-done:outcome"));
+  EXPECT_TRUE(manager_->CheckActiveSagas().ok());
+
+  Deliver("orders/created", OrderCreated("o-running"));
+  EXPECT_TRUE(manager_->CheckActiveSagas().ok()) << "the same definition";
+  engine::SagaDefinition renamed = MakeOrderSaga(kOptions);
+  renamed.stages[0].steps[1].name = "stock";
+  SagaManager changed(renamed, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
+  const Status refused = changed.CheckActiveSagas();
+  EXPECT_TRUE(refused.IsFailedPrecondition()) << refused.ToString();
+  EXPECT_NE(refused.message().find("1 unfinished order saga(s)"), std::string::npos) << refused.message();
+  EXPECT_NE(refused.message().find("inventory@0"), std::string::npos) << refused.message();
+
+  Complete("o-running");
+  Deliver("notifications/sent", NotificationSent("o-running", "o-running:outcome"));
+  EXPECT_TRUE(changed.CheckActiveSagas().ok()) << "once it has finished";
+}
+
 }  // namespace
 }  // namespace sagaflow::order_saga

@@ -166,8 +166,8 @@ class NotifierTest : public runtime::testing::ServiceTest {
       ADD_FAILURE() << "not a JSON object: " << payload;
       return Status::InvalidArgument("test message is not JSON");
     }
-    messaging::Envelope envelope{topic, GetStringOr(body, "messageId", ""), GetStringOr(body, "orderId", ""), body,
-                                 false};
+    messaging::Envelope envelope{
+        topic, GetStringOr(body, "messageId", ""), GetStringOr(body, "orderId", ""), body, false, payload};
     return db_->Write([&](storage::UnitOfWork& uow) {
       Status handled = notifier_->OnMessage(uow, envelope);
       if (sent_inside != nullptr) *sent_inside = sink_.sent().size();
