@@ -12,7 +12,8 @@ struct Orchestrator final : runtime::Service {
   Orchestrator(runtime::Runtime& rt, engine::SagaDefinition definition)
       : saga(std::move(definition)),
         manager(saga, rt.db(), rt.outbox(), rt.clock(), rt.random(), rt.logger(), rt.metrics()),
-        timers(manager, rt.clock(), rt.logger()) {
+        timers(manager, rt.clock(), rt.logger()),
+        account(rt.broker_account()) {
     manager.Register(rt.consumer());
   }
   // POST /admin/sagas/retry?id=<orderId or sagaId>: an operator re-drives a FAILED or stuck saga.
@@ -28,6 +29,13 @@ struct Orchestrator final : runtime::Service {
   }
   Status Start() override {
     if (Status compatible = manager.CheckActiveSagas(); !compatible.ok()) return compatible;
+    // A message the account may not publish would stay in the outbox and hold back every one after it.
+    for (const auto& topic : saga.PublishedTopics()) {
+      if (!account.MayPublish(topic)) {
+        return Status::FailedPrecondition("saga " + saga.name + " publishes on " + topic + ", which broker account " +
+                                          account.name + " may not publish (manifest/service_manifest.cc)");
+      }
+    }
     timers.Start();
     return Status::Ok();
   }
@@ -36,6 +44,7 @@ struct Orchestrator final : runtime::Service {
   const engine::SagaDefinition saga;
   engine::SagaManager manager;
   engine::TimerLoop timers;
+  const messaging::BrokerAccount& account;
 };
 
 }  // namespace
@@ -73,6 +82,12 @@ int main(int argc, char** argv) {
          if (loaded->size() != 1) {
            return Status::InvalidArgument(sagas_dir + ": holds " + std::to_string(loaded->size()) +
                                           " definitions; this orchestrator runs one");
+         }
+         // The consumer reads every message's correlation id from orderId; until it reads the field a definition
+         // names, another field would dead-letter every message of that saga.
+         if (loaded->front().saga.correlation_field != "orderId") {
+           return Status::InvalidArgument(loaded->front().file +
+                                          ": $.start.correlation: this orchestrator reads orderId only");
          }
          saga = std::move(loaded->front().saga);
          return Status::Ok();

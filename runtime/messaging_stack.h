@@ -38,6 +38,7 @@ class MessagingStack {
   messaging::Consumer& consumer() { return *consumer_; }
   messaging::MessageBus& bus() { return *bus_; }
   const std::string& broker_uri() const { return broker_uri_; }
+  const messaging::BrokerAccount& account() const { return account_; }
 
   // Connects (subscribing to the consumer's topics) and starts the relay.
   Status Start();

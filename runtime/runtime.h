@@ -41,6 +41,8 @@ class Runtime {
   storage::Outbox& outbox() { return messaging_->outbox(); }
   messaging::Consumer& consumer() { return messaging_->consumer(); }
   messaging::MessageBus& bus() { return messaging_->bus(); }
+  // What the service may publish and consume on the broker.
+  const messaging::BrokerAccount& broker_account() const { return messaging_->account(); }
   // Add a table's rule before StartMessaging, which starts the clean-up task.
   storage::Retention& retention() { return *retention_; }
   int http_port() const { return http_port_; }

@@ -263,6 +263,7 @@ void ReadOutcome(const Section& root, const std::shared_ptr<const Shared>& share
   auto completed = ReadOutcomeMessage(section, "completed", *shared, {});
   auto cancelled = ReadOutcomeMessage(section, "cancelled", *shared, {"reason"});
   if (!completed || !cancelled) return;
+  outcome.topics = {completed->topic, cancelled->topic};
   outcome.build = [shared, completed = std::move(*completed), cancelled = std::move(*cancelled)](
                       const SagaContext& context, bool is_completed, const std::string& reason, const std::string& key,
                       const std::string& message_id, const std::string& at) {
@@ -312,6 +313,7 @@ void ReadProgress(const Section& root, const std::shared_ptr<const Shared>& shar
   auto payload = Payload(section, "payload", *shared, {"event", "status", "reason"});
   auto declared = ReadDeclaredEvents(section, engine::ProgressEventNames(saga));
   if (!topic || !payload) return;
+  saga.progress_topic = *topic;
   saga.build_progress = [shared, topic = *topic, payload = std::move(*payload), declared = std::move(declared)](
                             const SagaContext& context, const engine::ProgressEvent& event,
                             const std::string& message_id,

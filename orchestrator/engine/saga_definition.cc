@@ -43,6 +43,19 @@ std::vector<std::string> SagaDefinition::ConsumedTopics() const {
   return topics;
 }
 
+std::vector<std::string> SagaDefinition::PublishedTopics() const {
+  std::vector<std::string> topics;
+  for (const auto& stage : stages) {
+    for (const auto& step : stage.steps) {
+      topics.push_back(step.command_topic);
+      if (!step.compensation_topic.empty()) topics.push_back(step.compensation_topic);
+    }
+  }
+  topics.insert(topics.end(), outcome.topics.begin(), outcome.topics.end());
+  if (!progress_topic.empty()) topics.push_back(progress_topic);
+  return topics;
+}
+
 Status SagaDefinition::Validate() const {
   if (stages.empty()) return Status::InvalidArgument("saga " + name + " has no stages");
   std::set<std::string> names;

@@ -82,6 +82,7 @@ struct ProgressEvent {
 
 struct OutcomeDefinition {
   std::string ack_topic;
+  std::vector<std::string> topics;  // what `build` may publish on
   Millis timeout{10'000};
   RetryPolicy retry{1'000'000, 2.0, Millis(60'000), 0.2};  // driven until acknowledged
   // completed == false: cancelled (reason set) or failed (reason "failed").
@@ -109,6 +110,7 @@ struct SagaDefinition {
   std::function<std::optional<OutgoingPayload>(const SagaContext&, const ProgressEvent&, const std::string& message_id,
                                                const std::string& at)>
       build_progress;
+  std::string progress_topic;  // what build_progress publishes on, if anything
 
   // The step with this name, or nullptr.
   const StepDefinition* FindStep(const std::string& step_name) const;
@@ -116,6 +118,8 @@ struct SagaDefinition {
   const StepDefinition* FindStepByReplyTopic(const std::string& topic, bool* compensation) const;
   // Every topic the saga consumes: start, replies, compensation replies, outcome ack.
   std::vector<std::string> ConsumedTopics() const;
+  // Every topic the saga publishes on: commands, compensations, outcome.topics, progress_topic.
+  std::vector<std::string> PublishedTopics() const;
   // InvalidArgument if names or topics collide (a step may not be named like the outcome step), a stage is
   // empty, or a step has a compensation without a compensation reply topic.
   Status Validate() const;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -80,6 +81,10 @@ TEST(DefinitionFile, ASmallSagaReadsIntoWhatItSays) {
   EXPECT_EQ(funds.retry.max_attempts, 7);
   EXPECT_EQ(funds.compensation_retry.max_attempts, 5) << "the setting the file leaves unsaid";
   EXPECT_EQ(saga.outcome.timeout, Millis(2'000));
+  EXPECT_EQ(saga.PublishedTopics(), (std::vector<std::string>{"funds/lend", "funds/recall", "loans/granted",
+                                                              "loans/refused", "loans/progress"}));
+  EXPECT_EQ(saga.ConsumedTopics(),
+            (std::vector<std::string>{"loans/asked", "funds/lent", "funds/recalled", "loans/seen"}));
 
   const std::string data = R"({"loanId":"L1","amount":12.50,"who":"ann","extra":[1]})";
   const std::string id = "saga-1";
