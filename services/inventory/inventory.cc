@@ -1,6 +1,7 @@
 #include "services/inventory/inventory.h"
 
 #include <limits>
+#include <map>
 #include <optional>
 
 #include "common/json.h"
@@ -44,6 +45,90 @@ void Insert(storage::UnitOfWork& uow, const std::string& order_id, const Reserva
   insert.exec();
 }
 
+// The command's items as product -> quantity; the same product twice counts once, summed.
+Result<std::map<std::string, int64_t>> WantedItems(simdjson::dom::object command) {
+  auto items = GetArray(command, "items");
+  if (!items.ok()) return items.status();
+  std::map<std::string, int64_t> wanted;
+  for (simdjson::dom::element element : *items) {
+    simdjson::dom::object item;
+    if (element.get_object().get(item)) return Status::InvalidArgument("items entries must be objects");
+    auto product = GetString(item, "productId");
+    auto quantity = GetInt(item, "quantity");
+    if (!product.ok() || !quantity.ok() || *quantity <= 0) {
+      return Status::InvalidArgument("items need a productId and a positive quantity");
+    }
+    int64_t& total = wanted[std::string(*product)];
+    // Summing unchecked would overflow (undefined behaviour) on a hostile message and could go negative.
+    if (*quantity > std::numeric_limits<int64_t>::max() - total) {
+      return Status::InvalidArgument("quantity of " + std::string(*product) + " is out of range");
+    }
+    total += *quantity;
+  }
+  if (wanted.empty()) return Status::InvalidArgument("items must not be empty");
+  return wanted;
+}
+
+// Why the stock cannot cover `wanted` ("unknown_product" first, then "out_of_stock"), or "" if it can.
+std::string ShortfallReason(storage::Sql& sql, const std::map<std::string, int64_t>& wanted) {
+  std::string reason;
+  auto& available = sql.Prepare("SELECT available FROM stock WHERE product_id = ?");
+  for (const auto& [product, quantity] : wanted) {
+    available.reset();
+    available.bind(1, product);
+    if (!available.executeStep()) {
+      reason = "unknown_product";
+      break;
+    }
+    if (available.getColumn(0).getInt64() < quantity && reason.empty()) reason = "out_of_stock";
+  }
+  available.reset();
+  return reason;
+}
+
+// Takes `wanted` from the stock and records it as the reservation's items.
+Status TakeStock(storage::UnitOfWork& uow, const std::string& reservation_id,
+                 const std::map<std::string, int64_t>& wanted) {
+  auto& take = uow.Prepare("UPDATE stock SET available = available - ? WHERE product_id = ? AND available >= ?");
+  auto& record = uow.Prepare("INSERT INTO reservation_items(reservation_id, product_id, quantity) VALUES (?, ?, ?)");
+  for (const auto& [product, quantity] : wanted) {
+    take.reset();
+    take.bind(1, quantity);
+    take.bind(2, product);
+    take.bind(3, quantity);
+    if (take.exec() != 1) return Status::IoError("stock of " + product + " changed inside the transaction");
+    record.reset();
+    record.bind(1, reservation_id);
+    record.bind(2, product);
+    record.bind(3, quantity);
+    record.exec();
+  }
+  return Status::Ok();
+}
+
+// inventory/reserved for the reservation as it stands (a released one answers a late repeat "cancelled").
+std::string ReservedReply(const std::string& message_id, const std::string& order_id, const std::string& key,
+                          const ReservationRow& row, const std::string& at) {
+  const bool success = row.status == "RESERVED";
+  std::string reason = row.reason;
+  if (row.status == "RELEASED" || row.status == "VOIDED") reason = "cancelled";
+  JsonWriter json;
+  json.BeginObject()
+      .Key("messageId")
+      .String(message_id)
+      .Key("orderId")
+      .String(order_id)
+      .Key("idempotencyKey")
+      .String(key)
+      .Key("reservationId")
+      .String(row.reservation_id)
+      .Key("success")
+      .Bool(success);
+  if (!success) json.Key("reason").String(reason);
+  json.Key("reservedAt").String(at).EndObject();
+  return json.Take();
+}
+
 }  // namespace
 
 Result<int> SeedStock(storage::Database& db, const std::map<std::string, int64_t>& stock) {
@@ -64,84 +149,26 @@ Result<int> SeedStock(storage::Database& db, const std::map<std::string, int64_t
 
 Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simdjson::dom::object command,
                                                   const std::string& order_id, const std::string& key) {
-  auto items = GetArray(command, "items");
-  if (!items.ok()) return items.status();
-  std::map<std::string, int64_t> wanted;  // the same product twice counts once, summed
-  for (simdjson::dom::element element : *items) {
-    simdjson::dom::object item;
-    if (element.get_object().get(item)) return Status::InvalidArgument("items entries must be objects");
-    auto product = GetString(item, "productId");
-    auto quantity = GetInt(item, "quantity");
-    if (!product.ok() || !quantity.ok() || *quantity <= 0) {
-      return Status::InvalidArgument("items need a productId and a positive quantity");
-    }
-    int64_t& total = wanted[std::string(*product)];
-    // Summing unchecked would overflow (undefined behaviour) on a hostile message and could go negative.
-    if (*quantity > std::numeric_limits<int64_t>::max() - total) {
-      return Status::InvalidArgument("quantity of " + std::string(*product) + " is out of range");
-    }
-    total += *quantity;
-  }
-  if (wanted.empty()) return Status::InvalidArgument("items must not be empty");
-
+  auto wanted = WantedItems(command);
+  if (!wanted.ok()) return wanted.status();
   const std::string at = FormatIso8601(clock_.Now());
   auto row = Load(uow, order_id);
-  if (!row) {
-    std::string reason;
-    auto& available = uow.Prepare("SELECT available FROM stock WHERE product_id = ?");
-    for (const auto& [product, quantity] : wanted) {
-      available.reset();
-      available.bind(1, product);
-      if (!available.executeStep()) {
-        reason = "unknown_product";
-        break;
-      }
-      if (available.getColumn(0).getInt64() < quantity && reason.empty()) reason = "out_of_stock";
-    }
-    available.reset();
+  if (row) {
+    logger_->info("orderId={} inventory/reserve for a reservation already {}", order_id, row->status);
+  } else {
+    const std::string reason = ShortfallReason(uow, *wanted);
     row = ReservationRow{NewTimeOrderedUuid(clock_.Now(), random_), reason.empty() ? "RESERVED" : "REJECTED", reason};
     Insert(uow, order_id, *row, at);
-    if (reason.empty()) {
-      auto& take = uow.Prepare("UPDATE stock SET available = available - ? WHERE product_id = ? AND available >= ?");
-      auto& record =
-          uow.Prepare("INSERT INTO reservation_items(reservation_id, product_id, quantity) VALUES (?, ?, ?)");
-      for (const auto& [product, quantity] : wanted) {
-        take.reset();
-        take.bind(1, quantity);
-        take.bind(2, product);
-        take.bind(3, quantity);
-        if (take.exec() != 1) return Status::IoError("stock of " + product + " changed inside the transaction");
-        record.reset();
-        record.bind(1, row->reservation_id);
-        record.bind(2, product);
-        record.bind(3, quantity);
-        record.exec();
-      }
-      logger_->info("orderId={} reserved {} product(s), reservation {}", order_id, wanted.size(), row->reservation_id);
-    } else {
+    if (!reason.empty()) {
       logger_->info("orderId={} reservation rejected: {}", order_id, reason);
+    } else if (Status taken = TakeStock(uow, row->reservation_id, *wanted); !taken.ok()) {
+      return taken;
+    } else {
+      logger_->info("orderId={} reserved {} product(s), reservation {}", order_id, wanted->size(), row->reservation_id);
     }
-  } else {
-    logger_->info("orderId={} inventory/reserve for a reservation already {}", order_id, row->status);
   }
-  const bool success = row->status == "RESERVED";
-  std::string reason = row->reason;
-  if (row->status == "RELEASED" || row->status == "VOIDED") reason = "cancelled";
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(NewTimeOrderedUuid(clock_.Now(), random_))
-      .Key("orderId")
-      .String(order_id)
-      .Key("idempotencyKey")
-      .String(key)
-      .Key("reservationId")
-      .String(row->reservation_id)
-      .Key("success")
-      .Bool(success);
-  if (!success) json.Key("reason").String(reason);
-  json.Key("reservedAt").String(at).EndObject();
-  return commands::CommandReply{std::string(topics::kInventoryReserved), json.Take()};
+  return commands::CommandReply{std::string(topics::kInventoryReserved),
+                                ReservedReply(NewTimeOrderedUuid(clock_.Now(), random_), order_id, key, *row, at)};
 }
 
 Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simdjson::dom::object /*command*/,

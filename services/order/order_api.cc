@@ -46,6 +46,43 @@ std::string AcceptedJson(const Order& order, const char* message) {
   return json.Take();
 }
 
+http::HttpResponse Accepted(const Order& order, int status, const char* message) {
+  auto response = http::JsonOk(status, AcceptedJson(order, message));
+  response.headers.emplace_back("Location", std::string(kOrdersPath) + "/" + order.order_id);
+  return response;
+}
+
+// The request's framing, before its body is read: Content-Type, size and Idempotency-Key.
+std::optional<http::HttpResponse> CheckPostFraming(const http::HttpRequest& request) {
+  const auto content_type = request.Header("content-type");
+  if (!content_type || !IsJsonContentType(*content_type)) {
+    return http::JsonError(415, "Content-Type must be application/json, got '" + content_type.value_or("") + "'");
+  }
+  if (request.body.size() > kMaxBodyBytes) {
+    return http::JsonError(413, "body is " + std::to_string(request.body.size()) + " bytes, more than the limit of " +
+                                    std::to_string(kMaxBodyBytes));
+  }
+  const auto idempotency_key = request.Header("idempotency-key");
+  if (idempotency_key && !IsValidIdempotencyKey(*idempotency_key)) {
+    return http::JsonError(400, "Idempotency-Key must be 1 to 128 printable characters");
+  }
+  return std::nullopt;
+}
+
+Order NewOrder(const OrderRequest& request, TimePoint now, RandomSource& random) {
+  const std::string at = FormatIso8601(now);
+  Order order;
+  order.order_id = NewTimeOrderedUuid(now, random);
+  order.customer_id = request.customer_id;
+  order.status = std::string(kPending);
+  order.total_cents = request.TotalCents();
+  order.created_at = at;
+  order.updated_at = at;
+  order.items = request.items;
+  order.history.push_back({at, "created"});
+  return order;
+}
+
 }  // namespace
 
 OrderApi::OrderApi(OrderContext& context, std::function<http::HealthReport()> health)
@@ -90,79 +127,65 @@ http::HttpResponse OrderApi::Handle(const http::HttpRequest& request) {
 }
 
 http::HttpResponse OrderApi::PostOrder(const http::HttpRequest& request) {
-  const auto content_type = request.Header("content-type");
-  if (!content_type || !IsJsonContentType(*content_type)) {
-    return http::JsonError(415, "Content-Type must be application/json, got '" + content_type.value_or("") + "'");
-  }
-  if (request.body.size() > kMaxBodyBytes) {
-    return http::JsonError(413, "body is " + std::to_string(request.body.size()) + " bytes, more than the limit of " +
-                                    std::to_string(kMaxBodyBytes));
-  }
+  if (auto refused = CheckPostFraming(request)) return *refused;
   const auto idempotency_key = request.Header("idempotency-key");
-  if (idempotency_key && !IsValidIdempotencyKey(*idempotency_key)) {
-    return http::JsonError(400, "Idempotency-Key must be 1 to 128 printable characters");
-  }
   auto parsed = ParseOrderRequest(request.body);
   if (!parsed.ok()) return http::JsonError(400, parsed.status().message());
 
   const TimePoint now = context_.clock.Now();
-  const std::string at = FormatIso8601(now);
-  Order order;
-  order.order_id = NewTimeOrderedUuid(now, context_.random);
-  order.customer_id = parsed->customer_id;
-  order.status = std::string(kPending);
-  order.total_cents = parsed->TotalCents();
-  order.created_at = at;
-  order.updated_at = at;
-  order.items = parsed->items;
-  order.history.push_back({at, "created"});
-  const std::string canonical = parsed->Canonical();
-
-  std::optional<std::string> replay_of;
-  bool conflict = false;
-  Status status = context_.db.Write([&](storage::UnitOfWork& uow) {
-    if (idempotency_key) {
-      if (auto existing = store::FindIdempotencyKey(uow, *idempotency_key)) {
-        if (existing->request == canonical) {
-          replay_of = existing->order_id;
-        } else {
-          conflict = true;
-        }
-        return Status::Ok();
-      }
-    }
-    store::InsertOrder(uow, order, ToEpochMillis(now + context_.nudge_after));
-    if (idempotency_key) store::InsertIdempotencyKey(uow, *idempotency_key, canonical, order.order_id, at);
-    context_.outbox.Append(uow, topics::kOrderCreated,
-                           OrderCreatedEvent(order, NewTimeOrderedUuid(now, context_.random)));
-    return Status::Ok();
-  });
-  // Durable before visible: no 2xx for an order a power loss could still take back.
-  if (status.ok() && !conflict) status = context_.db.AwaitDurable();
-  if (!status.ok()) {
-    context_.logger->error("storing order failed: {}", status.ToString());
+  const Order order = NewOrder(*parsed, now, context_.random);
+  auto stored = Store(order, parsed->Canonical(), idempotency_key, now);
+  if (!stored.ok()) {
+    context_.logger->error("storing order failed: {}", stored.status().ToString());
     return http::JsonError(503, "the order could not be stored; retry with the same Idempotency-Key");
   }
-  if (conflict) {
+  if (stored->conflict) {
     return http::JsonError(409, "Idempotency-Key '" + *idempotency_key + "' was already used with a different body");
   }
-  if (replay_of) {
-    std::optional<Order> existing;
-    Status read = context_.db.Read([&](storage::Sql& sql) {
-      existing = store::LoadOrder(sql, *replay_of, false);
-      return Status::Ok();
-    });
-    if (!read.ok() || !existing) return http::JsonError(503, "the order could not be read; retry");
-    auto response = http::JsonOk(200, AcceptedJson(*existing, "Order already accepted for this Idempotency-Key"));
-    response.headers.emplace_back("Location", std::string(kOrdersPath) + "/" + existing->order_id);
-    return response;
-  }
+  if (stored->replay_of) return Replay(*stored->replay_of);
   context_.metrics.Add("sagaflow_orders_created_total");
   context_.logger->info("order accepted orderId={} customerId={} items={} totalAmount={}", order.order_id,
                         order.customer_id, order.items.size(), FormatMoney(order.total_cents));
-  auto response = http::JsonOk(202, AcceptedJson(order, "Order accepted for processing"));
-  response.headers.emplace_back("Location", std::string(kOrdersPath) + "/" + order.order_id);
-  return response;
+  return Accepted(order, 202, "Order accepted for processing");
+}
+
+OrderApi::Stored OrderApi::StoreInTransaction(storage::UnitOfWork& uow, const Order& order,
+                                              const std::string& canonical,
+                                              const std::optional<std::string>& idempotency_key, TimePoint now) {
+  if (idempotency_key) {
+    if (auto existing = store::FindIdempotencyKey(uow, *idempotency_key)) {
+      if (existing->request == canonical) return Stored{existing->order_id, false};
+      return Stored{std::nullopt, true};
+    }
+  }
+  store::InsertOrder(uow, order, ToEpochMillis(now + context_.nudge_after));
+  if (idempotency_key) store::InsertIdempotencyKey(uow, *idempotency_key, canonical, order.order_id, order.created_at);
+  context_.outbox.Append(uow, topics::kOrderCreated,
+                         OrderCreatedEvent(order, NewTimeOrderedUuid(now, context_.random)));
+  return Stored{};
+}
+
+Result<OrderApi::Stored> OrderApi::Store(const Order& order, const std::string& canonical,
+                                         const std::optional<std::string>& idempotency_key, TimePoint now) {
+  Stored stored;
+  Status status = context_.db.Write([&](storage::UnitOfWork& uow) {
+    stored = StoreInTransaction(uow, order, canonical, idempotency_key, now);
+    return Status::Ok();
+  });
+  // Durable before visible: no 2xx for an order a power loss could still take back.
+  if (status.ok() && !stored.conflict) status = context_.db.AwaitDurable();
+  if (!status.ok()) return status;
+  return stored;
+}
+
+http::HttpResponse OrderApi::Replay(const std::string& order_id) {
+  std::optional<Order> existing;
+  Status read = context_.db.Read([&](storage::Sql& sql) {
+    existing = store::LoadOrder(sql, order_id, false);
+    return Status::Ok();
+  });
+  if (!read.ok() || !existing) return http::JsonError(503, "the order could not be read; retry");
+  return Accepted(*existing, 200, "Order already accepted for this Idempotency-Key");
 }
 
 http::HttpResponse OrderApi::GetOrder(const std::string& order_id) {

@@ -7,10 +7,16 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 
+#include "common/clock.h"
+#include "common/status.h"
 #include "http/health.h"
 #include "http/http_types.h"
+#include "services/order/order.h"
 #include "services/order/order_context.h"
+#include "storage/database.h"
 
 namespace sagaflow::order {
 
@@ -21,7 +27,20 @@ class OrderApi {
   http::HttpResponse Handle(const http::HttpRequest& request);
 
  private:
+  // What storing a POST came to: a new order (neither set), a repeat of an earlier request with the same
+  // Idempotency-Key and body (that order), or the key used with another body.
+  struct Stored {
+    std::optional<std::string> replay_of;
+    bool conflict = false;
+  };
+
   http::HttpResponse PostOrder(const http::HttpRequest& request);
+  // Commits the order and its orders/created (or finds the key's earlier order) and waits until that is durable.
+  Result<Stored> Store(const Order& order, const std::string& canonical,
+                       const std::optional<std::string>& idempotency_key, TimePoint now);
+  Stored StoreInTransaction(storage::UnitOfWork& uow, const Order& order, const std::string& canonical,
+                            const std::optional<std::string>& idempotency_key, TimePoint now);
+  http::HttpResponse Replay(const std::string& order_id);
   http::HttpResponse GetOrder(const std::string& order_id);
   http::HttpResponse ListOrders(const http::HttpRequest& request);
 
