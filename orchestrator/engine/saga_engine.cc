@@ -113,69 +113,74 @@ std::vector<Action> SagaEngine::OnReply(SagaInstance& saga, const Reply& reply, 
   StepState* step = saga.Step(reply.step);
   if (step == nullptr) return actions;
   const std::string verdict = reply.success ? "success" : "failure: " + reply.reason;
-
   if (reply.step == kOutcomeStep) {
     if (reply.idempotency_key != OutcomeKey(saga) || step->status != StepStatus::kRunning) return actions;
     step->status = StepStatus::kSucceeded;
     step->deadline.reset();
     step->last_reply = "acknowledged";
     saga.updated_at = now;
-    return actions;
+  } else if (reply.compensation) {
+    OnCompensationReply(saga, *step, reply, verdict, now, actions);
+  } else {
+    OnCommandReply(saga, *step, reply, verdict, now, actions);
   }
+  return actions;
+}
 
-  if (!reply.compensation) {
-    if (reply.idempotency_key != CommandKey(saga, step->name)) {
-      step->last_reply = "ignored (key " + reply.idempotency_key + "): " + verdict;
-      return actions;
-    }
-    if (step->status == StepStatus::kFailed && reply.success) {
-      // Participants answer every repeat of a key alike, so this is no repeat of the failure: the command
-      // was carried out after all (a participant's bug, or a forgery), and nothing else would undo it.
-      CompensateLateSuccess(saga, *step, now, actions);
-      return actions;
-    }
-    if (step->status != StepStatus::kRunning || saga.state != SagaState::kRunning) {
-      // Late or duplicate: a step being compensated is compensated whatever it replies now, and one already
-      // compensated was undone, or its participant refuses the command for good (a tombstone).
-      step->last_reply = "late: " + verdict;
-      return actions;
-    }
-    step->last_reply = verdict;
-    step->deadline.reset();
-    saga.updated_at = now;
-    if (reply.success) {
-      step->status = StepStatus::kSucceeded;
-      actions.push_back(Progress(step->name, step->name + "_succeeded"));
-      const auto& stage_steps = definition_.stages[static_cast<size_t>(saga.stage)].steps;
-      const bool stage_done = std::all_of(stage_steps.begin(), stage_steps.end(), [&](const StepDefinition& d) {
-        return saga.Step(d.name)->status == StepStatus::kSucceeded;
-      });
-      if (stage_done) {
-        if (static_cast<size_t>(saga.stage) + 1 < definition_.stages.size()) {
-          StartStage(saga, saga.stage + 1, now, actions);
-        } else {
-          Finish(saga, SagaState::kCompleted, now, actions);
-        }
-      }
-    } else {
-      step->status = StepStatus::kFailed;
-      step->failure_reason = reply.reason.empty() ? "failed" : reply.reason;
-      actions.push_back(Progress(step->name, step->name + "_failed", step->failure_reason));
-      BeginCompensation(saga, step->failure_reason, now, actions);
-    }
-    return actions;
+void SagaEngine::OnCommandReply(SagaInstance& saga, StepState& step, const Reply& reply, const std::string& verdict,
+                                TimePoint now, std::vector<Action>& actions) const {
+  if (reply.idempotency_key != CommandKey(saga, step.name)) {
+    step.last_reply = "ignored (key " + reply.idempotency_key + "): " + verdict;
+    return;
   }
+  if (step.status == StepStatus::kFailed && reply.success) {
+    // Participants answer every repeat of a key alike, so this is no repeat of the failure: the command
+    // was carried out after all (a participant's bug, or a forgery), and nothing else would undo it.
+    CompensateLateSuccess(saga, step, now, actions);
+    return;
+  }
+  if (step.status != StepStatus::kRunning || saga.state != SagaState::kRunning) {
+    // Late or duplicate: a step being compensated is compensated whatever it replies now, and one already
+    // compensated was undone, or its participant refuses the command for good (a tombstone).
+    step.last_reply = "late: " + verdict;
+    return;
+  }
+  step.last_reply = verdict;
+  step.deadline.reset();
+  saga.updated_at = now;
+  if (!reply.success) {
+    step.status = StepStatus::kFailed;
+    step.failure_reason = reply.reason.empty() ? "failed" : reply.reason;
+    actions.push_back(Progress(step.name, step.name + "_failed", step.failure_reason));
+    BeginCompensation(saga, step.failure_reason, now, actions);
+    return;
+  }
+  step.status = StepStatus::kSucceeded;
+  actions.push_back(Progress(step.name, step.name + "_succeeded"));
+  const auto& stage_steps = definition_.stages[static_cast<size_t>(saga.stage)].steps;
+  const bool stage_done = std::all_of(stage_steps.begin(), stage_steps.end(), [&](const StepDefinition& d) {
+    return saga.Step(d.name)->status == StepStatus::kSucceeded;
+  });
+  if (!stage_done) return;
+  if (static_cast<size_t>(saga.stage) + 1 < definition_.stages.size()) {
+    StartStage(saga, saga.stage + 1, now, actions);
+  } else {
+    Finish(saga, SagaState::kCompleted, now, actions);
+  }
+}
 
-  if (reply.idempotency_key != CompensationKey(saga, step->name)) {
-    step->last_reply = "ignored compensation reply (key " + reply.idempotency_key + ")";
-    return actions;
+void SagaEngine::OnCompensationReply(SagaInstance& saga, StepState& step, const Reply& reply,
+                                     const std::string& verdict, TimePoint now, std::vector<Action>& actions) const {
+  if (reply.idempotency_key != CompensationKey(saga, step.name)) {
+    step.last_reply = "ignored compensation reply (key " + reply.idempotency_key + ")";
+    return;
   }
-  if (step->status == StepStatus::kCompensationFailed && reply.success) {
+  if (step.status == StepStatus::kCompensationFailed && reply.success) {
     // The confirmation came after we gave up: the compensation did happen, so the saga may still end.
-    step->status = StepStatus::kCompensated;
-    step->last_reply = "late compensation " + verdict;
+    step.status = StepStatus::kCompensated;
+    step.last_reply = "late compensation " + verdict;
     saga.updated_at = now;
-    actions.push_back(Progress(step->name, step->name + "_compensated"));
+    actions.push_back(Progress(step.name, step.name + "_compensated"));
     const bool none_failed = std::none_of(saga.steps.begin(), saga.steps.end(), [](const StepState& s) {
       return s.status == StepStatus::kCompensationFailed;
     });
@@ -187,20 +192,19 @@ std::vector<Action> SagaEngine::OnReply(SagaInstance& saga, const Reply& reply, 
       }
       ContinueCompensation(saga, now, actions);
     }
-    return actions;
+    return;
   }
-  if (step->status != StepStatus::kCompensating) {
-    step->last_reply = "late compensation reply: " + verdict;
-    return actions;
+  if (step.status != StepStatus::kCompensating) {
+    step.last_reply = "late compensation reply: " + verdict;
+    return;
   }
-  step->last_reply = "compensation " + verdict;
-  if (!reply.success) return actions;  // retried when its deadline passes
-  step->status = StepStatus::kCompensated;
-  step->deadline.reset();
+  step.last_reply = "compensation " + verdict;
+  if (!reply.success) return;  // retried when its deadline passes
+  step.status = StepStatus::kCompensated;
+  step.deadline.reset();
   saga.updated_at = now;
-  actions.push_back(Progress(step->name, step->name + "_compensated"));
+  actions.push_back(Progress(step.name, step.name + "_compensated"));
   if (saga.state == SagaState::kCompensating) ContinueCompensation(saga, now, actions);
-  return actions;
 }
 
 void SagaEngine::BeginCompensation(SagaInstance& saga, const std::string& reason, TimePoint now,

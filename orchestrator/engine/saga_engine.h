@@ -71,6 +71,10 @@ class SagaEngine {
 
  private:
   void StartStage(SagaInstance& saga, int stage, TimePoint now, std::vector<Action>& actions) const;
+  void OnCommandReply(SagaInstance& saga, StepState& step, const Reply& reply, const std::string& verdict,
+                      TimePoint now, std::vector<Action>& actions) const;
+  void OnCompensationReply(SagaInstance& saga, StepState& step, const Reply& reply, const std::string& verdict,
+                           TimePoint now, std::vector<Action>& actions) const;
   void BeginCompensation(SagaInstance& saga, const std::string& reason, TimePoint now,
                          std::vector<Action>& actions) const;
   void ContinueCompensation(SagaInstance& saga, TimePoint now, std::vector<Action>& actions) const;
