@@ -140,34 +140,42 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope&
   return Status::Ok();
 }
 
-Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope& message) {
-  const TimePoint now = clock_.Now();
+Result<Reply> SagaManager::ReadReply(const messaging::Envelope& message, const StepDefinition** replying_step) const {
   const std::string topic(message.topic);
   auto key = GetString(message.body, "idempotencyKey");
   if (!key.ok()) return Status::InvalidArgument(key.status().message());
-
   Reply reply;
   reply.idempotency_key = std::string(*key);
-  const StepDefinition* replying_step = nullptr;
+  *replying_step = nullptr;
   if (topic == definition_.outcome.ack_topic) {
     reply.step = std::string(kOutcomeStep);
     reply.success = true;
-  } else {
-    bool compensation = false;
-    const StepDefinition* step = definition_.FindStepByReplyTopic(topic, &compensation);
-    if (step == nullptr) return Status::InvalidArgument("no step replies on " + topic);
-    reply.step = step->name;
-    reply.compensation = compensation;
-    replying_step = step;
-    if (compensation) {
-      auto success = GetBool(message.body, "success");
-      reply.success = !success.ok() || *success;
-    } else {
-      const ReplyVerdict verdict = step->read_reply(message.body);
-      reply.success = verdict.success;
-      reply.reason = verdict.reason;
-    }
+    return reply;
   }
+  bool compensation = false;
+  const StepDefinition* step = definition_.FindStepByReplyTopic(topic, &compensation);
+  if (step == nullptr) return Status::InvalidArgument("no step replies on " + topic);
+  reply.step = step->name;
+  reply.compensation = compensation;
+  *replying_step = step;
+  if (compensation) {
+    auto success = GetBool(message.body, "success");
+    reply.success = !success.ok() || *success;
+  } else {
+    const ReplyVerdict verdict = step->read_reply(message.body);
+    reply.success = verdict.success;
+    reply.reason = verdict.reason;
+  }
+  return reply;
+}
+
+Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope& message) {
+  const TimePoint now = clock_.Now();
+  const std::string topic(message.topic);
+  const StepDefinition* replying_step = nullptr;
+  auto read = ReadReply(message, &replying_step);
+  if (!read.ok()) return read.status();
+  const Reply& reply = *read;
   auto saga = store::LoadByCorrelation(uow, std::string(message.order_id));
   if (!saga) {
     logger_->warn("orderId={} {} for an unknown saga ignored", message.order_id, topic);
@@ -189,7 +197,15 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
   const TimePoint sent_at = was_sent ? *step_before->sent_at : TimePoint{};
   const StepStatus status_before = step_before != nullptr ? step_before->status : StepStatus::kPending;
   auto actions = engine_.OnReply(*saga, reply, now, random_.NextUnit());
-  const StepState* step_after = saga->Step(reply.step);
+  RecordReply(*saga, topic, reply, status_before, was_sent, sent_at, now);
+  Apply(uow, *saga, stored.state, actions, now);
+  store::Save(uow, *saga, &stored);
+  return Status::Ok();
+}
+
+void SagaManager::RecordReply(const SagaInstance& saga, const std::string& topic, const Reply& reply,
+                              StepStatus status_before, bool was_sent, TimePoint sent_at, TimePoint now) {
+  const StepState* step_after = saga.Step(reply.step);
   if (step_after != nullptr && step_after->last_reply.rfind("late", 0) == 0) {
     // A participant answers every repeat of a key with the reply it stored, so a late reply that says the
     // opposite of what the step recorded is not a repeat: someone acted twice, or the reply is forged.
@@ -201,25 +217,22 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
       logger_->warn(
           "orderId={} late success on {} for step {}, which had failed ({}); saga is {}: sending its "
           "compensation (key {})",
-          saga->correlation_id, topic, reply.step, step_after->failure_reason, ToString(saga->state),
-          SagaEngine::CompensationKey(*saga, reply.step));
+          saga.correlation_id, topic, reply.step, step_after->failure_reason, ToString(saga.state),
+          SagaEngine::CompensationKey(saga, reply.step));
     } else if (contradicts) {
-      logger_->warn("orderId={} late reply on {} contradicts step {} ({}): {}", saga->correlation_id, topic, reply.step,
+      logger_->warn("orderId={} late reply on {} contradicts step {} ({}): {}", saga.correlation_id, topic, reply.step,
                     ToString(step_after->status), step_after->last_reply);
     } else {
-      logger_->info("orderId={} late or duplicate reply on {} recorded: {}", saga->correlation_id, topic,
+      logger_->info("orderId={} late or duplicate reply on {} recorded: {}", saga.correlation_id, topic,
                     step_after->last_reply);
     }
   } else if (step_after != nullptr && step_after->last_reply.rfind("ignored", 0) == 0) {
-    logger_->warn("orderId={} reply on {} ignored: {}", saga->correlation_id, topic, step_after->last_reply);
+    logger_->warn("orderId={} reply on {} ignored: {}", saga.correlation_id, topic, step_after->last_reply);
   } else if (was_sent && !reply.compensation && reply.step != kOutcomeStep) {
     metrics_.Add("sagaflow_step_latency_ms_sum{step=\"" + reply.step + "\"}",
                  static_cast<double>((now - sent_at).count()));
     metrics_.Add("sagaflow_step_latency_ms_count{step=\"" + reply.step + "\"}");
   }
-  Apply(uow, *saga, stored.state, actions, now);
-  store::Save(uow, *saga, &stored);
-  return Status::Ok();
 }
 
 void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState before,

@@ -45,6 +45,12 @@ class SagaManager {
   Result<std::string> Redrive(const std::string& id);
 
  private:
+  // The reply as the engine takes it; `replying_step` is the step whose command or compensation it answers
+  // (nullptr for the outcome's acknowledgement). InvalidArgument for a message no step of the saga answers with.
+  Result<Reply> ReadReply(const messaging::Envelope& message, const StepDefinition** replying_step) const;
+  // Logs and counts what the engine made of a reply: a late or contradicting one, an ignored one, a step's latency.
+  void RecordReply(const SagaInstance& saga, const std::string& topic, const Reply& reply, StepStatus status_before,
+                   bool was_sent, TimePoint sent_at, TimePoint now);
   void Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState before, const std::vector<Action>& actions,
              TimePoint now);
   // Remembers the outbox row of a message just sent for a step, and the wait the engine gave it.
