@@ -180,73 +180,103 @@ Status WriteOrders(UnitOfWork& uow, const HistoryPlan& plan, int64_t begin, int6
   return Status::Ok();
 }
 
+// The payments/process command the orchestrator sends.
+std::string PaymentCommand(const HistoryPlan& plan, const FinishedOrder& order) {
+  JsonWriter json;
+  BeginReply(json, order.payment_command, order, order.order_id + ":payment")
+      .Key("customerId")
+      .String(plan.customer_id)
+      .Key("amount")
+      .Raw(FormatMoney(order.total_cents(plan)))
+      .EndObject();
+  return json.Take();
+}
+
+// The inventory/reserve command the orchestrator sends.
+std::string InventoryCommand(const HistoryPlan& plan, const FinishedOrder& order) {
+  JsonWriter json;
+  BeginReply(json, order.inventory_command, order, order.order_id + ":inventory")
+      .Key("items")
+      .BeginArray()
+      .BeginObject()
+      .Key("productId")
+      .String(plan.product_id)
+      .Key("quantity")
+      .Int(plan.quantity)
+      .EndObject()
+      .EndArray()
+      .EndObject();
+  return json.Take();
+}
+
+// The orders/completed outcome the orchestrator publishes.
+std::string CompletedOutcome(const FinishedOrder& order) {
+  JsonWriter json;
+  BeginReply(json, order.outcome_message, order, order.order_id + ":outcome")
+      .Key("at")
+      .String(At(order.payment_done_at))
+      .EndObject();
+  return json.Take();
+}
+
+Status InsertSaga(UnitOfWork& uow, simdjson::dom::parser& parser, const HistoryPlan& plan, const FinishedOrder& order) {
+  // The saga keeps orders/created as the orchestrator re-serialized it (simdjson prints 1.00 as 1.0).
+  simdjson::dom::element created;
+  if (parser.parse(CreatedPayload(plan, order)).get(created)) return Status::Corruption("orders/created payload");
+  auto& insert = uow.Prepare(
+      "INSERT INTO sagas(saga_id, order_id, definition, state, stage, data, created_at, updated_at) "
+      "VALUES (?, ?, 'order', 'COMPLETED', 0, ?, ?, ?)");
+  insert.bind(1, order.saga_id);
+  insert.bind(2, order.order_id);
+  insert.bind(3, std::string(simdjson::to_string(created)));
+  insert.bind(4, At(order.started_at));
+  insert.bind(5, At(order.finished_at));
+  insert.exec();
+  return Status::Ok();
+}
+
+// Its three steps, each succeeded at the first attempt.
+void InsertSagaSteps(UnitOfWork& uow, const FinishedOrder& order) {
+  for (const auto& [step, stage, sent_at, reply] :
+       {std::tuple<const char*, int, TimePoint, const char*>{"payment", 0, order.started_at, "success"},
+        {"inventory", 0, order.started_at, "success"},
+        {"outcome", -1, order.payment_done_at, "acknowledged"}}) {
+    auto& steps = uow.Prepare(
+        "INSERT INTO saga_steps(saga_id, step, stage, status, attempts, compensation_attempts, sent_at, "
+        "last_reply, updated_at) VALUES (?, ?, ?, 'SUCCEEDED', 1, 0, ?, ?, ?)");
+    steps.bind(1, order.saga_id);
+    steps.bind(2, step);
+    steps.bind(3, stage);
+    steps.bind(4, ToEpochMillis(sent_at));
+    steps.bind(5, reply);
+    steps.bind(6, At(order.finished_at));
+    steps.exec();
+  }
+}
+
+// What the orchestrator published for one saga, in the order it did.
+void AppendSagaMessages(UnitOfWork& uow, const HistoryPlan& plan, const FinishedOrder& order) {
+  AppendPublished(uow, "orders/progress",
+                  Progress(order, order.started_progress, "saga_started", "PROCESSING", order.started_at),
+                  order.started_at);
+  AppendPublished(uow, "payments/process", PaymentCommand(plan, order), order.started_at);
+  AppendPublished(uow, "inventory/reserve", InventoryCommand(plan, order), order.started_at);
+  AppendPublished(uow, "orders/progress",
+                  Progress(order, order.inventory_progress, "inventory_succeeded", "", order.inventory_done_at),
+                  order.inventory_done_at);
+  AppendPublished(uow, "orders/progress",
+                  Progress(order, order.payment_progress, "payment_succeeded", "", order.payment_done_at),
+                  order.payment_done_at);
+  AppendPublished(uow, "orders/completed", CompletedOutcome(order), order.payment_done_at);
+}
+
 Status WriteSagas(UnitOfWork& uow, const HistoryPlan& plan, int64_t begin, int64_t end) {
   simdjson::dom::parser parser;
   for (int64_t index = begin; index < end; ++index) {
     const FinishedOrder order = MakeFinishedOrder(plan, index);
-    // The saga keeps orders/created as the orchestrator re-serialized it (simdjson prints 1.00 as 1.0).
-    simdjson::dom::element created;
-    if (parser.parse(CreatedPayload(plan, order)).get(created)) return Status::Corruption("orders/created payload");
-    auto& insert = uow.Prepare(
-        "INSERT INTO sagas(saga_id, order_id, definition, state, stage, data, created_at, updated_at) "
-        "VALUES (?, ?, 'order', 'COMPLETED', 0, ?, ?, ?)");
-    insert.bind(1, order.saga_id);
-    insert.bind(2, order.order_id);
-    insert.bind(3, std::string(simdjson::to_string(created)));
-    insert.bind(4, At(order.started_at));
-    insert.bind(5, At(order.finished_at));
-    insert.exec();
-    for (const auto& [step, stage, sent_at, reply] :
-         {std::tuple<const char*, int, TimePoint, const char*>{"payment", 0, order.started_at, "success"},
-          {"inventory", 0, order.started_at, "success"},
-          {"outcome", -1, order.payment_done_at, "acknowledged"}}) {
-      auto& steps = uow.Prepare(
-          "INSERT INTO saga_steps(saga_id, step, stage, status, attempts, compensation_attempts, sent_at, "
-          "last_reply, updated_at) VALUES (?, ?, ?, 'SUCCEEDED', 1, 0, ?, ?, ?)");
-      steps.bind(1, order.saga_id);
-      steps.bind(2, step);
-      steps.bind(3, stage);
-      steps.bind(4, ToEpochMillis(sent_at));
-      steps.bind(5, reply);
-      steps.bind(6, At(order.finished_at));
-      steps.exec();
-    }
-    AppendPublished(uow, "orders/progress",
-                    Progress(order, order.started_progress, "saga_started", "PROCESSING", order.started_at),
-                    order.started_at);
-    JsonWriter payment;
-    BeginReply(payment, order.payment_command, order, order.order_id + ":payment")
-        .Key("customerId")
-        .String(plan.customer_id)
-        .Key("amount")
-        .Raw(FormatMoney(order.total_cents(plan)))
-        .EndObject();
-    AppendPublished(uow, "payments/process", payment.Take(), order.started_at);
-    JsonWriter inventory;
-    BeginReply(inventory, order.inventory_command, order, order.order_id + ":inventory")
-        .Key("items")
-        .BeginArray()
-        .BeginObject()
-        .Key("productId")
-        .String(plan.product_id)
-        .Key("quantity")
-        .Int(plan.quantity)
-        .EndObject()
-        .EndArray()
-        .EndObject();
-    AppendPublished(uow, "inventory/reserve", inventory.Take(), order.started_at);
-    AppendPublished(uow, "orders/progress",
-                    Progress(order, order.inventory_progress, "inventory_succeeded", "", order.inventory_done_at),
-                    order.inventory_done_at);
-    AppendPublished(uow, "orders/progress",
-                    Progress(order, order.payment_progress, "payment_succeeded", "", order.payment_done_at),
-                    order.payment_done_at);
-    JsonWriter outcome;
-    BeginReply(outcome, order.outcome_message, order, order.order_id + ":outcome")
-        .Key("at")
-        .String(At(order.payment_done_at))
-        .EndObject();
-    AppendPublished(uow, "orders/completed", outcome.Take(), order.payment_done_at);
+    if (Status saga = InsertSaga(uow, parser, plan, order); !saga.ok()) return saga;
+    InsertSagaSteps(uow, order);
+    AppendSagaMessages(uow, plan, order);
     Claim(uow, order.created_message, order.started_at);
     Claim(uow, order.inventory_reply, order.inventory_done_at);
     Claim(uow, order.payment_reply, order.payment_done_at);
