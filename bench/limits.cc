@@ -20,6 +20,69 @@ double Seconds(Clock::time_point from) {
   return std::chrono::duration<double>(Clock::now() - from).count();
 }
 
+// Counts what the subscriber receives (on Paho's thread), for the publisher to wait on.
+class ArrivalCounter {
+ public:
+  void Add() {
+    std::lock_guard lock(mu_);
+    ++received_;
+    arrived_.notify_all();
+  }
+  // Waits until `count` have arrived since the last Reset, or `timeout` passed.
+  void WaitFor(int count, std::chrono::seconds timeout) {
+    std::unique_lock lock(mu_);
+    arrived_.wait_for(lock, timeout, [&] { return received_ >= count; });
+  }
+  void Reset() {
+    std::lock_guard lock(mu_);
+    received_ = 0;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable arrived_;
+  int received_ = 0;  // under mu_
+};
+
+mqtt::connect_options ConnectOptions(const messaging::BrokerLogin& login) {
+  return mqtt::connect_options_builder()
+      .mqtt_version(MQTTVERSION_3_1_1)
+      .clean_session(true)
+      .user_name(login.username)
+      .password(login.password)
+      .finalize();
+}
+
+// One message at a time: each published only once the one before arrived.
+void MeasureRoundTrips(mqtt::async_client& publisher, ArrivalCounter& arrivals, const std::string& payload,
+                       int messages, MqttLimit& limit) {
+  const auto start = Clock::now();
+  for (int i = 0; i < messages; ++i) {
+    const auto sent = Clock::now();
+    publisher.publish("bench/limit", payload.data(), payload.size(), 1, false);
+    arrivals.WaitFor(i + 1, std::chrono::seconds(5));
+    limit.round_trip_ms.Add(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+  }
+  limit.round_trips_per_second = messages / Seconds(start);
+}
+
+// 100 messages in flight: each published once the broker acknowledged the one 100 before it.
+void MeasurePipelined(mqtt::async_client& publisher, ArrivalCounter& arrivals, const std::string& payload, int messages,
+                      MqttLimit& limit) {
+  arrivals.Reset();
+  const auto start = Clock::now();
+  std::deque<mqtt::delivery_token_ptr> in_flight;
+  for (int i = 0; i < messages; ++i) {
+    in_flight.push_back(publisher.publish("bench/limit", payload.data(), payload.size(), 1, false));
+    if (in_flight.size() >= 100) {
+      in_flight.front()->wait_for(std::chrono::seconds(5));
+      in_flight.pop_front();
+    }
+  }
+  arrivals.WaitFor(messages, std::chrono::seconds(30));
+  limit.pipelined_per_second = messages / Seconds(start);
+}
+
 }  // namespace
 
 SqliteLimit MeasureSqlite(const std::string& directory, const std::string& durability, double seconds) {
@@ -74,61 +137,20 @@ SqliteLimit MeasureSqlite(const std::string& directory, const std::string& durab
 MqttLimit MeasureMqtt(const std::string& uri, const messaging::BrokerLogin& publisher_login,
                       const messaging::BrokerLogin& subscriber_login, int messages) {
   MqttLimit limit;
-  std::mutex mu;
-  std::condition_variable arrived;
-  int received = 0;
+  ArrivalCounter arrivals;  // before the clients, so that it outlives the subscriber's callback
   mqtt::async_client publisher(uri, publisher_login.username);
   mqtt::async_client subscriber(uri, subscriber_login.username);
-  subscriber.set_message_callback([&](mqtt::const_message_ptr) {
-    std::lock_guard lock(mu);
-    ++received;
-    arrived.notify_all();
-  });
-  auto options_for = [](const messaging::BrokerLogin& login) {
-    return mqtt::connect_options_builder()
-        .mqtt_version(MQTTVERSION_3_1_1)
-        .clean_session(true)
-        .user_name(login.username)
-        .password(login.password)
-        .finalize();
-  };
-  publisher.connect(options_for(publisher_login))->wait_for(std::chrono::seconds(10));
-  subscriber.connect(options_for(subscriber_login))->wait_for(std::chrono::seconds(10));
+  subscriber.set_message_callback([&](mqtt::const_message_ptr) { arrivals.Add(); });
+  publisher.connect(ConnectOptions(publisher_login))->wait_for(std::chrono::seconds(10));
+  subscriber.connect(ConnectOptions(subscriber_login))->wait_for(std::chrono::seconds(10));
   subscriber.subscribe("bench/limit", 1)->wait_for(std::chrono::seconds(10));
   // The same socket option the services set (see messaging/tcp_no_delay.h), so the limit is comparable.
   if (auto broker = messaging::ParseBrokerUri(uri); broker.ok()) {
     (void)messaging::SetNoDelayOnConnectionsTo(broker->first, broker->second);
   }
   const std::string payload(300, 'x');
-
-  auto start = Clock::now();
-  for (int i = 0; i < messages; ++i) {
-    const auto sent = Clock::now();
-    publisher.publish("bench/limit", payload.data(), payload.size(), 1, false);
-    std::unique_lock lock(mu);
-    arrived.wait_for(lock, std::chrono::seconds(5), [&] { return received > i; });
-    limit.round_trip_ms.Add(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
-  }
-  limit.round_trips_per_second = messages / Seconds(start);
-
-  {
-    std::lock_guard lock(mu);
-    received = 0;
-  }
-  start = Clock::now();
-  std::deque<mqtt::delivery_token_ptr> in_flight;
-  for (int i = 0; i < messages; ++i) {
-    in_flight.push_back(publisher.publish("bench/limit", payload.data(), payload.size(), 1, false));
-    if (in_flight.size() >= 100) {
-      in_flight.front()->wait_for(std::chrono::seconds(5));
-      in_flight.pop_front();
-    }
-  }
-  {
-    std::unique_lock lock(mu);
-    arrived.wait_for(lock, std::chrono::seconds(30), [&] { return received >= messages; });
-  }
-  limit.pipelined_per_second = messages / Seconds(start);
+  MeasureRoundTrips(publisher, arrivals, payload, messages, limit);
+  MeasurePipelined(publisher, arrivals, payload, messages, limit);
   publisher.disconnect()->wait_for(std::chrono::seconds(2));
   subscriber.disconnect()->wait_for(std::chrono::seconds(2));
   return limit;
