@@ -14,6 +14,7 @@
 //   sagaflow-bench --mode sqlite [--durability full|normal] [--seconds S]
 //   sagaflow-bench --mode mqtt [--messages N]
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,7 +23,11 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "bench/limits.h"
 #include "bench/load.h"
@@ -47,6 +52,28 @@ constexpr std::chrono::seconds kRssPeriod{1};
 constexpr double kRssTimelineSeconds = 10;
 constexpr double kRecoveryTargetSeconds = 3;
 constexpr char kFsyncsMetric[] = "sagaflow_db_fsyncs_total";
+
+// The command line, as the flags and their environment variables set it.
+struct BenchFlags {
+  std::string mode, home, mqtt_url, durability, freeze, stock_file;
+  int64_t mqtt_port = 1883, http_port = 5000, orders = 20000, clients = 64, messages = 20000;
+  int64_t rate = 0, seconds = 30, seed = 0;
+  std::string json_flag;
+
+  bool JsonOutput() const { return json_flag == "yes"; }
+  std::string MqttUri() const { return mqtt_url.empty() ? "tcp://127.0.0.1:" + std::to_string(mqtt_port) : mqtt_url; }
+};
+
+// How a mode ended: its exit code, and whether it made a report (--json prints it). A mode that could not
+// begin (no broker login, a running system to seed) makes none; a measurement that failed part-way does.
+struct ModeEnd {
+  int exit_code = 0;
+  bool reported = true;
+};
+
+ModeEnd NoReport(int exit_code) {
+  return {exit_code, false};
+}
 
 std::string Number(double value) {
   return std::to_string(value);
@@ -87,18 +114,35 @@ void WriteRss(JsonWriter& json, const RssSummary& rss) {
   json.EndArray().EndObject();
 }
 
-int RunOrders(const LoadOptions& options, const std::string& home, bool json_output, JsonWriter& json) {
-  const auto pids = ReadPidFiles(home);
-  std::map<std::string, ProcessStats> before;
-  for (const auto& [name, pid] : pids) before[name] = ReadProcessStats(pid);
-  const auto fsyncs_before = ReadServiceMetric(options.http_port, kFsyncsMetric);
-  RssSampler sampler(pids, kRssPeriod);
-  sampler.Start();
-  LoadResult result = RunLoad(options);
-  sampler.Stop();
-  const bool open_loop = options.rate > 0;
+// `account`'s broker login under `home`; nullopt once the reason it cannot be read is printed.
+std::optional<messaging::BrokerLogin> ReadLogin(const std::string& home, std::string_view account) {
+  auto login = messaging::ReadBrokerLogin(home, std::string(account));
+  if (!login.ok()) {
+    std::fprintf(stderr, "sagaflow-bench: %s\n", login.status().message().c_str());
+    return std::nullopt;
+  }
+  return *login;
+}
+
+std::map<std::string, ProcessStats> ReadAllProcessStats(const std::map<std::string, pid_t>& pids) {
+  std::map<std::string, ProcessStats> stats;
+  for (const auto& [name, pid] : pids) stats[name] = ReadProcessStats(pid);
+  return stats;
+}
+
+// The fsyncs of all services together since `before` was read.
+double FsyncsSince(const std::map<std::string, double>& before, int http_port) {
+  double fsyncs = 0;
+  for (const auto& [service, count] : ReadServiceMetric(http_port, kFsyncsMetric)) {
+    const auto was = before.find(service);
+    fsyncs += count - (was == before.end() ? 0 : was->second);
+  }
+  return fsyncs;
+}
+
+void WriteLoad(JsonWriter& json, const LoadOptions& options, LoadResult& result) {
   json.Key("loop")
-      .String(open_loop ? "open" : "closed")
+      .String(options.rate > 0 ? "open" : "closed")
       .Key("offeredRate")
       .Int(static_cast<int64_t>(options.rate))
       .Key("clients")
@@ -117,66 +161,102 @@ int RunOrders(const LoadOptions& options, const std::string& home, bool json_out
       .Raw(Number(result.sagas_per_second));
   WriteLatency(json, "postMs", result.post_ms);
   WriteLatency(json, "endToEndMs", result.end_to_end_ms);
-  json.Key("sampledSeconds").Raw(Number(sampler.seconds()));
+}
+
+void PrintLoad(const LoadOptions& options, LoadResult& result, double fsyncs_per_saga) {
+  const bool open_loop = options.rate > 0;
+  std::printf("%s loop%s: %d orders (%d errors), %d completed, %d cancelled, %.1f s, %.0f sagas/s\n",
+              open_loop ? "open" : "closed",
+              open_loop ? (" at " + std::to_string(static_cast<int64_t>(options.rate)) + "/s").c_str() : "",
+              result.posted, result.post_errors, result.completed, result.cancelled, result.seconds,
+              result.sagas_per_second);
+  PrintLatency("POST", result.post_ms);
+  PrintLatency("end to end", result.end_to_end_ms);
+  std::printf("fsyncs per saga    %.2f (all services)\n", fsyncs_per_saga);
+}
+
+// What one process spent over the run, per saga where the name says so.
+struct ProcessCost {
+  double cpu_seconds = 0;
+  double cpu_ms_per_saga = 0;
+  double io_syscalls_per_saga = 0;
+  double context_switches_per_saga = 0;
+  int64_t peak_rss_kb = 0;
+  RssSummary rss;
+};
+
+ProcessCost CostOf(const ProcessStats& before, const ProcessStats& after, double sagas, RssSummary rss) {
+  ProcessCost cost;
+  cost.cpu_seconds = after.cpu_seconds - before.cpu_seconds;
+  cost.cpu_ms_per_saga = cost.cpu_seconds * 1000 / sagas;
+  cost.io_syscalls_per_saga = static_cast<double>(after.io_syscalls - before.io_syscalls) / sagas;
+  cost.context_switches_per_saga = static_cast<double>(after.context_switches - before.context_switches) / sagas;
+  cost.peak_rss_kb = after.peak_rss_kb;
+  cost.rss = std::move(rss);
+  return cost;
+}
+
+// What `name`'s resident memory did over the run (not ok if it was never sampled).
+RssSummary RssOf(const RssSampler& sampler, const std::string& name) {
+  auto samples = sampler.samples().find(name);
+  return SummarizeRss(samples == sampler.samples().end() ? std::vector<RssSample>{} : samples->second,
+                      sampler.seconds(), kRssTimelineSeconds);
+}
+
+void WriteProcessCost(JsonWriter& json, const std::string& name, const ProcessCost& cost) {
+  json.Key(name)
+      .BeginObject()
+      .Key("cpuSeconds")
+      .Raw(Number(cost.cpu_seconds))
+      .Key("cpuMsPerSaga")
+      .Raw(Number(cost.cpu_ms_per_saga))
+      .Key("ioSyscallsPerSaga")
+      .Raw(Number(cost.io_syscalls_per_saga))
+      .Key("contextSwitchesPerSaga")
+      .Raw(Number(cost.context_switches_per_saga))
+      .Key("peakRssKb")
+      .Int(cost.peak_rss_kb);
+  WriteRss(json, cost.rss);
+  json.EndObject();
+}
+
+void PrintProcessCost(const std::string& name, const ProcessCost& cost) {
+  std::printf(
+      "  %-22s cpu %7.2f s (%.3f ms/saga, %.0f I/O syscalls, %.0f context switches)   peak rss %7.1f MiB   "
+      "rss at %.0f s %7.1f, at end %7.1f, max %7.1f MiB\n",
+      name.c_str(), cost.cpu_seconds, cost.cpu_ms_per_saga, cost.io_syscalls_per_saga, cost.context_switches_per_saga,
+      cost.peak_rss_kb / 1024.0, cost.rss.mark_seconds, cost.rss.at_mark_kb / 1024.0, cost.rss.end_kb / 1024.0,
+      cost.rss.max_kb / 1024.0);
+}
+
+int RunOrders(const LoadOptions& options, const std::string& home, bool json_output, JsonWriter& json) {
+  const auto pids = ReadPidFiles(home);
+  const auto before = ReadAllProcessStats(pids);
+  const auto fsyncs_before = ReadServiceMetric(options.http_port, kFsyncsMetric);
+  RssSampler sampler(pids, kRssPeriod);
+  sampler.Start();
+  LoadResult result = RunLoad(options);
+  sampler.Stop();
   // What each saga cost, all processes together: fsyncs (the syncers' and the checkpoints') and CPU.
   const double sagas = std::max(1, result.completed + result.cancelled);
-  const auto fsyncs_after = ReadServiceMetric(options.http_port, kFsyncsMetric);
-  double fsyncs = 0;
-  for (const auto& [service, count] : fsyncs_after) {
-    const auto was = fsyncs_before.find(service);
-    fsyncs += count - (was == fsyncs_before.end() ? 0 : was->second);
-  }
-  json.Key("fsyncsPerSaga").Raw(Number(fsyncs / sagas));
+  const double fsyncs_per_saga = FsyncsSince(fsyncs_before, options.http_port) / sagas;
+  WriteLoad(json, options, result);
+  json.Key("sampledSeconds").Raw(Number(sampler.seconds()));
+  json.Key("fsyncsPerSaga").Raw(Number(fsyncs_per_saga));
   json.Key("processes").BeginObject();
-  if (!json_output) {
-    std::printf("%s loop%s: %d orders (%d errors), %d completed, %d cancelled, %.1f s, %.0f sagas/s\n",
-                open_loop ? "open" : "closed",
-                open_loop ? (" at " + std::to_string(static_cast<int64_t>(options.rate)) + "/s").c_str() : "",
-                result.posted, result.post_errors, result.completed, result.cancelled, result.seconds,
-                result.sagas_per_second);
-    PrintLatency("POST", result.post_ms);
-    PrintLatency("end to end", result.end_to_end_ms);
-    std::printf("fsyncs per saga    %.2f (all services)\n", fsyncs / sagas);
-  }
+  if (!json_output) PrintLoad(options, result, fsyncs_per_saga);
   for (const auto& [name, pid] : pids) {
     const ProcessStats after = ReadProcessStats(pid);
     if (!after.ok) continue;
-    const double cpu = after.cpu_seconds - before[name].cpu_seconds;
-    const int64_t io_syscalls = after.io_syscalls - before[name].io_syscalls;
-    const int64_t switches = after.context_switches - before[name].context_switches;
-    auto samples = sampler.samples().find(name);
-    const RssSummary rss = SummarizeRss(samples == sampler.samples().end() ? std::vector<RssSample>{} : samples->second,
-                                        sampler.seconds(), kRssTimelineSeconds);
-    json.Key(name)
-        .BeginObject()
-        .Key("cpuSeconds")
-        .Raw(Number(cpu))
-        .Key("cpuMsPerSaga")
-        .Raw(Number(cpu * 1000 / sagas))
-        .Key("ioSyscallsPerSaga")
-        .Raw(Number(static_cast<double>(io_syscalls) / sagas))
-        .Key("contextSwitchesPerSaga")
-        .Raw(Number(static_cast<double>(switches) / sagas))
-        .Key("peakRssKb")
-        .Int(after.peak_rss_kb);
-    WriteRss(json, rss);
-    json.EndObject();
-    if (!json_output) {
-      std::printf(
-          "  %-22s cpu %7.2f s (%.3f ms/saga, %.0f I/O syscalls, %.0f context switches)   peak rss %7.1f MiB   "
-          "rss at %.0f s %7.1f, at end %7.1f, max %7.1f MiB\n",
-          name.c_str(), cpu, cpu * 1000 / sagas, static_cast<double>(io_syscalls) / sagas,
-          static_cast<double>(switches) / sagas, after.peak_rss_kb / 1024.0, rss.mark_seconds, rss.at_mark_kb / 1024.0,
-          rss.end_kb / 1024.0, rss.max_kb / 1024.0);
-    }
+    const ProcessCost cost = CostOf(before.at(name), after, sagas, RssOf(sampler, name));
+    WriteProcessCost(json, name, cost);
+    if (!json_output) PrintProcessCost(name, cost);
   }
   json.EndObject();
   return 0;
 }
 
-int RunRecoveryMode(const RecoveryOptions& options, bool json_output, JsonWriter& json) {
-  RecoveryResult result = RunRecovery(options);
-  const bool within = result.status.ok() && result.count.healthy_to_all_terminal_s <= kRecoveryTargetSeconds;
+void WriteRecovery(JsonWriter& json, const RecoveryOptions& options, const RecoveryResult& result, bool within) {
   json.Key("freeze")
       .String(options.freeze)
       .Key("orders")
@@ -206,20 +286,19 @@ int RunRecoveryMode(const RecoveryOptions& options, bool json_output, JsonWriter
       .Key("withinTarget")
       .Bool(within);
   if (!result.status.ok()) json.Key("error").String(result.status.message());
-  if (!json_output) {
-    std::printf(
-        "recovery (%s frozen while posting): %d orders (%d errors); at the kill %d in flight, %d running sagas\n"
-        "  restarted by %s, healthy %.3f s after the kill; all terminal %.3f s after the restart (%.3f s after "
-        "the kill; target %.0f s: %s)\n"
-        "  %d completed, %d cancelled, %d unfinished\n",
-        options.freeze.c_str(), result.posted, result.post_errors, result.in_flight_at_kill,
-        result.running_sagas_at_kill, result.restarted_by_supervisor ? "the supervisor" : "the bench",
-        result.kill_to_healthy_s, result.count.healthy_to_all_terminal_s, result.count.kill_to_all_terminal_s,
-        kRecoveryTargetSeconds, within ? "met" : "missed", result.count.completed, result.count.cancelled,
-        result.count.unfinished);
-    if (!result.status.ok()) std::printf("  error: %s\n", result.status.message().c_str());
-  }
-  return result.status.ok() ? 0 : 1;
+}
+
+void PrintRecovery(const RecoveryOptions& options, const RecoveryResult& result, bool within) {
+  std::printf(
+      "recovery (%s frozen while posting): %d orders (%d errors); at the kill %d in flight, %d running sagas\n"
+      "  restarted by %s, healthy %.3f s after the kill; all terminal %.3f s after the restart (%.3f s after "
+      "the kill; target %.0f s: %s)\n"
+      "  %d completed, %d cancelled, %d unfinished\n",
+      options.freeze.c_str(), result.posted, result.post_errors, result.in_flight_at_kill, result.running_sagas_at_kill,
+      result.restarted_by_supervisor ? "the supervisor" : "the bench", result.kill_to_healthy_s,
+      result.count.healthy_to_all_terminal_s, result.count.kill_to_all_terminal_s, kRecoveryTargetSeconds,
+      within ? "met" : "missed", result.count.completed, result.count.cancelled, result.count.unfinished);
+  if (!result.status.ok()) std::printf("  error: %s\n", result.status.message().c_str());
 }
 
 Result<std::map<std::string, int64_t>> ReadStockFile(const std::string& path) {
@@ -230,76 +309,182 @@ Result<std::map<std::string, int64_t>> ReadStockFile(const std::string& path) {
   return ParseStockFile(text.str());
 }
 
-int RunSeedHistory(const std::string& home, int64_t orders, const std::string& stock_file, int64_t seed,
-                   bool json_output, JsonWriter& json) {
-  for (const auto& [name, pid] : ReadPidFiles(home)) {
-    if (IsAlive(pid)) {
-      std::fprintf(stderr, "sagaflow-bench: %s is running (pid %d): stop the system first (scripts/stop)\n",
-                   name.c_str(), pid);
-      return 2;
-    }
-  }
-  auto stock = ReadStockFile(stock_file);
+// Seeding writes the databases behind the services' backs: false, once said why, while one of them runs.
+bool SystemStopped(const std::string& home) {
+  const auto pids = ReadPidFiles(home);
+  const auto running = std::ranges::find_if(pids, [](const auto& entry) { return IsAlive(entry.second); });
+  if (running == pids.end()) return true;
+  std::fprintf(stderr, "sagaflow-bench: %s is running (pid %d): stop the system first (scripts/stop)\n",
+               running->first.c_str(), running->second);
+  return false;
+}
+
+// What seeding writes: flags.orders orders over the last hour; nullopt once said why not.
+std::optional<SeedOptions> PlanSeeding(const BenchFlags& flags) {
+  if (!SystemStopped(flags.home)) return std::nullopt;
+  auto stock = ReadStockFile(flags.stock_file);
   if (!stock.ok()) {
-    std::fprintf(stderr, "sagaflow-bench: %s: %s\n", stock_file.c_str(), stock.status().message().c_str());
-    return 2;
+    std::fprintf(stderr, "sagaflow-bench: %s: %s\n", flags.stock_file.c_str(), stock.status().message().c_str());
+    return std::nullopt;
   }
   SeedOptions options;
-  options.data_dir = home + "/data";
-  options.plan = RecentHistory(orders, SystemClock().Now(),
-                               seed != 0 ? static_cast<uint64_t>(seed) : SeededRandom::SeedFromDevice());
+  options.data_dir = flags.home + "/data";
+  options.plan = RecentHistory(flags.orders, SystemClock().Now(),
+                               flags.seed != 0 ? static_cast<uint64_t>(flags.seed) : SeededRandom::SeedFromDevice());
   options.initial_stock = *stock;
-  std::mutex mu;
-  options.progress = [&](const std::string& database, int64_t done) {
+  return options;
+}
+
+ModeEnd SeedHistoryMode(const BenchFlags& flags, JsonWriter& json) {
+  auto options = PlanSeeding(flags);
+  if (!options) return NoReport(2);
+  const int64_t orders = flags.orders;
+  const bool json_output = flags.JsonOutput();
+  std::mutex mu;  // the five databases' writers may report at once
+  options->progress = [&](const std::string& database, int64_t done) {
     if (json_output) return;
     std::lock_guard lock(mu);
     std::fprintf(stderr, "\r%-17s %lld/%lld   ", database.c_str(), static_cast<long long>(done),
                  static_cast<long long>(orders));
   };
   const auto start = std::chrono::steady_clock::now();
-  Status seeded = SeedHistory(options);
+  Status seeded = SeedHistory(*options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!json_output) std::fprintf(stderr, "\n");
   if (!seeded.ok()) {
     std::fprintf(stderr, "sagaflow-bench: seeding failed: %s\n", seeded.message().c_str());
-    return 1;
+    return NoReport(1);
   }
   json.Key("orders").Int(orders).Key("seconds").Raw(Number(seconds));
   if (!json_output) {
     std::printf("seeded %lld finished orders into %s/data in %.1f s (%.0f orders/s)\n", static_cast<long long>(orders),
-                home.c_str(), seconds, orders / seconds);
+                flags.home.c_str(), seconds, orders / seconds);
   }
-  return 0;
+  return {};
 }
 
-}  // namespace
+ModeEnd OrdersMode(const BenchFlags& flags, JsonWriter& json) {
+  auto observer = ReadLogin(flags.home, messaging::kObserverAccount);
+  if (!observer) return NoReport(1);
+  LoadOptions options;
+  options.mqtt_uri = flags.MqttUri();
+  options.mqtt_login = *observer;
+  options.http_port = static_cast<int>(flags.http_port);
+  options.clients = static_cast<int>(flags.clients);
+  options.orders = static_cast<int>(flags.orders);
+  options.rate = static_cast<double>(flags.rate);
+  options.duration_s = static_cast<double>(flags.seconds);
+  options.progress = !flags.JsonOutput();
+  return {RunOrders(options, flags.home, flags.JsonOutput(), json)};
+}
 
-int main(int argc, char** argv) {
-  std::string mode, home, mqtt_url, durability, freeze, stock_file;
-  int64_t mqtt_port = 1883, http_port = 5000, orders = 20000, clients = 64, messages = 20000;
-  int64_t rate = 0, seconds = 30, seed = 0;
-  std::string json_flag;
-  FlagSet flags("sagaflow-bench", "Measures a running sagaflow and the machine's limits.");
-  flags.AddChoice("mode", "", "orders", {"orders", "recovery", "seed-history", "sqlite", "mqtt"}, "what to measure",
-                  &mode);
-  flags.AddString("home", "SAGAFLOW_HOME", "var", "the system's home (pid files, databases)", &home);
-  flags.AddString("mqtt-url", "SAGAFLOW_MQTT_URL", "", "broker URI (default tcp://127.0.0.1:<mqtt-port>)", &mqtt_url);
-  flags.AddInt("mqtt-port", "SAGAFLOW_MQTT_PORT", 1883, 1, 65535, "broker port", &mqtt_port);
-  flags.AddInt("http-port", "SAGAFLOW_HTTP_PORT", 5000, 1, 65535, "order service port", &http_port);
+ModeEnd RecoveryMode(const BenchFlags& flags, JsonWriter& json) {
+  auto observer = ReadLogin(flags.home, messaging::kObserverAccount);
+  if (!observer) return NoReport(1);
+  RecoveryOptions options;
+  options.mqtt_uri = flags.MqttUri();
+  options.mqtt_login = *observer;
+  options.home = flags.home;
+  options.http_port = static_cast<int>(flags.http_port);
+  options.orders = static_cast<int>(flags.orders);
+  options.clients = static_cast<int>(flags.clients);
+  options.freeze = flags.freeze;
+  options.progress = !flags.JsonOutput();
+  RecoveryResult result = RunRecovery(options);
+  const bool within = result.status.ok() && result.count.healthy_to_all_terminal_s <= kRecoveryTargetSeconds;
+  WriteRecovery(json, options, result, within);
+  if (!flags.JsonOutput()) PrintRecovery(options, result, within);
+  return {result.status.ok() ? 0 : 1};
+}
+
+ModeEnd SqliteMode(const BenchFlags& flags, JsonWriter& json) {
+  const auto limit = MeasureSqlite(std::filesystem::temp_directory_path().string(), flags.durability,
+                                   static_cast<double>(flags.seconds));
+  json.Key("durability")
+      .String(flags.durability)
+      .Key("commitsPerSecond")
+      .Raw(Number(limit.commits_per_second))
+      .Key("rowsPerSecondBatched")
+      .Raw(Number(limit.rows_per_second_batched));
+  if (!flags.JsonOutput()) {
+    std::printf("sqlite (synchronous=%s): %.0f commits/s one row each; %.0f rows/s in 100-row transactions\n",
+                flags.durability.c_str(), limit.commits_per_second, limit.rows_per_second_batched);
+  }
+  return {};
+}
+
+ModeEnd MqttMode(const BenchFlags& flags, JsonWriter& json) {
+  auto publisher = ReadLogin(flags.home, messaging::kBenchAccount);
+  if (!publisher) return NoReport(1);
+  auto subscriber = ReadLogin(flags.home, messaging::kObserverAccount);
+  if (!subscriber) return NoReport(1);
+  auto limit = MeasureMqtt(flags.MqttUri(), *publisher, *subscriber, static_cast<int>(flags.messages));
+  json.Key("roundTripsPerSecond").Raw(Number(limit.round_trips_per_second));
+  WriteLatency(json, "roundTripMs", limit.round_trip_ms);
+  json.Key("pipelinedPerSecond").Raw(Number(limit.pipelined_per_second));
+  if (!flags.JsonOutput()) {
+    std::printf("mqtt QoS 1: %.0f round trips/s one at a time; %.0f msg/s with 100 in flight\n",
+                limit.round_trips_per_second, limit.pipelined_per_second);
+    PrintLatency("round trip", limit.round_trip_ms);
+  }
+  return {};
+}
+
+struct Mode {
+  std::string_view name;
+  ModeEnd (*run)(const BenchFlags&, JsonWriter&);
+};
+
+// The --mode choices, in the order --help lists them; the first is the default.
+constexpr std::array<Mode, 5> kModes = {{{"orders", OrdersMode},
+                                         {"recovery", RecoveryMode},
+                                         {"seed-history", SeedHistoryMode},
+                                         {"sqlite", SqliteMode},
+                                         {"mqtt", MqttMode}}};
+
+std::vector<std::string> ModeNames() {
+  std::vector<std::string> names;
+  names.reserve(kModes.size());
+  for (const auto& mode : kModes) names.emplace_back(mode.name);
+  return names;
+}
+
+// FlagSet accepts no other name than those of kModes.
+const Mode& ModeNamed(const std::string& name) {
+  for (const auto& mode : kModes) {
+    if (mode.name == name) return mode;
+  }
+  return kModes.front();
+}
+
+void DefineFlags(FlagSet& flags, BenchFlags& values) {
+  flags.AddChoice("mode", "", std::string(kModes.front().name), ModeNames(), "what to measure", &values.mode);
+  flags.AddString("home", "SAGAFLOW_HOME", "var", "the system's home (pid files, databases)", &values.home);
+  flags.AddString("mqtt-url", "SAGAFLOW_MQTT_URL", "", "broker URI (default tcp://127.0.0.1:<mqtt-port>)",
+                  &values.mqtt_url);
+  flags.AddInt("mqtt-port", "SAGAFLOW_MQTT_PORT", 1883, 1, 65535, "broker port", &values.mqtt_port);
+  flags.AddInt("http-port", "SAGAFLOW_HTTP_PORT", 5000, 1, 65535, "order service port", &values.http_port);
   flags.AddInt("orders", "", 20000, 1, 100'000'000,
-               "closed loop and recovery: orders to post; seed-history: finished orders to write", &orders);
-  flags.AddInt("clients", "", 64, 1, 1024, "concurrent HTTP clients (keep-alive)", &clients);
-  flags.AddInt("rate", "", 0, 0, 1'000'000, "open loop: orders per second (0: closed loop)", &rate);
-  flags.AddInt("seconds", "", 30, 1, 86400, "open loop and sqlite: how long", &seconds);
-  flags.AddInt("messages", "", 20000, 1, 10'000'000, "mqtt: messages per measurement", &messages);
+               "closed loop and recovery: orders to post; seed-history: finished orders to write", &values.orders);
+  flags.AddInt("clients", "", 64, 1, 1024, "concurrent HTTP clients (keep-alive)", &values.clients);
+  flags.AddInt("rate", "", 0, 0, 1'000'000, "open loop: orders per second (0: closed loop)", &values.rate);
+  flags.AddInt("seconds", "", 30, 1, 86400, "open loop and sqlite: how long", &values.seconds);
+  flags.AddInt("messages", "", 20000, 1, 10'000'000, "mqtt: messages per measurement", &values.messages);
   flags.AddChoice("durability", "SAGAFLOW_DURABILITY", "full", {"full", "normal"}, "sqlite: synchronous mode",
-                  &durability);
+                  &values.durability);
   flags.AddChoice("freeze", "", "steps", {"steps", "orchestrator"},
-                  "recovery: what is frozen while posting (steps: payment and inventory)", &freeze);
+                  "recovery: what is frozen while posting (steps: payment and inventory)", &values.freeze);
   flags.AddString("stock-file", "SAGAFLOW_STOCK_FILE", "config/stock.json",
-                  "seed-history: initial stock of a product not yet in inventory.db", &stock_file);
-  flags.AddInt("seed", "", 0, 0, INT64_MAX, "seed-history: random seed of the ids (0: random)", &seed);
-  flags.AddChoice("json", "", "no", {"no", "yes"}, "print one JSON object instead of text", &json_flag);
+                  "seed-history: initial stock of a product not yet in inventory.db", &values.stock_file);
+  flags.AddInt("seed", "", 0, 0, INT64_MAX, "seed-history: random seed of the ids (0: random)", &values.seed);
+  flags.AddChoice("json", "", "no", {"no", "yes"}, "print one JSON object instead of text", &values.json_flag);
+}
+
+// Reads the command line into `values`; an exit code when it ends the run (--help: 0, a bad flag: 2).
+std::optional<int> ReadCommandLine(int argc, char** argv, BenchFlags& values) {
+  FlagSet flags("sagaflow-bench", "Measures a running sagaflow and the machine's limits.");
+  DefineFlags(flags, values);
+  // A bare --json is --json=yes (FlagSet's choices take a value).
   std::vector<const char*> args(argv, argv + argc);
   for (auto& arg : args) {
     if (std::string(arg) == "--json") arg = "--json=yes";
@@ -315,78 +500,19 @@ int main(int argc, char** argv) {
     std::cout << flags.Usage();
     return 0;
   }
-  const bool json_output = json_flag == "yes";
-  const std::string uri = mqtt_url.empty() ? "tcp://127.0.0.1:" + std::to_string(mqtt_port) : mqtt_url;
-  messaging::BrokerLogin observer;
-  if (mode == "orders" || mode == "recovery") {
-    auto login = messaging::ReadBrokerLogin(home, std::string(messaging::kObserverAccount));
-    if (!login.ok()) {
-      std::fprintf(stderr, "sagaflow-bench: %s\n", login.status().message().c_str());
-      return 1;
-    }
-    observer = *login;
-  }
-  JsonWriter json;
-  json.BeginObject().Key("mode").String(mode);
-  int exit_code = 0;
+  return std::nullopt;
+}
 
-  if (mode == "sqlite") {
-    const auto limit =
-        MeasureSqlite(std::filesystem::temp_directory_path().string(), durability, static_cast<double>(seconds));
-    json.Key("durability")
-        .String(durability)
-        .Key("commitsPerSecond")
-        .Raw(Number(limit.commits_per_second))
-        .Key("rowsPerSecondBatched")
-        .Raw(Number(limit.rows_per_second_batched));
-    if (!json_output) {
-      std::printf("sqlite (synchronous=%s): %.0f commits/s one row each; %.0f rows/s in 100-row transactions\n",
-                  durability.c_str(), limit.commits_per_second, limit.rows_per_second_batched);
-    }
-  } else if (mode == "mqtt") {
-    auto publisher = messaging::ReadBrokerLogin(home, std::string(messaging::kBenchAccount));
-    auto subscriber = messaging::ReadBrokerLogin(home, std::string(messaging::kObserverAccount));
-    if (!publisher.ok() || !subscriber.ok()) {
-      std::fprintf(stderr, "sagaflow-bench: %s\n",
-                   (publisher.ok() ? subscriber.status() : publisher.status()).message().c_str());
-      return 1;
-    }
-    auto limit = MeasureMqtt(uri, *publisher, *subscriber, static_cast<int>(messages));
-    json.Key("roundTripsPerSecond").Raw(Number(limit.round_trips_per_second));
-    WriteLatency(json, "roundTripMs", limit.round_trip_ms);
-    json.Key("pipelinedPerSecond").Raw(Number(limit.pipelined_per_second));
-    if (!json_output) {
-      std::printf("mqtt QoS 1: %.0f round trips/s one at a time; %.0f msg/s with 100 in flight\n",
-                  limit.round_trips_per_second, limit.pipelined_per_second);
-      PrintLatency("round trip", limit.round_trip_ms);
-    }
-  } else if (mode == "recovery") {
-    RecoveryOptions options;
-    options.mqtt_uri = uri;
-    options.mqtt_login = observer;
-    options.home = home;
-    options.http_port = static_cast<int>(http_port);
-    options.orders = static_cast<int>(orders);
-    options.clients = static_cast<int>(clients);
-    options.freeze = freeze;
-    options.progress = !json_output;
-    exit_code = RunRecoveryMode(options, json_output, json);
-  } else if (mode == "seed-history") {
-    exit_code = RunSeedHistory(home, orders, stock_file, seed, json_output, json);
-    if (exit_code != 0) return exit_code;
-  } else {
-    LoadOptions options;
-    options.mqtt_uri = uri;
-    options.mqtt_login = observer;
-    options.http_port = static_cast<int>(http_port);
-    options.clients = static_cast<int>(clients);
-    options.orders = static_cast<int>(orders);
-    options.rate = static_cast<double>(rate);
-    options.duration_s = static_cast<double>(seconds);
-    options.progress = !json_output;
-    exit_code = RunOrders(options, home, json_output, json);
-  }
+}  // namespace
+
+int main(int argc, char** argv) {
+  BenchFlags flags;
+  if (auto exit_code = ReadCommandLine(argc, argv, flags)) return *exit_code;
+  JsonWriter json;
+  json.BeginObject().Key("mode").String(flags.mode);
+  const ModeEnd end = ModeNamed(flags.mode).run(flags, json);
+  if (!end.reported) return end.exit_code;
   json.EndObject();
-  if (json_output) std::cout << json.str() << "\n";
-  return exit_code;
+  if (flags.JsonOutput()) std::cout << json.str() << "\n";
+  return end.exit_code;
 }
