@@ -1,5 +1,7 @@
 #include "common/json_value.h"
 
+#include <charconv>
+
 #include <simdjson.h>
 
 namespace sagaflow {
@@ -144,6 +146,13 @@ Result<JsonValue> JsonValue::Parse(std::string_view text) {
   ondemand::value root;
   if (auto error = document.get_value().get(root)) return Failed(error);
   return Build(root);
+}
+
+std::optional<int64_t> JsonValue::Integer() const {
+  int64_t number = 0;
+  const auto [end, error] = std::from_chars(text_.data(), text_.data() + text_.size(), number);
+  if (kind_ != Kind::kNumber || error != std::errc() || end != text_.data() + text_.size()) return std::nullopt;
+  return number;
 }
 
 const JsonValue* JsonValue::Find(std::string_view key) const {

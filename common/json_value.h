@@ -6,6 +6,8 @@
 // the reason. A value, immutable once parsed; copying it copies the tree.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +42,8 @@ class JsonValue {
   bool boolean() const { return boolean_; }
   // A string's decoded value, or a number's text as written.
   const std::string& text() const { return text_; }
+  // A number written as an integer that fits in 64 bits ("12", not "12.0" or "1e3"), or nullopt.
+  std::optional<int64_t> Integer() const;
   const std::vector<JsonValue>& items() const { return items_; }
   const std::vector<Field>& fields() const { return fields_; }
   // The value of the object field `key` (the first, if repeated), or nullptr (also when this is not an object).

@@ -13,7 +13,7 @@ struct Orchestrator final : runtime::Service {
       : saga(std::move(definition)),
         manager(saga, rt.db(), rt.outbox(), rt.clock(), rt.random(), rt.logger(), rt.metrics()),
         timers(manager, rt.clock(), rt.logger()),
-        account(rt.broker_account()) {
+        process(rt) {
     manager.Register(rt.consumer());
   }
   // POST /admin/sagas/retry?id=<orderId or sagaId>: an operator re-drives a FAILED or stuck saga.
@@ -29,13 +29,7 @@ struct Orchestrator final : runtime::Service {
   }
   Status Start() override {
     if (Status compatible = manager.CheckActiveSagas(); !compatible.ok()) return compatible;
-    // A message the account may not publish would stay in the outbox and hold back every one after it.
-    for (const auto& topic : saga.PublishedTopics()) {
-      if (!account.MayPublish(topic)) {
-        return Status::FailedPrecondition("saga " + saga.name + " publishes on " + topic + ", which broker account " +
-                                          account.name + " may not publish (manifest/service_manifest.cc)");
-      }
-    }
+    if (Status publishable = process.CheckMayPublish(saga.PublishedTopics()); !publishable.ok()) return publishable;
     timers.Start();
     return Status::Ok();
   }
@@ -44,7 +38,7 @@ struct Orchestrator final : runtime::Service {
   const engine::SagaDefinition saga;
   engine::SagaManager manager;
   engine::TimerLoop timers;
-  const messaging::BrokerAccount& account;
+  const runtime::Runtime& process;  // for what it checks at start
 };
 
 }  // namespace

@@ -44,6 +44,16 @@ Result<std::unique_ptr<MessagingStack>> MessagingStack::Create(const ServiceSpec
   return stack;
 }
 
+Status MessagingStack::CheckMayPublish(const std::vector<std::string>& topics) const {
+  for (const auto& topic : topics) {
+    if (!account_.MayPublish(topic)) {
+      return Status::FailedPrecondition("broker account " + name_ + " may not publish " + topic +
+                                        " (messaging/broker_accounts.cc)");
+    }
+  }
+  return Status::Ok();
+}
+
 Status MessagingStack::Start() {
   for (const auto& topic : consumer_->Topics()) {
     if (!account_.MayConsume(topic)) {

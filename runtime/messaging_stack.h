@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/logging.h"
 #include "common/metrics.h"
@@ -38,10 +39,12 @@ class MessagingStack {
   messaging::Consumer& consumer() { return *consumer_; }
   messaging::MessageBus& bus() { return *bus_; }
   const std::string& broker_uri() const { return broker_uri_; }
-  const messaging::BrokerAccount& account() const { return account_; }
 
   // Connects (subscribing to the consumer's topics) and starts the relay.
   Status Start();
+  // FailedPrecondition naming the first of `topics` the broker account may not publish on: a row on such a topic
+  // would stay in the outbox and hold back every row after it.
+  Status CheckMayPublish(const std::vector<std::string>& topics) const;
   void Stop();
 
  private:

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/logging.h"
@@ -41,8 +42,9 @@ class Runtime {
   storage::Outbox& outbox() { return messaging_->outbox(); }
   messaging::Consumer& consumer() { return messaging_->consumer(); }
   messaging::MessageBus& bus() { return messaging_->bus(); }
-  // What the service may publish and consume on the broker.
-  const messaging::BrokerAccount& broker_account() const { return messaging_->account(); }
+  // Refuses topics the service's broker account may not publish on (for what a service learns to publish at run
+  // time, e.g. from a saga definition; the rest is checked when the relay meets it).
+  Status CheckMayPublish(const std::vector<std::string>& topics) const { return messaging_->CheckMayPublish(topics); }
   // Add a table's rule before StartMessaging, which starts the clean-up task.
   storage::Retention& retention() { return *retention_; }
   int http_port() const { return http_port_; }

@@ -47,6 +47,15 @@ TEST(JsonValue, ObjectsKeepTheirFieldOrderAndNestingAndKinds) {
   EXPECT_EQ(parsed->Find("a")->Find("anything"), nullptr) << "a string has no fields";
 }
 
+TEST(JsonValue, IntegerIsOnlyAnIntegerWrittenAsOne) {
+  auto parsed = JsonValue::Parse(R"([12, -3, 12.0, 1e3, 12345678901234567890, "12", true])");
+  ASSERT_TRUE(parsed.ok());
+  const auto& items = parsed->items();
+  EXPECT_EQ(items[0].Integer(), 12);
+  EXPECT_EQ(items[1].Integer(), -3);
+  for (size_t i = 2; i < items.size(); ++i) EXPECT_FALSE(items[i].Integer().has_value()) << items[i].ToJson();
+}
+
 TEST(JsonValue, ScalarDocumentsParse) {
   EXPECT_EQ(RoundTrip("\"x\""), "\"x\"");
   EXPECT_EQ(RoundTrip("true"), "true");

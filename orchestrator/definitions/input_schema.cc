@@ -1,7 +1,6 @@
 #include "orchestrator/definitions/input_schema.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
 #include "common/money.h"
@@ -26,15 +25,6 @@ const std::vector<TypeInfo>& Types() {
       {"array", FieldRule::Type::kArray, {"items", "minItems", "maxItems"}},
   };
   return types;
-}
-
-std::optional<int64_t> ParseInteger(const JsonValue& value) {
-  if (!value.is_number()) return std::nullopt;
-  int64_t number = 0;
-  const std::string& text = value.text();
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return number;
 }
 
 std::string Join(const std::string& where, std::string_view field) {
@@ -79,7 +69,7 @@ std::optional<FieldRule> FieldRule::Compile(const JsonValue& node, const std::st
         problems.Add(at, "must be an amount such as 100.00");
       }
     } else {
-      auto number = ParseInteger(value);
+      auto number = value.Integer();
       if (!number) {
         problems.Add(at, "must be an integer");
       } else {
@@ -129,7 +119,7 @@ Status FieldRule::Check(const JsonValue& value, const std::string& where) const 
       return Status::Ok();
     }
     case Type::kInteger: {
-      auto number = ParseInteger(value);
+      auto number = value.Integer();
       if (!number) return fail("must be an integer");
       if (min_ && *number < *min_) return fail("must be at least " + std::to_string(*min_));
       if (max_ && *number > *max_) return fail("must be at most " + std::to_string(*max_));

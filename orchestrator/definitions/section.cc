@@ -1,7 +1,6 @@
 #include "orchestrator/definitions/section.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace sagaflow::definitions {
 namespace {
@@ -60,10 +59,8 @@ std::optional<std::string> Section::OptionalString(std::string_view key) const {
 }
 
 std::optional<int64_t> Section::Integer(std::string_view key, const JsonValue& value, int64_t min, int64_t max) const {
-  int64_t number = 0;
-  const std::string& text = value.text();
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (!value.is_number() || error != std::errc() || end != text.data() + text.size() || number < min || number > max) {
+  const std::optional<int64_t> number = value.Integer();
+  if (!number || *number < min || *number > max) {
     problems_.Add(PathOf(key), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
     return std::nullopt;
   }
