@@ -32,8 +32,10 @@ Consumer::Consumer(storage::Database& db, storage::Outbox& outbox, const Clock& 
   metrics_.Describe("sagaflow_dead_letters_total", "counter", "Messages dead-lettered, by topic");
 }
 
-void Consumer::On(std::string topic, TopicHandler handler, Dedupe dedupe) {
-  handlers_[std::move(topic)] = Route{std::move(handler), dedupe};
+Status Consumer::On(std::string topic, TopicHandler handler, Dedupe dedupe, std::string correlation_field) {
+  if (handlers_.contains(topic)) return Status::Conflict(topic + " has a handler already");
+  handlers_.emplace(std::move(topic), Route{std::move(handler), dedupe, std::move(correlation_field)});
+  return Status::Ok();
 }
 
 std::vector<std::string> Consumer::Topics() const {
@@ -43,76 +45,80 @@ std::vector<std::string> Consumer::Topics() const {
 }
 
 void Consumer::Handle(const IncomingMessage& message) {
-  auto route = handlers_.find(message.topic);
-  if (route == handlers_.end()) {
+  auto found = handlers_.find(message.topic);
+  if (found == handlers_.end()) {
     logger_->warn("message on unexpected topic {} ignored", message.topic);
     return;
   }
+  const Route& route = found->second;
   if (message.payload.size() > kMaxMessageBytes) {
-    return DeadLetter(message, "", "",
+    return DeadLetter(message, route, "", "",
                       "payload of " + std::to_string(message.payload.size()) + " bytes is over the limit of " +
                           std::to_string(kMaxMessageBytes));
   }
   auto root = ParseJson(parser_, message.payload);
-  if (!root.ok()) return DeadLetter(message, "", "", root.status().message());
+  if (!root.ok()) return DeadLetter(message, route, "", "", root.status().message());
   simdjson::dom::object body;
-  if (root->get_object().get(body)) return DeadLetter(message, "", "", "payload must be a JSON object");
+  if (root->get_object().get(body)) return DeadLetter(message, route, "", "", "payload must be a JSON object");
   // Ids are logged and copied into other messages: one with a control character could forge a log line.
   auto message_id = GetString(body, "messageId");
   if (!message_id.ok() || message_id->empty() || HasControlCharacters(*message_id)) {
-    return DeadLetter(message, "", "", "messageId must be a non-empty string without control characters");
+    return DeadLetter(message, route, "", "", "messageId must be a non-empty string without control characters");
   }
-  auto order_id = GetString(body, "orderId");
-  if (!order_id.ok() || order_id->empty() || HasControlCharacters(*order_id)) {
-    return DeadLetter(message, *message_id, "", "orderId must be a non-empty string without control characters");
+  auto correlation_id = GetString(body, route.correlation_field);
+  if (!correlation_id.ok() || correlation_id->empty() || HasControlCharacters(*correlation_id)) {
+    return DeadLetter(message, route, *message_id, "",
+                      route.correlation_field + " must be a non-empty string without control characters");
   }
 
-  const Envelope envelope{message.topic, *message_id, *order_id, body, message.redelivered, message.payload};
+  const Envelope envelope{message.topic, *message_id, *correlation_id, body, message.redelivered, message.payload};
   for (int attempt = 1;; ++attempt) {
     bool duplicate = false;
     Status rejected;
     Status status = db_.Write([&](storage::UnitOfWork& uow) {
-      if (route->second.dedupe == Dedupe::kByMessageId &&
+      if (route.dedupe == Dedupe::kByMessageId &&
           storage::ClaimInbox(uow, envelope.message_id, clock_.Now()) == storage::ClaimResult::kDuplicate) {
         duplicate = true;
         return Status::Ok();
       }
-      Status handled = route->second.handler(uow, envelope);
+      Status handled = route.handler(uow, envelope);
       if (handled.IsInvalidArgument()) rejected = handled;
       return handled;
     });
-    if (!rejected.ok()) return DeadLetter(message, envelope.message_id, envelope.order_id, rejected.message());
+    if (!rejected.ok()) {
+      return DeadLetter(message, route, envelope.message_id, envelope.correlation_id, rejected.message());
+    }
     if (status.ok()) {
       if (duplicate) {
         metrics_.Add("sagaflow_messages_duplicate_total");
-        logger_->debug("duplicate {} messageId={} orderId={} skipped", message.topic, envelope.message_id,
-                       envelope.order_id);
+        logger_->debug("duplicate {} messageId={} {}={} skipped", message.topic, envelope.message_id,
+                       route.correlation_field, envelope.correlation_id);
       } else {
         metrics_.Add("sagaflow_messages_handled_total{topic=\"" + PromLabel(message.topic) + "\"}");
       }
       return;
     }
-    logger_->error("handling {} orderId={} failed (attempt {}): {}", message.topic, envelope.order_id, attempt,
-                   status.ToString());
+    logger_->error("handling {} {}={} failed (attempt {}): {}", message.topic, route.correlation_field,
+                   envelope.correlation_id, attempt, status.ToString());
     if (attempt >= kStorageAttempts) {
       // Returning would acknowledge a message whose effects are not stored.
-      return on_fatal_("cannot store the effects of " + message.topic + " orderId=" + std::string(envelope.order_id) +
-                       ": " + status.ToString());
+      return on_fatal_("cannot store the effects of " + message.topic + " " + route.correlation_field + "=" +
+                       std::string(envelope.correlation_id) + ": " + status.ToString());
     }
     std::this_thread::sleep_for(Millis(50 * attempt));  // a transient lock or I/O error; not a sync point
   }
 }
 
-void Consumer::DeadLetter(const IncomingMessage& message, std::string_view message_id, std::string_view order_id,
-                          const std::string& error) {
+void Consumer::DeadLetter(const IncomingMessage& message, const Route& route, std::string_view message_id,
+                          std::string_view correlation_id, const std::string& error) {
   const std::string at = FormatIso8601(clock_.Now());
   const std::string copy = storage::DeadLetterCopy(message.payload);
   JsonWriter json;
   json.BeginObject()
       .Key("messageId")
       .String(NewTimeOrderedUuid(clock_.Now(), random_))
-      .Key("orderId")
-      .String(order_id)
+      .Key(route.correlation_field)
+      .String(correlation_id)
       .Key("topic")
       .String(message.topic)
       .Key("payload")
@@ -142,8 +148,8 @@ void Consumer::DeadLetter(const IncomingMessage& message, std::string_view messa
     return;
   }
   metrics_.Add("sagaflow_dead_letters_total{topic=\"" + PromLabel(message.topic) + "\"}");
-  logger_->warn("dead-lettered a message on {} orderId={}: {}", message.topic, order_id.empty() ? "-" : order_id,
-                error);
+  logger_->warn("dead-lettered a message on {} {}={}: {}", message.topic, route.correlation_field,
+                correlation_id.empty() ? "-" : correlation_id, error);
 }
 
 }  // namespace sagaflow::messaging

@@ -1,6 +1,7 @@
 // Consumer: turns each delivered message into one transaction of its handler's effects.
 //
-// For every message on the bus's delivery thread: parse the JSON, require messageId and orderId, then
+// For every message on the bus's delivery thread: parse the JSON, require messageId and the topic's
+// correlation field (the id of what the message is about: orderId for our services), then
 // in one UnitOfWork claim the message id in the inbox (a redelivery is skipped) and run the topic's
 // handler, whose outbox appends commit with its state changes. A handler that is idempotent by its own
 // state (Dedupe::kByHandler) runs without the inbox claim: the claim is two more B-tree pages written
@@ -35,7 +36,7 @@ namespace sagaflow::messaging {
 struct Envelope {
   std::string_view topic;
   std::string_view message_id;
-  std::string_view order_id;
+  std::string_view correlation_id;  // the value of the route's correlation field
   simdjson::dom::object body;
   bool redelivered = false;
   std::string_view payload;  // the message as received, for a handler that keeps it (numbers exactly as written)
@@ -60,15 +61,24 @@ class Consumer {
 
   // The handler's effects commit inside the callback, without waiting for an fsync: what leaves the
   // process because of them (the outbox's publishes) waits for the disk instead (Database::AwaitDurable).
-  void On(std::string topic, TopicHandler handler, Dedupe dedupe = Dedupe::kByMessageId);
+  // `correlation_field` is the field every message on the topic must carry (a non-empty string without control
+  // characters). AlreadyExists if the topic has a handler: two owners of one topic is a wiring mistake, and
+  // replacing the first silently would lose its messages.
+  Status On(std::string topic, TopicHandler handler, Dedupe dedupe = Dedupe::kByMessageId,
+            std::string correlation_field = "orderId");
   std::vector<std::string> Topics() const;
   // Plug into MessageBus::SetHandler.
   void Handle(const IncomingMessage& message);
 
  private:
+  struct Route {
+    TopicHandler handler;
+    Dedupe dedupe;
+    std::string correlation_field;
+  };
   // Claims `message_id` (if known) with the dead letter, so a redelivery is not dead-lettered twice.
-  void DeadLetter(const IncomingMessage& message, std::string_view message_id, std::string_view order_id,
-                  const std::string& error);
+  void DeadLetter(const IncomingMessage& message, const Route& route, std::string_view message_id,
+                  std::string_view correlation_id, const std::string& error);
 
   storage::Database& db_;
   storage::Outbox& outbox_;
@@ -77,10 +87,6 @@ class Consumer {
   Logger logger_;
   Metrics& metrics_;
   FatalHandler on_fatal_;
-  struct Route {
-    TopicHandler handler;
-    Dedupe dedupe;
-  };
   std::map<std::string, Route, std::less<>> handlers_;
   simdjson::dom::parser parser_;
 };

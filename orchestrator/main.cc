@@ -13,9 +13,7 @@ struct Orchestrator final : runtime::Service {
       : saga(std::move(definition)),
         manager(saga, rt.db(), rt.outbox(), rt.clock(), rt.random(), rt.logger(), rt.metrics()),
         timers(manager, rt.clock(), rt.logger()),
-        process(rt) {
-    manager.Register(rt.consumer());
-  }
+        process(rt) {}
   // POST /admin/sagas/retry?id=<orderId or sagaId>: an operator re-drives a FAILED or stuck saga.
   std::optional<std::map<std::string, http::Route>> AdminRoutes() override {
     auto retry = [this](const http::HttpRequest& request) {
@@ -28,6 +26,7 @@ struct Orchestrator final : runtime::Service {
     return std::map<std::string, http::Route>{{"POST /admin/sagas/retry", retry}};
   }
   Status Start() override {
+    if (Status registered = manager.Register(process.consumer()); !registered.ok()) return registered;
     if (Status compatible = manager.CheckActiveSagas(); !compatible.ok()) return compatible;
     if (Status publishable = process.CheckMayPublish(saga.PublishedTopics()); !publishable.ok()) return publishable;
     timers.Start();
@@ -38,7 +37,7 @@ struct Orchestrator final : runtime::Service {
   const engine::SagaDefinition saga;
   engine::SagaManager manager;
   engine::TimerLoop timers;
-  const runtime::Runtime& process;  // for what it checks at start
+  runtime::Runtime& process;  // for what it checks at start
 };
 
 }  // namespace

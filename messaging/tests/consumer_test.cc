@@ -73,9 +73,9 @@ class ConsumerTest : public ::testing::Test {
       ++handler_calls_;
       auto& insert = uow.Prepare("INSERT INTO effects(message_id, order_id) VALUES (?, ?)");
       insert.bind(1, std::string(envelope.message_id));
-      insert.bind(2, std::string(envelope.order_id));
+      insert.bind(2, std::string(envelope.correlation_id));
       insert.exec();
-      outbox_->Append(uow, "payments/process", "{\"orderId\":\"" + std::string(envelope.order_id) + "\"}");
+      outbox_->Append(uow, "payments/process", "{\"orderId\":\"" + std::string(envelope.correlation_id) + "\"}");
       return Status::Ok();
     };
   }
@@ -168,7 +168,7 @@ TEST_F(ConsumerTest, ValidMessageRunsTheHandlerOnceAndCommitsItsOutboxAppend) {
   consumer_->On(std::string(kTopic), [&](UnitOfWork& uow, const Envelope& envelope) {
     seen_topic = envelope.topic;
     seen_message_id = envelope.message_id;
-    seen_order_id = envelope.order_id;
+    seen_order_id = envelope.correlation_id;
     seen_amount = GetMoney(envelope.body, "totalAmount").value();
     return record(uow, envelope);
   });
@@ -262,6 +262,46 @@ TEST_F(ConsumerTest, ListsItsTopics) {
   consumer_->On("payments/processed", RecordingHandler());
   consumer_->On("inventory/reserved", RecordingHandler());
   EXPECT_EQ(consumer_->Topics(), (std::vector<std::string>{"inventory/reserved", "payments/processed"}));
+}
+
+TEST_F(ConsumerTest, RefusesASecondHandlerForATopicAndKeepsTheFirst) {
+  ASSERT_TRUE(consumer_->On(std::string(kTopic), RecordingHandler()).ok());
+  bool second_ran = false;
+  Status second = consumer_->On(std::string(kTopic), [&](UnitOfWork&, const Envelope&) {
+    second_ran = true;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(second.IsConflict()) << second.ToString();
+  consumer_->Handle(Message("m-1", "o-1"));
+  EXPECT_EQ(handler_calls_, 1);
+  EXPECT_FALSE(second_ran);
+}
+
+TEST_F(ConsumerTest, ReadsTheCorrelationIdFromTheFieldItsTopicNames) {
+  std::string seen;
+  ASSERT_TRUE(consumer_
+                  ->On(
+                      "trips/requested",
+                      [&](UnitOfWork&, const Envelope& envelope) {
+                        seen = envelope.correlation_id;
+                        return Status::Ok();
+                      },
+                      Consumer::Dedupe::kByMessageId, "tripId")
+                  .ok());
+  consumer_->Handle({"trips/requested", R"({"messageId":"m-1","tripId":"t-1"})", false});
+  EXPECT_EQ(seen, "t-1");
+
+  // orderId means nothing on this topic: without tripId the message is dead-lettered, naming the field.
+  seen.clear();
+  const IncomingMessage without{"trips/requested", R"({"messageId":"m-2","orderId":"o-2"})", false};
+  consumer_->Handle(without);
+  EXPECT_TRUE(seen.empty());
+  const auto rows = DeadLetters();
+  ASSERT_EQ(rows.size(), 1U);
+  EXPECT_NE(rows[0].error.find("tripId must be a non-empty string"), std::string::npos) << rows[0].error;
+  const auto published = OutboxRows("deadletter/trips/requested");
+  ASSERT_EQ(published.size(), 1U);
+  EXPECT_NE(published[0].payload.find(R"("tripId":"")"), std::string::npos) << published[0].payload;
 }
 
 TEST_F(ConsumerTest, IgnoresAMessageOnATopicWithoutHandler) {

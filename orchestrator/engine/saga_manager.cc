@@ -57,20 +57,24 @@ SagaManager::SagaManager(const SagaDefinition& definition, storage::Database& db
   });
 }
 
-void SagaManager::Register(messaging::Consumer& consumer) {
+Status SagaManager::Register(messaging::Consumer& consumer) {
   // No inbox: the engine acts on a reply only while its step awaits it and starts a saga only once per
   // correlation id, so a redelivered message changes nothing but the step's last_reply note (or, for a
   // finished saga's start, re-publishes the outcome, as a repeated start must anyway). Replies to re-sent
   // commands carry new message ids, so the engine makes these checks in any case.
   constexpr auto kDedupe = messaging::Consumer::Dedupe::kByHandler;
-  consumer.On(
+  const std::string& correlation = definition_.correlation_field;
+  Status registered = consumer.On(
       definition_.start_topic,
-      [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnStart(uow, m); }, kDedupe);
+      [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnStart(uow, m); }, kDedupe, correlation);
   for (const auto& topic : definition_.ConsumedTopics()) {
+    if (!registered.ok()) return registered;
     if (topic == definition_.start_topic) continue;
-    consumer.On(
-        topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); }, kDedupe);
+    registered = consumer.On(
+        topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); }, kDedupe,
+        correlation);
   }
+  return registered;
 }
 
 Status SagaManager::CheckActiveSagas() {
@@ -105,7 +109,7 @@ Status SagaManager::CheckActiveSagas() {
 
 Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message) {
   const TimePoint now = clock_.Now();
-  const std::string correlation_id(message.order_id);
+  const std::string correlation_id(message.correlation_id);
   if (auto existing = store::LoadByCorrelation(uow, correlation_id)) {
     const SagaInstance stored = *existing;
     auto actions = engine_.OnRepeatedStart(*existing, now);
@@ -176,9 +180,9 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
   auto read = ReadReply(message, &replying_step);
   if (!read.ok()) return read.status();
   const Reply& reply = *read;
-  auto saga = store::LoadByCorrelation(uow, std::string(message.order_id));
+  auto saga = store::LoadByCorrelation(uow, std::string(message.correlation_id));
   if (!saga) {
-    logger_->warn("orderId={} {} for an unknown saga ignored", message.order_id, topic);
+    logger_->warn("orderId={} {} for an unknown saga ignored", message.correlation_id, topic);
     return Status::Ok();
   }
   if (replying_step != nullptr && !reply.compensation && replying_step->verify_reply) {

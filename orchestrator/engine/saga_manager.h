@@ -25,7 +25,7 @@ class SagaManager {
               RandomSource& random, Logger logger, Metrics& metrics);
 
   // Subscribes the start topic, every reply topic and the outcome acknowledgement.
-  void Register(messaging::Consumer& consumer);
+  Status Register(messaging::Consumer& consumer);
 
   // FailedPrecondition if a saga of this definition that the engine may still act on was started with other steps
   // or stages than the definition now has (its file was changed under it): the engine would look for steps that

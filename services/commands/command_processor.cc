@@ -32,12 +32,12 @@ storage::RetentionRule CommandProcessor::RepliesRetention() {
           }};
 }
 
-void CommandProcessor::Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay, Executor executor,
-                              KeyRule key_rule) {
+Status CommandProcessor::Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay,
+                                Executor executor, KeyRule key_rule) {
   routes_[topic] = Route{delay, std::move(executor), std::move(key_rule)};
   // No inbox: a command runs once per idempotency key (its stored reply answers every repeat), so a
   // redelivered message only publishes that reply again, which the orchestrator records as late.
-  consumer.On(
+  return consumer.On(
       topic,
       [this, topic](storage::UnitOfWork& uow, const messaging::Envelope& message) {
         return OnCommand(uow, message, routes_.at(topic));
@@ -64,7 +64,7 @@ Status CommandProcessor::OnCommand(storage::UnitOfWork& uow, const messaging::En
   if (!key_field.ok() || key_field->empty())
     return Status::InvalidArgument("idempotencyKey must be a non-empty string");
   const std::string key(*key_field);
-  const std::string order_id(message.order_id);
+  const std::string order_id(message.correlation_id);
   const std::string topic(message.topic);
   if (route.key_rule) {
     const std::string expected = route.key_rule(order_id);

@@ -46,8 +46,8 @@ class CommandProcessor {
 
   // Handles `topic` with `executor`, after `delay` (0: at once, in the callback's transaction). With
   // `key_rule`, a command under any other key is dead-lettered before it is looked at.
-  void Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay, Executor executor,
-              KeyRule key_rule = {});
+  Status Handle(messaging::Consumer& consumer, const std::string& topic, Millis delay, Executor executor,
+                KeyRule key_rule = {});
 
   // Runs every pending command that is due; returns how many ran.
   Result<size_t> RunDue();

@@ -215,13 +215,14 @@ Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simd
   return commands::CommandReply{std::string(topics::kInventoryReleased), json.Take()};
 }
 
-void Inventory::Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis reserve_delay) {
-  processor.Handle(
+Status Inventory::Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis reserve_delay) {
+  Status handled = processor.Handle(
       consumer, std::string(topics::kInventoryReserve), reserve_delay,
       [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
              const std::string& key) { return Reserve(uow, command, order_id, key); },
       [](std::string_view order_id) { return messaging::StepKey(order_id, messaging::kInventoryStep); });
-  processor.Handle(
+  if (!handled.ok()) return handled;
+  return processor.Handle(
       consumer, std::string(topics::kInventoryRelease), Millis(0),
       [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
              const std::string& key) { return Release(uow, command, order_id, key); },

@@ -36,7 +36,7 @@ class Inventory {
 
   // Routes inventory/reserve (after `reserve_delay`) and inventory/release (at once) to this object, each
   // accepted only under its own idempotency key: <orderId>:inventory and <orderId>:inventory:compensation.
-  void Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis reserve_delay);
+  Status Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis reserve_delay);
 
  private:
   const Clock& clock_;

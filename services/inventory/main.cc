@@ -12,11 +12,14 @@ namespace {
 
 struct InventoryService final : runtime::Service {
   InventoryService(runtime::Runtime& rt, Millis delay)
-      : inventory(rt.clock(), rt.random(), rt.logger()), processor(rt.db(), rt.outbox(), rt.clock(), rt.logger()) {
+      : inventory(rt.clock(), rt.random(), rt.logger()),
+        processor(rt.db(), rt.outbox(), rt.clock(), rt.logger()),
+        consumer(rt.consumer()),
+        command_delay(delay) {
     rt.retention().Add(processor.RepliesRetention());
-    inventory.Register(processor, rt.consumer(), delay);
   }
   Status Start() override {
+    if (Status registered = inventory.Register(processor, consumer, command_delay); !registered.ok()) return registered;
     processor.Start();
     return Status::Ok();
   }
@@ -24,6 +27,8 @@ struct InventoryService final : runtime::Service {
 
   inventory::Inventory inventory;
   commands::CommandProcessor processor;
+  messaging::Consumer& consumer;
+  const Millis command_delay;
 };
 
 Result<std::map<std::string, int64_t>> ReadStockFile(const std::string& path) {

@@ -7,12 +7,12 @@ namespace {
 
 struct NotificationService final : runtime::Service {
   explicit NotificationService(runtime::Runtime& rt)
-      : sink(rt.logger()), notifier(rt.outbox(), rt.clock(), rt.random(), sink, rt.logger()) {
-    notifier.Register(rt.consumer());
-  }
+      : sink(rt.logger()), notifier(rt.outbox(), rt.clock(), rt.random(), sink, rt.logger()), consumer(rt.consumer()) {}
+  Status Start() override { return notifier.Register(consumer); }
 
   notification::LogSink sink;
   notification::Notifier notifier;
+  messaging::Consumer& consumer;
 };
 
 }  // namespace

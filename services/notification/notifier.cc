@@ -11,21 +11,23 @@ void LogSink::Send(const Notification& notification) {
   logger_->info("orderId={} notification {}: {}", notification.order_id, notification.kind, notification.message);
 }
 
-void Notifier::Register(messaging::Consumer& consumer) {
+Status Notifier::Register(messaging::Consumer& consumer) {
   for (std::string_view topic :
        {topics::kOrderCreated, topics::kPaymentProcessed, topics::kInventoryReserved, topics::kOrderCompleted,
         topics::kOrderCancelled, topics::kPaymentRefunded, topics::kInventoryReleased}) {
     // No inbox: a notification is recorded once per (order, kind), and a repeated outcome must be
     // acknowledged again anyway (the orchestrator re-sends it until it is).
-    consumer.On(
+    Status registered = consumer.On(
         std::string(topic),
         [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnMessage(uow, m); },
         messaging::Consumer::Dedupe::kByHandler);
+    if (!registered.ok()) return registered;
   }
+  return Status::Ok();
 }
 
 Status Notifier::OnMessage(storage::UnitOfWork& uow, const messaging::Envelope& message) {
-  const std::string order_id(message.order_id);
+  const std::string order_id(message.correlation_id);
   const std::string_view topic = message.topic;
   const auto success = [&] {
     auto value = GetBool(message.body, "success");
@@ -87,7 +89,7 @@ void Notifier::Acknowledge(storage::UnitOfWork& uow, const messaging::Envelope& 
       .Key("messageId")
       .String(NewTimeOrderedUuid(clock_.Now(), random_))
       .Key("orderId")
-      .String(message.order_id)
+      .String(message.correlation_id)
       .Key("idempotencyKey")
       .String(GetStringOr(message.body, "idempotencyKey", ""))
       .Key("kind")

@@ -45,7 +45,7 @@ class Notifier {
   Notifier(storage::Outbox& outbox, const Clock& clock, RandomSource& random, NotificationSink& sink, Logger logger)
       : outbox_(outbox), clock_(clock), random_(random), sink_(sink), logger_(std::move(logger)) {}
 
-  void Register(messaging::Consumer& consumer);
+  Status Register(messaging::Consumer& consumer);
   Status OnMessage(storage::UnitOfWork& uow, const messaging::Envelope& message);
 
  private:

@@ -15,12 +15,12 @@ struct OrderService final : runtime::Service {
         api(context, [&rt] { return rt.Health(); }),
         nudger(context),
         server(
-            server_options, [this](const http::HttpRequest& request) { return api.Handle(request); }, rt.logger()) {
-    status_updates.Register(rt.consumer());
-  }
+            server_options, [this](const http::HttpRequest& request) { return api.Handle(request); }, rt.logger()),
+        consumer(rt.consumer()) {}
   // The order API serves /health and /metrics on the public port itself.
   std::optional<std::map<std::string, http::Route>> AdminRoutes() override { return std::nullopt; }
   Status Start() override {
+    if (Status registered = status_updates.Register(consumer); !registered.ok()) return registered;
     if (Status serving = server.Start(); !serving.ok()) return serving;
     nudger.Start();
     return Status::Ok();
@@ -35,6 +35,7 @@ struct OrderService final : runtime::Service {
   order::OrderApi api;
   order::Nudger nudger;
   http::HttpServer server;
+  messaging::Consumer& consumer;
 };
 
 }  // namespace

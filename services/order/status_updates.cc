@@ -7,13 +7,16 @@
 
 namespace sagaflow::order {
 
-void StatusUpdates::Register(messaging::Consumer& consumer) {
-  consumer.On(std::string(topics::kOrderCompleted),
-              [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnCompleted(uow, m); });
-  consumer.On(std::string(topics::kOrderCancelled),
-              [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnCancelled(uow, m); });
-  consumer.On(std::string(topics::kOrderProgress),
-              [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnProgress(uow, m); });
+Status StatusUpdates::Register(messaging::Consumer& consumer) {
+  for (auto [topic, handler] : {std::pair{topics::kOrderCompleted, &StatusUpdates::OnCompleted},
+                                {topics::kOrderCancelled, &StatusUpdates::OnCancelled},
+                                {topics::kOrderProgress, &StatusUpdates::OnProgress}}) {
+    Status registered = consumer.On(
+        std::string(topic),
+        [this, handler](storage::UnitOfWork& uow, const messaging::Envelope& m) { return (this->*handler)(uow, m); });
+    if (!registered.ok()) return registered;
+  }
+  return Status::Ok();
 }
 
 Status StatusUpdates::OnCompleted(storage::UnitOfWork& uow, const messaging::Envelope& message) {
@@ -38,7 +41,7 @@ Status StatusUpdates::OnProgress(storage::UnitOfWork& uow, const messaging::Enve
 
 Status StatusUpdates::Apply(storage::UnitOfWork& uow, const messaging::Envelope& message, std::string_view status,
                             const std::string& reason, const std::string& event) {
-  const std::string order_id(message.order_id);
+  const std::string order_id(message.correlation_id);
   auto order = store::LoadOrder(uow, order_id, false);
   if (!order) return Status::InvalidArgument("unknown order " + order_id);
   const TimePoint now = context_.clock.Now();

@@ -16,7 +16,7 @@ class StatusUpdates {
   explicit StatusUpdates(OrderContext& context) : context_(context) {}
 
   // Registers the handlers for the three topics.
-  void Register(messaging::Consumer& consumer);
+  Status Register(messaging::Consumer& consumer);
 
   Status OnCompleted(storage::UnitOfWork& uow, const messaging::Envelope& message);
   Status OnCancelled(storage::UnitOfWork& uow, const messaging::Envelope& message);

@@ -11,11 +11,13 @@ struct PaymentService final : runtime::Service {
   PaymentService(runtime::Runtime& rt, Cents limit_cents, Millis delay)
       : gateway(rt.logger()),
         payments(rt.clock(), rt.random(), rt.logger(), limit_cents, gateway),
-        processor(rt.db(), rt.outbox(), rt.clock(), rt.logger()) {
+        processor(rt.db(), rt.outbox(), rt.clock(), rt.logger()),
+        consumer(rt.consumer()),
+        command_delay(delay) {
     rt.retention().Add(processor.RepliesRetention());
-    payments.Register(processor, rt.consumer(), delay);
   }
   Status Start() override {
+    if (Status registered = payments.Register(processor, consumer, command_delay); !registered.ok()) return registered;
     processor.Start();
     return Status::Ok();
   }
@@ -24,6 +26,8 @@ struct PaymentService final : runtime::Service {
   payment::LogGateway gateway;
   payment::Payments payments;
   commands::CommandProcessor processor;
+  messaging::Consumer& consumer;
+  const Millis command_delay;
 };
 
 }  // namespace

@@ -126,13 +126,14 @@ Result<commands::CommandReply> Payments::Refund(storage::UnitOfWork& uow, simdjs
   return commands::CommandReply{std::string(topics::kPaymentRefunded), json.Take()};
 }
 
-void Payments::Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis process_delay) {
-  processor.Handle(
+Status Payments::Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis process_delay) {
+  Status handled = processor.Handle(
       consumer, std::string(topics::kPaymentProcess), process_delay,
       [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
              const std::string& key) { return Process(uow, command, order_id, key); },
       [](std::string_view order_id) { return messaging::StepKey(order_id, messaging::kPaymentStep); });
-  processor.Handle(
+  if (!handled.ok()) return handled;
+  return processor.Handle(
       consumer, std::string(topics::kPaymentRefund), Millis(0),
       [this](storage::UnitOfWork& uow, simdjson::dom::object command, const std::string& order_id,
              const std::string& key) { return Refund(uow, command, order_id, key); },

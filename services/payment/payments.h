@@ -28,7 +28,7 @@ class Payments {
 
   // Routes payments/process (after `process_delay`) and payments/refund (at once) to this object, each
   // accepted only under its own idempotency key: <orderId>:payment and <orderId>:payment:compensation.
-  void Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis process_delay);
+  Status Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis process_delay);
 
  private:
   const Clock& clock_;

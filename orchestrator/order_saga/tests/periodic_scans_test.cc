@@ -62,7 +62,7 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
         [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
     manager_ = std::make_unique<engine::SagaManager>(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(),
                                                      *metrics_);
-    manager_->Register(*consumer_);
+    ASSERT_TRUE(manager_->Register(*consumer_).ok());
   }
   void Close() {
     manager_.reset();

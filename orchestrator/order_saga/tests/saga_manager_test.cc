@@ -56,7 +56,7 @@ class SagaManagerTest : public runtime::testing::ServiceTest {
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(SetUpService("orchestrator", "orchestrator.db", durability()));
     manager_ = std::make_unique<SagaManager>(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
-    manager_->Register(*consumer_);
+    ASSERT_TRUE(manager_->Register(*consumer_).ok());
   }
 
   // NORMAL: these tests need no fsyncs, except those about which commits skip them.
@@ -491,7 +491,7 @@ TEST_F(SagaManagerTest, ADefinitionWithoutARejectedStartReasonDeadLettersAReject
   definition.rejected_start_reason.clear();
   messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_, RecordFatal());
   SagaManager manager(definition, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
-  manager.Register(consumer);
+  ASSERT_TRUE(manager.Register(consumer).ok());
   const std::string invalid = OrderCreated("o1", /*with_items=*/false);
   consumer.Handle({"orders/created", invalid, false});
   const auto sent = TakeSent(true);
@@ -567,7 +567,7 @@ TEST_F(SagaManagerTest, ALateChargeAfterCancelledIsRefundedUntilConfirmedAcrossA
   Metrics metrics;
   messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics, RecordFatal());
   SagaManager manager(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics);
-  manager.Register(consumer);
+  ASSERT_TRUE(manager.Register(consumer).ok());
   clock_.Advance(Millis(10'000));
   auto fired = manager.FireDueTimers();
   ASSERT_TRUE(fired.ok());

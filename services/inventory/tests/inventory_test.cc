@@ -122,7 +122,9 @@ class InventoryTest : public runtime::testing::ServiceTest {
   }
 
   // As inventory-service's main: reserve after `reserve_delay`, release at once.
-  void Wire(Millis reserve_delay = Millis(0)) { inventory_->Register(*processor_, *consumer_, reserve_delay); }
+  void Wire(Millis reserve_delay = Millis(0)) {
+    ASSERT_TRUE(inventory_->Register(*processor_, *consumer_, reserve_delay).ok());
+  }
 
   // As the nightly prune does to old replies: a repeated key then runs its executor again.
   void ForgetStoredReplies() { ASSERT_TRUE(processor_->PruneReplies(clock_.Now() + Millis(1), 1000).ok()); }

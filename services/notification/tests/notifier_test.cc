@@ -65,7 +65,7 @@ class NotifierTest : public runtime::testing::ServiceTest {
     SetUpService("notification", "notifications.db");
     if (HasFatalFailure()) return;
     notifier_ = std::make_unique<Notifier>(*outbox_, clock_, random_, sink_, MakeNullLogger());
-    notifier_->Register(*consumer_);
+    ASSERT_TRUE(notifier_->Register(*consumer_).ok());
   }
 
   void TearDown() override {

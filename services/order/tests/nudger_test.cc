@@ -84,7 +84,7 @@ class NudgerTest : public OrderServiceTest {
     messaging::Envelope envelope;
     envelope.topic = topic;
     envelope.message_id = GetStringOr(body, "messageId", "");
-    envelope.order_id = GetStringOr(body, "orderId", "");
+    envelope.correlation_id = GetStringOr(body, "orderId", "");
     envelope.body = body;
     return db_->Write([&](storage::UnitOfWork& uow) {
       if (topic == topics::kOrderCompleted) return updates_->OnCompleted(uow, envelope);

@@ -89,7 +89,7 @@ class StatusUpdatesTest : public OrderServiceTest {
     messaging::Envelope envelope;
     envelope.topic = topic;
     envelope.message_id = GetStringOr(body, "messageId", "");
-    envelope.order_id = GetStringOr(body, "orderId", "");
+    envelope.correlation_id = GetStringOr(body, "orderId", "");
     envelope.body = body;
     return db_->Write([&](storage::UnitOfWork& uow) {
       if (topic == topics::kOrderCompleted) return updates_->OnCompleted(uow, envelope);
@@ -306,7 +306,7 @@ TEST_F(StatusUpdatesTest, RegisteredHandlersApplyMessagesDeliveredThroughTheCons
   std::vector<std::string> fatal;
   messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_,
                                [&](const std::string& reason) { fatal.push_back(reason); });
-  updates_->Register(consumer);
+  ASSERT_TRUE(updates_->Register(consumer).ok());
   EXPECT_THAT(consumer.Topics(),
               ::testing::UnorderedElementsAre("orders/completed", "orders/cancelled", "orders/progress"));
   const std::string id = InsertPendingOrder();

@@ -105,7 +105,9 @@ class PaymentsTest : public runtime::testing::ServiceTest {
   }
 
   // As payment-service's main: process after `process_delay`, refund at once.
-  void Wire(Millis process_delay = Millis(0)) { payments_->Register(*processor_, *consumer_, process_delay); }
+  void Wire(Millis process_delay = Millis(0)) {
+    ASSERT_TRUE(payments_->Register(*processor_, *consumer_, process_delay).ok());
+  }
 
   // As the nightly prune does to old replies: a repeated key then runs its executor again.
   void ForgetStoredReplies() { ASSERT_TRUE(processor_->PruneReplies(clock_.Now() + Millis(1), 1000).ok()); }
