@@ -1,6 +1,7 @@
 // orchestrator: runs the sagas defined in the folder of definitions over MQTT, with their state and timers in
 // orchestrator.db.
 #include "orchestrator/definitions/definition_folder.h"
+#include "orchestrator/definitions/definition_versions.h"
 #include "orchestrator/engine/saga_manager.h"
 #include "orchestrator/engine/timer_loop.h"
 #include "runtime/run_service.h"
@@ -9,36 +10,63 @@ namespace sagaflow {
 namespace {
 
 struct Orchestrator final : runtime::Service {
-  Orchestrator(runtime::Runtime& rt, engine::SagaDefinition definition)
-      : saga(std::move(definition)),
-        manager(saga, rt.db(), rt.outbox(), rt.clock(), rt.random(), rt.logger(), rt.metrics()),
+  Orchestrator(runtime::Runtime& rt, std::vector<definitions::LoadedDefinition> loaded,
+               definitions::DefinitionSettings defaults)
+      : folder(std::move(loaded)),
+        settings(defaults),
+        manager(registry, rt.db(), rt.outbox(), rt.clock(), rt.random(), rt.logger(), rt.metrics()),
         timers(manager, rt.clock(), rt.logger()),
         process(rt) {}
-  // POST /admin/sagas/retry?id=<orderId or sagaId>: an operator re-drives a FAILED or stuck saga.
+  // POST /admin/sagas/retry?id=<correlation id or saga id>[&definition=<name>]: an operator re-drives a FAILED or
+  // stuck saga.
   std::optional<std::map<std::string, http::Route>> AdminRoutes() override {
     auto retry = [this](const http::HttpRequest& request) {
       auto id = request.query.find("id");
       if (id == request.query.end() || id->second.empty()) return http::JsonError(400, "id is missing");
-      auto result = manager.Redrive(id->second);
-      if (!result.ok()) return http::JsonError(result.status().IsNotFound() ? 404 : 503, result.status().message());
+      auto definition = request.query.find("definition");
+      auto result = manager.Redrive(id->second, definition == request.query.end() ? "" : definition->second);
+      if (!result.ok()) {
+        const Status& status = result.status();
+        return http::JsonError(status.IsNotFound() ? 404 : status.IsInvalidArgument() ? 400 : 503, status.message());
+      }
       return http::JsonOk(200, R"({"result":")" + *result + R"("})");
     };
     return std::map<std::string, http::Route>{{"POST /admin/sagas/retry", retry}};
   }
   Status Start() override {
-    if (Status registered = manager.Register(process.consumer()); !registered.ok()) return registered;
+    Status registered = definitions::RecordAndRegister(process.db(), folder, settings, process.clock().Now(), registry,
+                                                       process.logger());
+    if (!registered.ok()) return registered;
     if (Status compatible = manager.CheckActiveSagas(); !compatible.ok()) return compatible;
-    if (Status publishable = process.CheckMayPublish(saga.PublishedTopics()); !publishable.ok()) return publishable;
+    for (const engine::SagaRegistry::Entry* entry : registry.Entries()) {
+      Status publishable = process.CheckMayPublish(entry->definition.PublishedTopics());
+      if (!publishable.ok()) return publishable;
+    }
+    if (Status subscribed = manager.Register(process.consumer()); !subscribed.ok()) return subscribed;
     timers.Start();
     return Status::Ok();
   }
   void Stop() override { timers.Stop(); }
 
-  const engine::SagaDefinition saga;
+  const std::vector<definitions::LoadedDefinition> folder;
+  const definitions::DefinitionSettings settings;
+  engine::SagaRegistry registry;  // filled at Start, read-only once messages flow
   engine::SagaManager manager;
   engine::TimerLoop timers;
-  runtime::Runtime& process;  // for what it checks at start
+  runtime::Runtime& process;
 };
+
+// InvalidArgument, one line per problem, if the folder's definitions cannot run side by side (two claim a topic).
+Status CheckSideBySide(const std::vector<definitions::LoadedDefinition>& folder) {
+  engine::SagaRegistry probe;
+  std::string problems;
+  for (const auto& definition : folder) {
+    if (Status added = probe.Add(definition.saga, true); !added.ok()) {
+      problems += (problems.empty() ? "" : "\n") + definition.file + ": " + added.message();
+    }
+  }
+  return problems.empty() ? Status::Ok() : Status::InvalidArgument(problems);
+}
 
 }  // namespace
 }  // namespace sagaflow
@@ -64,29 +92,20 @@ int main(int argc, char** argv) {
                   "the folder of saga definitions (*.json); a definition may set its own timeouts and attempts, "
                   "the three flags above are what it leaves unsaid",
                   &sagas_dir);
-  engine::SagaDefinition saga;
+  definitions::DefinitionSettings settings;
+  std::vector<definitions::LoadedDefinition> folder;
   return runtime::RunService(
       {.spec = spec,
        .check_flags = [&]() -> Status {
-         auto loaded = definitions::ReadDefinitionFolder(
-             sagas_dir,
-             {Millis(step_timeout_ms), static_cast<int>(step_attempts), static_cast<int>(compensation_attempts)});
+         settings = {Millis(step_timeout_ms), static_cast<int>(step_attempts), static_cast<int>(compensation_attempts)};
+         auto loaded = definitions::ReadDefinitionFolder(sagas_dir, settings);
          if (!loaded.ok()) return Status::InvalidArgument(loaded.status().message());
-         if (loaded->size() != 1) {
-           return Status::InvalidArgument(sagas_dir + ": holds " + std::to_string(loaded->size()) +
-                                          " definitions; this orchestrator runs one");
-         }
-         // The consumer reads every message's correlation id from orderId; until it reads the field a definition
-         // names, another field would dead-letter every message of that saga.
-         if (loaded->front().saga.correlation_field != "orderId") {
-           return Status::InvalidArgument(loaded->front().file +
-                                          ": $.start.correlation: this orchestrator reads orderId only");
-         }
-         saga = std::move(loaded->front().saga);
+         if (Status together = CheckSideBySide(*loaded); !together.ok()) return together;
+         folder = std::move(*loaded);
          return Status::Ok();
        },
        .make = [&](runtime::Runtime& rt) -> Result<std::unique_ptr<runtime::Service>> {
-         return runtime::MakeService<Orchestrator>(rt, std::move(saga));
+         return runtime::MakeService<Orchestrator>(rt, std::move(folder), settings);
        }},
       flags, config, argc, argv);
 }

@@ -55,6 +55,7 @@ SagaInstance SagaEngine::Create(std::string saga_id, std::string correlation_id,
   saga.saga_id = std::move(saga_id);
   saga.correlation_id = std::move(correlation_id);
   saga.definition = definition_.name;
+  saga.definition_version = definition_.version;
   saga.data = std::move(data);
   saga.created_at = now;
   saga.updated_at = now;

@@ -50,7 +50,8 @@ struct StepState {
 struct SagaInstance {
   std::string saga_id;
   std::string correlation_id;
-  std::string definition;
+  std::string definition;      // its name
+  int definition_version = 1;  // the version it began on, and finishes on
   std::string data;
   SagaState state = SagaState::kRunning;
   int stage = 0;               // the stage running, or being compensated

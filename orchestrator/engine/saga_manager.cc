@@ -8,10 +8,18 @@
 
 namespace sagaflow::engine {
 
-SagaManager::SagaManager(const SagaDefinition& definition, storage::Database& db, storage::Outbox& outbox,
+namespace {
+
+// How a log line names a saga: by its definition's correlation field ("orderId=<id>").
+std::string Named(const SagaDefinition& definition, std::string_view correlation_id) {
+  return definition.correlation_field + "=" + std::string(correlation_id);
+}
+
+}  // namespace
+
+SagaManager::SagaManager(const SagaRegistry& registry, storage::Database& db, storage::Outbox& outbox,
                          const Clock& clock, RandomSource& random, Logger logger, Metrics& metrics)
-    : definition_(definition),
-      engine_(definition),
+    : registry_(registry),
       db_(db),
       outbox_(outbox),
       clock_(clock),
@@ -63,30 +71,54 @@ Status SagaManager::Register(messaging::Consumer& consumer) {
   // finished saga's start, re-publishes the outcome, as a repeated start must anyway). Replies to re-sent
   // commands carry new message ids, so the engine makes these checks in any case.
   constexpr auto kDedupe = messaging::Consumer::Dedupe::kByHandler;
-  const std::string& correlation = definition_.correlation_field;
-  Status registered = consumer.On(
-      definition_.start_topic,
-      [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnStart(uow, m); }, kDedupe, correlation);
-  for (const auto& topic : definition_.ConsumedTopics()) {
-    if (!registered.ok()) return registered;
-    if (topic == definition_.start_topic) continue;
-    registered = consumer.On(
-        topic, [this](storage::UnitOfWork& uow, const messaging::Envelope& m) { return OnReply(uow, m); }, kDedupe,
-        correlation);
+  for (const auto& [topic, route] : registry_.Routes()) {
+    auto handler = route.start ? messaging::Consumer::TopicHandler(
+                                     [this, name = route.name](storage::UnitOfWork& uow, const messaging::Envelope& m) {
+                                       return OnStart(uow, name, m);
+                                     })
+                               : messaging::Consumer::TopicHandler(
+                                     [this, name = route.name](storage::UnitOfWork& uow, const messaging::Envelope& m) {
+                                       return OnReply(uow, name, m);
+                                     });
+    if (Status registered = consumer.On(topic, std::move(handler), kDedupe, route.correlation_field);
+        !registered.ok()) {
+      return registered;
+    }
   }
-  return registered;
+  return Status::Ok();
 }
 
 Status SagaManager::CheckActiveSagas() {
+  std::map<std::pair<std::string, int>, int64_t> active;
+  Status read = db_.Read([&](storage::Sql& sql) {
+    active = store::ActiveSagasByVersion(sql);
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  for (const auto& [version, count] : active) {
+    const SagaRegistry::Entry* entry = registry_.Find(version.first, version.second);
+    if (entry == nullptr) {
+      return Status::FailedPrecondition(std::to_string(count) + " unfinished " + version.first + " saga(s) began on " +
+                                        "version " + std::to_string(version.second) + " of its definition, which " +
+                                        "is neither in the folder of definitions nor stored in the database: put " +
+                                        "that version back in the folder until they finish");
+    }
+    if (Status same = CheckSteps(*entry); !same.ok()) return same;
+  }
+  return Status::Ok();
+}
+
+Status SagaManager::CheckSteps(const SagaRegistry::Entry& entry) {
+  const SagaDefinition& definition = entry.definition;
   // The shape a fresh saga of the definition has: its steps in stage order, then the outcome.
-  const SagaInstance fresh = engine_.Create("", "", "", TimePoint{});
+  const SagaInstance fresh = entry.engine.Create("", "", "", TimePoint{});
   std::vector<std::string> expected;
   for (const auto& step : fresh.steps) expected.push_back(step.name + "@" + std::to_string(step.stage));
   std::sort(expected.begin(), expected.end());
   std::string mismatch;
   size_t mismatched = 0;
   Status read = db_.Read([&](storage::Sql& sql) {
-    for (auto& [saga_id, steps] : store::ActiveSagaSteps(sql, definition_.name)) {
+    for (auto& [saga_id, steps] : store::ActiveSagaSteps(sql, definition.name, definition.version)) {
       std::sort(steps.begin(), steps.end());
       if (steps == expected) continue;
       if (mismatched++ == 0) {
@@ -101,64 +133,81 @@ Status SagaManager::CheckActiveSagas() {
   if (mismatched == 0) return Status::Ok();
   std::string now;
   for (const auto& step : expected) now += (now.empty() ? "" : ", ") + step;
-  return Status::FailedPrecondition(std::to_string(mismatched) + " unfinished " + definition_.name +
-                                    " saga(s) began with other steps than its " + "definition now has (" + now + "; " +
-                                    mismatch + "): let them finish under the definition they began with, " +
-                                    "or give the changed saga another name");
+  return Status::FailedPrecondition(
+      std::to_string(mismatched) + " unfinished " + definition.name + " saga(s) began with other steps than version " +
+      std::to_string(definition.version) + " of its definition now has (" + now + "; " + mismatch +
+      "): let them finish under the definition they began with, " + "or give the changed saga another version");
 }
 
-Status SagaManager::OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message) {
+const SagaRegistry::Entry* SagaManager::EntryOf(const SagaInstance& saga) const {
+  const SagaRegistry::Entry* entry = registry_.Find(saga.definition, saga.definition_version);
+  if (entry == nullptr) {
+    logger_->error("saga {} began on {} version {}, which this orchestrator does not hold; left as it is", saga.saga_id,
+                   saga.definition, saga.definition_version);
+  }
+  return entry;
+}
+
+Status SagaManager::OnStart(storage::UnitOfWork& uow, const std::string& name, const messaging::Envelope& message) {
+  const SagaRegistry::Entry& current = *registry_.Current(name);
+  const SagaDefinition& definition = current.definition;
   const TimePoint now = clock_.Now();
   const std::string correlation_id(message.correlation_id);
-  if (auto existing = store::LoadByCorrelation(uow, correlation_id)) {
+  if (auto existing = store::LoadByCorrelation(uow, name, correlation_id)) {
+    const SagaRegistry::Entry* began_on = registry_.Find(name, existing->definition_version);
+    // A finished saga of a version no longer held republishes its outcome as the current version words it.
+    const SagaRegistry::Entry& entry = began_on != nullptr ? *began_on : current;
     const SagaInstance stored = *existing;
-    auto actions = engine_.OnRepeatedStart(*existing, now);
-    logger_->info("orderId={} {} again: saga is {}{}", correlation_id, definition_.start_topic,
+    auto actions = entry.engine.OnRepeatedStart(*existing, now);
+    logger_->info("{} {} again: saga is {}{}", Named(definition, correlation_id), message.topic,
                   ToString(existing->state), actions.empty() ? "" : "; publishing its outcome again");
     if (!actions.empty()) {
-      Apply(uow, *existing, stored.state, actions, now);
+      Apply(uow, entry.definition, *existing, stored.state, actions, now);
       store::Save(uow, *existing, &stored);
     }
     return Status::Ok();
   }
-  Status valid = definition_.validate_start ? definition_.validate_start(message.payload) : Status::Ok();
-  if (!valid.ok() && definition_.rejected_start_reason.empty()) return Status::InvalidArgument(valid.message());
+  Status valid = definition.validate_start ? definition.validate_start(message.payload) : Status::Ok();
+  if (!valid.ok() && definition.rejected_start_reason.empty()) return Status::InvalidArgument(valid.message());
   // As received: a copied number keeps its text (re-serialising the parsed body would turn 5.00 into 5.0).
   std::string data(message.payload);
-  SagaInstance saga = engine_.Create(NewTimeOrderedUuid(now, random_), correlation_id, std::move(data), now);
+  SagaInstance saga = current.engine.Create(NewTimeOrderedUuid(now, random_), correlation_id, std::move(data), now);
   if (!valid.ok()) {
     // Dead-lettering it would leave whoever sent it waiting for an outcome, and asking again for ever.
-    auto actions = engine_.Reject(saga, now);
-    Apply(uow, saga, SagaState::kRunning, actions, now);
+    auto actions = current.engine.Reject(saga, now);
+    Apply(uow, definition, saga, SagaState::kRunning, actions, now);
     store::Save(uow, saga);
     metrics_.Add("sagaflow_sagas_rejected_total");
-    logger_->warn("orderId={} {} rejected: {}; saga {} recorded CANCELLED with reason {}", correlation_id,
-                  definition_.start_topic, valid.message(), saga.saga_id, saga.failure_reason);
+    logger_->warn("{} {} rejected: {}; saga {} recorded CANCELLED with reason {}", Named(definition, correlation_id),
+                  message.topic, valid.message(), saga.saga_id, saga.failure_reason);
     return Status::Ok();
   }
-  auto actions = engine_.Start(saga, now);
-  Apply(uow, saga, SagaState::kRunning, actions, now);
+  auto actions = current.engine.Start(saga, now);
+  Apply(uow, definition, saga, SagaState::kRunning, actions, now);
   store::Save(uow, saga);
   metrics_.Add("sagaflow_sagas_started_total");
-  logger_->info("orderId={} saga {} started ({})", correlation_id, saga.saga_id, definition_.name);
+  logger_->info("{} saga {} started ({} version {})", Named(definition, correlation_id), saga.saga_id, name,
+                definition.version);
   return Status::Ok();
 }
 
-Result<Reply> SagaManager::ReadReply(const messaging::Envelope& message, const StepDefinition** replying_step) const {
+Result<Reply> SagaManager::ReadReply(const SagaDefinition& definition, const messaging::Envelope& message,
+                                     const std::string& key, const StepDefinition** replying_step) {
   const std::string topic(message.topic);
-  auto key = GetString(message.body, "idempotencyKey");
-  if (!key.ok()) return Status::InvalidArgument(key.status().message());
   Reply reply;
-  reply.idempotency_key = std::string(*key);
+  reply.idempotency_key = key;
   *replying_step = nullptr;
-  if (topic == definition_.outcome.ack_topic) {
+  if (topic == definition.outcome.ack_topic) {
     reply.step = std::string(kOutcomeStep);
     reply.success = true;
     return reply;
   }
   bool compensation = false;
-  const StepDefinition* step = definition_.FindStepByReplyTopic(topic, &compensation);
-  if (step == nullptr) return Status::InvalidArgument("no step replies on " + topic);
+  const StepDefinition* step = definition.FindStepByReplyTopic(topic, &compensation);
+  if (step == nullptr) {
+    return Status::InvalidArgument("no step of " + definition.name + " version " + std::to_string(definition.version) +
+                                   " replies on " + topic);
+  }
   reply.step = step->name;
   reply.compensation = compensation;
   *replying_step = step;
@@ -173,24 +222,29 @@ Result<Reply> SagaManager::ReadReply(const messaging::Envelope& message, const S
   return reply;
 }
 
-Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope& message) {
+Status SagaManager::OnReply(storage::UnitOfWork& uow, const std::string& name, const messaging::Envelope& message) {
   const TimePoint now = clock_.Now();
   const std::string topic(message.topic);
-  const StepDefinition* replying_step = nullptr;
-  auto read = ReadReply(message, &replying_step);
-  if (!read.ok()) return read.status();
-  const Reply& reply = *read;
-  auto saga = store::LoadByCorrelation(uow, std::string(message.correlation_id));
+  auto key = GetString(message.body, "idempotencyKey");
+  if (!key.ok()) return Status::InvalidArgument(key.status().message());
+  auto saga = store::LoadByCorrelation(uow, name, std::string(message.correlation_id));
   if (!saga) {
-    logger_->warn("orderId={} {} for an unknown saga ignored", message.correlation_id, topic);
+    logger_->warn("{} for an unknown {} saga ({}) ignored", topic, name, message.correlation_id);
     return Status::Ok();
   }
+  const SagaRegistry::Entry* entry = EntryOf(*saga);
+  if (entry == nullptr) return Status::Ok();
+  const SagaDefinition& definition = entry->definition;
+  const StepDefinition* replying_step = nullptr;
+  auto read = ReadReply(definition, message, std::string(*key), &replying_step);
+  if (!read.ok()) return read.status();
+  const Reply& reply = *read;
   if (replying_step != nullptr && !reply.compensation && replying_step->verify_reply) {
     const std::string at = FormatIso8601(now);
     const SagaContext context{saga->saga_id, saga->correlation_id, saga->data, at};
     if (Status ours = replying_step->verify_reply(context, message.body); !ours.ok()) {
       metrics_.Add("sagaflow_replies_ignored_total");
-      logger_->warn("orderId={} reply on {} ignored: {}", saga->correlation_id, topic, ours.message());
+      logger_->warn("{} reply on {} ignored: {}", Named(definition, saga->correlation_id), topic, ours.message());
       return Status::Ok();
     }
   }
@@ -200,15 +254,16 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const messaging::Envelope&
   const bool was_sent = step_before != nullptr && step_before->sent_at.has_value();
   const TimePoint sent_at = was_sent ? *step_before->sent_at : TimePoint{};
   const StepStatus status_before = step_before != nullptr ? step_before->status : StepStatus::kPending;
-  auto actions = engine_.OnReply(*saga, reply, now, random_.NextUnit());
-  RecordReply(*saga, topic, reply, status_before, was_sent, sent_at, now);
-  Apply(uow, *saga, stored.state, actions, now);
+  auto actions = entry->engine.OnReply(*saga, reply, now, random_.NextUnit());
+  RecordReply(definition, *saga, topic, reply, status_before, was_sent, sent_at, now);
+  Apply(uow, definition, *saga, stored.state, actions, now);
   store::Save(uow, *saga, &stored);
   return Status::Ok();
 }
 
-void SagaManager::RecordReply(const SagaInstance& saga, const std::string& topic, const Reply& reply,
-                              StepStatus status_before, bool was_sent, TimePoint sent_at, TimePoint now) {
+void SagaManager::RecordReply(const SagaDefinition& definition, const SagaInstance& saga, const std::string& topic,
+                              const Reply& reply, StepStatus status_before, bool was_sent, TimePoint sent_at,
+                              TimePoint now) {
   const StepState* step_after = saga.Step(reply.step);
   if (step_after != nullptr && step_after->last_reply.rfind("late", 0) == 0) {
     // A participant answers every repeat of a key with the reply it stored, so a late reply that says the
@@ -219,19 +274,19 @@ void SagaManager::RecordReply(const SagaInstance& saga, const std::string& topic
     if (contradicts && step_after->status == StepStatus::kCompensating) {
       metrics_.Add("sagaflow_late_compensations_total");
       logger_->warn(
-          "orderId={} late success on {} for step {}, which had failed ({}); saga is {}: sending its "
+          "{} late success on {} for step {}, which had failed ({}); saga is {}: sending its "
           "compensation (key {})",
-          saga.correlation_id, topic, reply.step, step_after->failure_reason, ToString(saga.state),
+          Named(definition, saga.correlation_id), topic, reply.step, step_after->failure_reason, ToString(saga.state),
           SagaEngine::CompensationKey(saga, reply.step));
     } else if (contradicts) {
-      logger_->warn("orderId={} late reply on {} contradicts step {} ({}): {}", saga.correlation_id, topic, reply.step,
-                    ToString(step_after->status), step_after->last_reply);
+      logger_->warn("{} late reply on {} contradicts step {} ({}): {}", Named(definition, saga.correlation_id), topic,
+                    reply.step, ToString(step_after->status), step_after->last_reply);
     } else {
-      logger_->info("orderId={} late or duplicate reply on {} recorded: {}", saga.correlation_id, topic,
+      logger_->info("{} late or duplicate reply on {} recorded: {}", Named(definition, saga.correlation_id), topic,
                     step_after->last_reply);
     }
   } else if (step_after != nullptr && step_after->last_reply.rfind("ignored", 0) == 0) {
-    logger_->warn("orderId={} reply on {} ignored: {}", saga.correlation_id, topic, step_after->last_reply);
+    logger_->warn("{} reply on {} ignored: {}", Named(definition, saga.correlation_id), topic, step_after->last_reply);
   } else if (was_sent && !reply.compensation && reply.step != kOutcomeStep) {
     metrics_.Add("sagaflow_step_latency_ms_sum{step=\"" + reply.step + "\"}",
                  static_cast<double>((now - sent_at).count()));
@@ -239,15 +294,16 @@ void SagaManager::RecordReply(const SagaInstance& saga, const std::string& topic
   }
 }
 
-void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState before,
-                        const std::vector<Action>& actions, TimePoint now) {
+void SagaManager::Apply(storage::UnitOfWork& uow, const SagaDefinition& definition, SagaInstance& saga,
+                        SagaState before, const std::vector<Action>& actions, TimePoint now) {
+  const std::string who = Named(definition, saga.correlation_id);
   const std::string at = FormatIso8601(now);
   const SagaContext context{saga.saga_id, saga.correlation_id, saga.data, at};
   for (const auto& action : actions) {
     switch (action.kind) {
       case ActionKind::kSendCommand:
       case ActionKind::kSendCompensation: {
-        const StepDefinition& step = *definition_.FindStep(action.step);
+        const StepDefinition& step = *definition.FindStep(action.step);
         const bool compensation = action.kind == ActionKind::kSendCompensation;
         const std::string& topic = compensation ? step.compensation_topic : step.command_topic;
         const auto& build = compensation ? step.build_compensation : step.build_command;
@@ -256,32 +312,30 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
         Track(saga, action.step, row, now);
         metrics_.Add("sagaflow_saga_commands_sent_total");
         if (action.attempt > 1) {
-          logger_->warn("orderId={} {} sent again (attempt {}, key {})", saga.correlation_id, topic, action.attempt,
-                        action.idempotency_key);
+          logger_->warn("{} {} sent again (attempt {}, key {})", who, topic, action.attempt, action.idempotency_key);
         } else {
-          logger_->debug("orderId={} {} sent (key {})", saga.correlation_id, topic, action.idempotency_key);
+          logger_->debug("{} {} sent (key {})", who, topic, action.idempotency_key);
         }
         break;
       }
       case ActionKind::kSendOutcome: {
         const bool completed = saga.state == SagaState::kCompleted;
         std::optional<int64_t> first_row;
-        for (auto& message : definition_.outcome.build(context, completed, saga.failure_reason, action.idempotency_key,
-                                                       NewTimeOrderedUuid(now, random_), at)) {
+        for (auto& message : definition.outcome.build(context, completed, saga.failure_reason, action.idempotency_key,
+                                                      NewTimeOrderedUuid(now, random_), at)) {
           const int64_t row = outbox_.Append(uow, message.topic, message.payload);
           if (!first_row) first_row = row;
         }
         if (first_row) Track(saga, std::string(kOutcomeStep), *first_row, now);
         metrics_.Add("sagaflow_saga_commands_sent_total");
         if (action.attempt > 1) {
-          logger_->info("orderId={} outcome {} published again (attempt {})", saga.correlation_id, ToString(saga.state),
-                        action.attempt);
+          logger_->info("{} outcome {} published again (attempt {})", who, ToString(saga.state), action.attempt);
         }
         break;
       }
       case ActionKind::kProgress: {
-        if (!definition_.build_progress) break;
-        if (auto message = definition_.build_progress(context, action.progress, NewTimeOrderedUuid(now, random_), at)) {
+        if (!definition.build_progress) break;
+        if (auto message = definition.build_progress(context, action.progress, NewTimeOrderedUuid(now, random_), at)) {
           outbox_.Append(uow, message->topic, message->payload);
         }
         break;
@@ -291,11 +345,11 @@ void SagaManager::Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState 
   if (saga.state != before) {
     if (saga.state == SagaState::kFailed) {
       logger_->error(
-          "orderId={} saga {} FAILED: a compensation was never confirmed; an operator must retry it "
+          "{} saga {} FAILED: a compensation was never confirmed; an operator must retry it "
           "(sagactl retry {})",
-          saga.correlation_id, saga.saga_id, saga.correlation_id);
+          who, saga.saga_id, saga.saga_id);
     } else {
-      logger_->info("orderId={} saga {} -> {}{}", saga.correlation_id, ToString(before), ToString(saga.state),
+      logger_->info("{} saga {} -> {}{}", who, ToString(before), ToString(saga.state),
                     saga.failure_reason.empty() ? "" : " reason=" + saga.failure_reason);
     }
     if (saga.state != SagaState::kRunning && saga.state != SagaState::kCompensating) {
@@ -349,13 +403,15 @@ Result<size_t> SagaManager::FireDueTimers() {
         ++batch;
         auto saga = store::LoadById(uow, saga_id);
         if (!saga) continue;
+        const SagaRegistry::Entry* entry = EntryOf(*saga);
+        if (entry == nullptr) continue;
         const SagaInstance stored = *saga;
         if (!DeferWhileQueued(uow, *saga, now)) {
           store::Save(uow, *saga, &stored);  // every due deadline moved: nothing timed out yet
           continue;
         }
-        auto actions = engine_.OnTimers(*saga, now, random_.NextUnit());
-        Apply(uow, *saga, stored.state, actions, now);
+        auto actions = entry->engine.OnTimers(*saga, now, random_.NextUnit());
+        Apply(uow, entry->definition, *saga, stored.state, actions, now);
         store::Save(uow, *saga, &stored);
         ++fired;
       }
@@ -377,22 +433,34 @@ Result<std::optional<TimePoint>> SagaManager::EarliestDeadline() {
   return earliest;
 }
 
-Result<std::string> SagaManager::Redrive(const std::string& id) {
+Result<std::string> SagaManager::Redrive(const std::string& id, const std::string& definition) {
   std::string description;
   bool found = false;
   Status status = db_.Write([&](storage::UnitOfWork& uow) {
-    auto saga = store::LoadByCorrelation(uow, id);
-    if (!saga) saga = store::LoadById(uow, id);
-    if (!saga) return Status::Ok();
+    auto saga = store::LoadById(uow, id);
+    if (!saga && definition.empty()) {
+      const auto names = store::DefinitionsWithCorrelation(uow, id);
+      if (names.size() > 1) {
+        std::string listed;
+        for (const auto& name : names) listed += (listed.empty() ? "" : ", ") + name;
+        return Status::InvalidArgument("'" + id + "' names sagas of " + listed + ": say which definition");
+      }
+      if (names.size() == 1) saga = store::LoadByCorrelation(uow, names.front(), id);
+    } else if (!saga) {
+      saga = store::LoadByCorrelation(uow, definition, id);
+    }
+    if (!saga || (!definition.empty() && saga->definition != definition)) return Status::Ok();
+    const SagaRegistry::Entry* entry = EntryOf(*saga);
+    if (entry == nullptr) return Status::Ok();
     found = true;
     const TimePoint now = clock_.Now();
     const SagaInstance stored = *saga;
-    auto actions = engine_.Redrive(*saga, now);
-    Apply(uow, *saga, stored.state, actions, now);
+    auto actions = entry->engine.Redrive(*saga, now);
+    Apply(uow, entry->definition, *saga, stored.state, actions, now);
     store::Save(uow, *saga, &stored);
     description = "saga " + saga->saga_id + " was " + std::string(ToString(stored.state)) + ", is " +
                   std::string(ToString(saga->state)) + "; " + std::to_string(actions.size()) + " messages sent";
-    logger_->warn("orderId={} operator retry: {}", saga->correlation_id, description);
+    logger_->warn("{} operator retry: {}", Named(entry->definition, saga->correlation_id), description);
     return Status::Ok();
   });
   if (!status.ok()) return status;

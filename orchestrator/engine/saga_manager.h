@@ -1,6 +1,7 @@
 // SagaManager: the one place where sagas meet I/O. For each start message, reply, timer or operator
 // retry it runs, in one SQLite transaction: (the Consumer's inbox claim), load the instance, let the
-// SagaEngine decide, save sagas/saga_steps, and append the resulting messages to the outbox.
+// SagaEngine of the definition version it began on decide, save sagas/saga_steps, and append the resulting
+// messages to the outbox. It runs every definition of its registry; a saga is named by (definition, correlation id).
 //
 // Message handlers run inside the Consumer's transaction (on the bus thread); FireDueTimers and
 // Redrive open their own. Thread-safe through storage::Database.
@@ -14,6 +15,7 @@
 #include "common/random.h"
 #include "messaging/consumer.h"
 #include "orchestrator/engine/saga_engine.h"
+#include "orchestrator/engine/saga_registry.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
 
@@ -21,45 +23,53 @@ namespace sagaflow::engine {
 
 class SagaManager {
  public:
-  SagaManager(const SagaDefinition& definition, storage::Database& db, storage::Outbox& outbox, const Clock& clock,
+  SagaManager(const SagaRegistry& registry, storage::Database& db, storage::Outbox& outbox, const Clock& clock,
               RandomSource& random, Logger logger, Metrics& metrics);
 
-  // Subscribes the start topic, every reply topic and the outcome acknowledgement.
+  // Subscribes every topic of the registry's routes, each read with its definition's correlation field.
   Status Register(messaging::Consumer& consumer);
 
-  // FailedPrecondition if a saga of this definition that the engine may still act on was started with other steps
-  // or stages than the definition now has (its file was changed under it): the engine would look for steps that
-  // are not there. Run before anything is consumed.
+  // FailedPrecondition if a saga the engine may still act on began on a definition version the registry does not
+  // hold, or with other steps or stages than that version has (a database older than stored versions, whose file
+  // was changed under it): the engine would look for steps that are not there. Run before anything is consumed.
   Status CheckActiveSagas();
 
-  // A start whose input the definition rejects is dead-lettered (InvalidArgument), or, if the definition
-  // names a rejected_start_reason, recorded as a saga CANCELLED with it and answered with its outcome.
-  Status OnStart(storage::UnitOfWork& uow, const messaging::Envelope& message);
-  Status OnReply(storage::UnitOfWork& uow, const messaging::Envelope& message);
+  // A start of the named definition's saga. One whose input the definition rejects is dead-lettered
+  // (InvalidArgument), or, if the definition names a rejected_start_reason, recorded as a saga CANCELLED with it
+  // and answered with its outcome.
+  Status OnStart(storage::UnitOfWork& uow, const std::string& definition, const messaging::Envelope& message);
+  // A reply or acknowledgement for a saga of the named definition.
+  Status OnReply(storage::UnitOfWork& uow, const std::string& definition, const messaging::Envelope& message);
   // Acts on every saga with a due step deadline; returns for how many the engine acted. A deadline
   // whose message still waits in our own outbox (a relay backlog) is moved instead: the wait counts
   // from the publish, so an overloaded relay does not cause a storm of re-sends.
   Result<size_t> FireDueTimers();
   Result<std::optional<TimePoint>> EarliestDeadline();
-  // An operator's retry for the saga of this correlation id (or saga id). NotFound if there is none.
-  Result<std::string> Redrive(const std::string& id);
+  // An operator's retry for the saga of this saga id, or of this correlation id in `definition` (which may be
+  // left empty while only one definition has a saga with that id). NotFound if there is none; InvalidArgument if
+  // the correlation id names sagas of several definitions and none is given.
+  Result<std::string> Redrive(const std::string& id, const std::string& definition = "");
 
  private:
   // The reply as the engine takes it; `replying_step` is the step whose command or compensation it answers
   // (nullptr for the outcome's acknowledgement). InvalidArgument for a message no step of the saga answers with.
-  Result<Reply> ReadReply(const messaging::Envelope& message, const StepDefinition** replying_step) const;
+  static Result<Reply> ReadReply(const SagaDefinition& definition, const messaging::Envelope& message,
+                                 const std::string& key, const StepDefinition** replying_step);
+  // FailedPrecondition if a saga begun on this version has other steps than it.
+  Status CheckSteps(const SagaRegistry::Entry& entry);
+  // The version `saga` began on; nullptr (logged) if the registry lacks it, which CheckActiveSagas rules out.
+  const SagaRegistry::Entry* EntryOf(const SagaInstance& saga) const;
   // Logs and counts what the engine made of a reply: a late or contradicting one, an ignored one, a step's latency.
-  void RecordReply(const SagaInstance& saga, const std::string& topic, const Reply& reply, StepStatus status_before,
-                   bool was_sent, TimePoint sent_at, TimePoint now);
-  void Apply(storage::UnitOfWork& uow, SagaInstance& saga, SagaState before, const std::vector<Action>& actions,
-             TimePoint now);
+  void RecordReply(const SagaDefinition& definition, const SagaInstance& saga, const std::string& topic,
+                   const Reply& reply, StepStatus status_before, bool was_sent, TimePoint sent_at, TimePoint now);
+  void Apply(storage::UnitOfWork& uow, const SagaDefinition& definition, SagaInstance& saga, SagaState before,
+             const std::vector<Action>& actions, TimePoint now);
   // Remembers the outbox row of a message just sent for a step, and the wait the engine gave it.
   static void Track(SagaInstance& saga, const std::string& step_name, int64_t outbox_row, TimePoint now);
   // Moves the due deadlines of steps whose message was queued in the outbox; true if any stays due.
   static bool DeferWhileQueued(storage::Sql& sql, SagaInstance& saga, TimePoint now);
 
-  const SagaDefinition& definition_;
-  SagaEngine engine_;
+  const SagaRegistry& registry_;
   storage::Database& db_;
   storage::Outbox& outbox_;
   const Clock& clock_;

@@ -6,12 +6,14 @@ namespace sagaflow::engine::store {
 
 namespace {
 
-std::optional<SagaInstance> LoadWhere(storage::Sql& sql, const std::string& column, const std::string& value) {
+// `where` binds its parameters from 1 on.
+std::optional<SagaInstance> LoadWhere(storage::Sql& sql, const std::string& where,
+                                      const std::vector<std::string>& values) {
   auto& select = sql.Prepare(
-      "SELECT saga_id, order_id, definition, state, stage, failure_reason, data, created_at, updated_at "
-      "FROM sagas WHERE " +
-      column + " = ?");
-  select.bind(1, value);
+      "SELECT saga_id, order_id, definition, state, stage, failure_reason, data, created_at, updated_at, "
+      "definition_version FROM sagas WHERE " +
+      where);
+  for (size_t i = 0; i < values.size(); ++i) select.bind(static_cast<int>(i + 1), values[i]);
   if (!select.executeStep()) return std::nullopt;
   SagaInstance saga;
   saga.saga_id = select.getColumn(0).getString();
@@ -25,6 +27,7 @@ std::optional<SagaInstance> LoadWhere(storage::Sql& sql, const std::string& colu
   auto updated = ParseIso8601(select.getColumn(8).getString());
   saga.created_at = created.ok() ? *created : TimePoint{};
   saga.updated_at = updated.ok() ? *updated : TimePoint{};
+  saga.definition_version = select.getColumn(9).getInt();
   select.reset();
 
   auto& steps = sql.Prepare(
@@ -51,20 +54,29 @@ std::optional<SagaInstance> LoadWhere(storage::Sql& sql, const std::string& colu
 
 }  // namespace
 
-std::optional<SagaInstance> LoadByCorrelation(storage::Sql& sql, const std::string& correlation_id) {
-  return LoadWhere(sql, "order_id", correlation_id);
+std::optional<SagaInstance> LoadByCorrelation(storage::Sql& sql, const std::string& definition,
+                                              const std::string& correlation_id) {
+  return LoadWhere(sql, "order_id = ?1 AND definition = ?2", {correlation_id, definition});
 }
 
 std::optional<SagaInstance> LoadById(storage::Sql& sql, const std::string& saga_id) {
-  return LoadWhere(sql, "saga_id", saga_id);
+  return LoadWhere(sql, "saga_id = ?1", {saga_id});
+}
+
+std::vector<std::string> DefinitionsWithCorrelation(storage::Sql& sql, const std::string& correlation_id) {
+  auto& select = sql.Prepare("SELECT definition FROM sagas WHERE order_id = ? ORDER BY definition");
+  select.bind(1, correlation_id);
+  std::vector<std::string> names;
+  while (select.executeStep()) names.push_back(select.getColumn(0).getString());
+  return names;
 }
 
 namespace {
 
 void InsertSaga(storage::UnitOfWork& uow, const SagaInstance& saga) {
   auto& upsert = uow.Prepare(
-      "INSERT INTO sagas(saga_id, order_id, definition, state, stage, failure_reason, data, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+      "INSERT INTO sagas(saga_id, order_id, definition, state, stage, failure_reason, data, created_at, updated_at, "
+      "definition_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
       "ON CONFLICT(saga_id) DO UPDATE SET state = ?4, stage = ?5, failure_reason = ?6, updated_at = ?9");
   upsert.bind(1, saga.saga_id);
   upsert.bind(2, saga.correlation_id);
@@ -79,6 +91,7 @@ void InsertSaga(storage::UnitOfWork& uow, const SagaInstance& saga) {
   upsert.bind(7, saga.data);
   upsert.bind(8, FormatIso8601(saga.created_at));
   upsert.bind(9, FormatIso8601(saga.updated_at));
+  upsert.bind(10, saga.definition_version);
   upsert.exec();
 }
 
@@ -178,20 +191,40 @@ std::optional<TimePoint> EarliestDeadline(storage::Sql& sql) {
   return FromEpochMillis(select.getColumn(0).getInt64());
 }
 
-std::map<std::string, std::vector<std::string>> ActiveSagaSteps(storage::Sql& sql, const std::string& definition) {
+namespace {
+
+// The sagas the engine may still act on: not finished, or finished and awaiting something (a late success's
+// compensation, the outcome's acknowledgement). Read through the state and deadline indexes, never the history.
+constexpr std::string_view kActiveSagaIds =
+    "SELECT saga_id FROM sagas WHERE state IN ('RUNNING', 'COMPENSATING', 'FAILED') "
+    "UNION SELECT saga_id FROM saga_steps WHERE deadline IS NOT NULL";
+
+}  // namespace
+
+std::map<std::string, std::vector<std::string>> ActiveSagaSteps(storage::Sql& sql, const std::string& definition,
+                                                                int version) {
   auto& select = sql.Prepare(
       "SELECT st.saga_id, st.step, st.stage FROM saga_steps st JOIN sagas s USING (saga_id) "
-      "WHERE s.definition = ? AND s.saga_id IN ("
-      "  SELECT saga_id FROM sagas WHERE state IN ('RUNNING', 'COMPENSATING', 'FAILED') "
-      "  UNION SELECT saga_id FROM saga_steps WHERE deadline IS NOT NULL) "
-      "ORDER BY st.saga_id, st.stage, st.rowid");
+      "WHERE s.definition = ? AND s.definition_version = ? AND s.saga_id IN (" +
+      std::string(kActiveSagaIds) + ") ORDER BY st.saga_id, st.stage, st.rowid");
   select.bind(1, definition);
+  select.bind(2, version);
   std::map<std::string, std::vector<std::string>> steps;
   while (select.executeStep()) {
     steps[select.getColumn(0).getString()].push_back(select.getColumn(1).getString() + "@" +
                                                      std::to_string(select.getColumn(2).getInt()));
   }
   return steps;
+}
+
+std::map<std::pair<std::string, int>, int64_t> ActiveSagasByVersion(storage::Sql& sql) {
+  auto& select = sql.Prepare("SELECT definition, definition_version, COUNT(*) FROM sagas WHERE saga_id IN (" +
+                             std::string(kActiveSagaIds) + ") GROUP BY definition, definition_version");
+  std::map<std::pair<std::string, int>, int64_t> counts;
+  while (select.executeStep()) {
+    counts[{select.getColumn(0).getString(), select.getColumn(1).getInt()}] = select.getColumn(2).getInt64();
+  }
+  return counts;
 }
 
 }  // namespace sagaflow::engine::store

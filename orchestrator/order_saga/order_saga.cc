@@ -20,4 +20,13 @@ engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options) {
   return std::move(loaded->saga);
 }
 
+engine::SagaRegistry RegistryOf(engine::SagaDefinition saga) {
+  engine::SagaRegistry registry;
+  if (Status added = registry.Add(std::move(saga), true); !added.ok()) {
+    std::fprintf(stderr, "cannot hold the saga: %s\n", added.ToString().c_str());
+    std::abort();
+  }
+  return registry;
+}
+
 }  // namespace sagaflow::order_saga

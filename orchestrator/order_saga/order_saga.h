@@ -4,6 +4,7 @@
 
 #include "orchestrator/definitions/definition_file.h"
 #include "orchestrator/engine/saga_definition.h"
+#include "orchestrator/engine/saga_registry.h"
 
 namespace sagaflow::order_saga {
 
@@ -14,5 +15,8 @@ const char* OrderSagaFile();
 
 // Aborts (it is a test's premise) if the file does not load.
 engine::SagaDefinition MakeOrderSaga(const OrderSagaOptions& options);
+
+// A registry holding `saga` alone, as the orchestrator's would with one file in its folder. Aborts if it is invalid.
+engine::SagaRegistry RegistryOf(engine::SagaDefinition saga);
 
 }  // namespace sagaflow::order_saga

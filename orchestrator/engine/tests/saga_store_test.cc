@@ -296,7 +296,7 @@ TEST_F(SagaStoreTest, SaveThenLoadRoundTripsEveryField) {
   EXPECT_EQ(Describe(*by_id), Describe(saga));
   std::optional<SagaInstance> by_correlation;
   ASSERT_TRUE(db_->Read([&](storage::Sql& sql) {
-                   by_correlation = store::LoadByCorrelation(sql, "t1");
+                   by_correlation = store::LoadByCorrelation(sql, "trip", "t1");
                    return Status::Ok();
                  })
                   .ok());
@@ -309,7 +309,7 @@ TEST_F(SagaStoreTest, LoadingAnUnknownSagaGivesNothing) {
   EXPECT_FALSE(LoadById(*db_, "saga-t2").has_value());
   std::optional<SagaInstance> by_correlation;
   ASSERT_TRUE(db_->Read([&](storage::Sql& sql) {
-                   by_correlation = store::LoadByCorrelation(sql, "saga-t1");  // an id is not a correlation id
+                   by_correlation = store::LoadByCorrelation(sql, "trip", "saga-t1");  // an id is not a correlation id
                    return Status::Ok();
                  })
                   .ok());

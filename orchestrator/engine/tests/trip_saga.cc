@@ -61,6 +61,7 @@ StepDefinition Step(const std::string& name, Millis timeout, bool compensates) {
 SagaDefinition MakeTripSaga(bool car_compensates) {
   SagaDefinition saga;
   saga.name = "trip";
+  saga.correlation_field = "tripId";
   saga.start_topic = "trip/requested";
   saga.stages.push_back({{Step("flight", Millis(1'000), true)}});
   saga.stages.push_back({{Step("hotel", Millis(1'000), true), Step("car", Millis(2'000), car_compensates)}});
@@ -91,6 +92,27 @@ SagaDefinition MakeTripSaga(bool car_compensates) {
     return GetString(start, "traveller").status();
   };
   saga.rejected_start_reason = "unbookable";
+  return saga;
+}
+
+// The same saga under another name, on its own topics ("<name>/..." for "trip/..."), correlated by <name>Id: a
+// second definition to run beside the first.
+SagaDefinition Renamed(SagaDefinition saga, const std::string& name) {
+  const auto rename = [&](std::string& topic) {
+    if (topic.rfind("trip/", 0) == 0) topic = name + topic.substr(4);
+  };
+  saga.name = name;
+  saga.correlation_field = name + "Id";
+  rename(saga.start_topic);
+  rename(saga.outcome.ack_topic);
+  for (auto& stage : saga.stages) {
+    for (auto& step : stage.steps) {
+      for (std::string* topic :
+           {&step.command_topic, &step.reply_topic, &step.compensation_topic, &step.compensation_reply_topic}) {
+        rename(*topic);
+      }
+    }
+  }
   return saga;
 }
 

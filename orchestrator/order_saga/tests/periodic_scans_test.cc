@@ -60,8 +60,8 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
     consumer_ = std::make_unique<messaging::Consumer>(
         *db_, *outbox_, clock_, random_, MakeNullLogger(), *metrics_,
         [](const std::string& reason) { ADD_FAILURE() << "on_fatal: " << reason; });
-    manager_ = std::make_unique<engine::SagaManager>(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(),
-                                                     *metrics_);
+    manager_ =
+        std::make_unique<engine::SagaManager>(registry_, *db_, *outbox_, clock_, random_, MakeNullLogger(), *metrics_);
     ASSERT_TRUE(manager_->Register(*consumer_).ok());
   }
   void Close() {
@@ -225,7 +225,7 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
   SeededRandom random_{42};
   std::unique_ptr<Metrics> metrics_;
   WakeSignal new_rows_;
-  const engine::SagaDefinition definition_ = MakeOrderSaga(kOptions);
+  const engine::SagaRegistry registry_ = RegistryOf(MakeOrderSaga(kOptions));
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<storage::Outbox> outbox_;
   std::unique_ptr<messaging::Consumer> consumer_;

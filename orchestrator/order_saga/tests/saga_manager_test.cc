@@ -55,7 +55,7 @@ class SagaManagerTest : public runtime::testing::ServiceTest {
 
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(SetUpService("orchestrator", "orchestrator.db", durability()));
-    manager_ = std::make_unique<SagaManager>(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
+    manager_ = std::make_unique<SagaManager>(registry_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
     ASSERT_TRUE(manager_->Register(*consumer_).ok());
   }
 
@@ -195,7 +195,7 @@ class SagaManagerTest : public runtime::testing::ServiceTest {
   std::optional<engine::SagaInstance> Load(const std::string& order_id) {
     std::optional<engine::SagaInstance> saga;
     EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
-                     saga = engine::store::LoadByCorrelation(sql, order_id);
+                     saga = engine::store::LoadByCorrelation(sql, "order", order_id);
                      return Status::Ok();
                    })
                     .ok());
@@ -213,7 +213,7 @@ class SagaManagerTest : public runtime::testing::ServiceTest {
     Deliver("inventory/reserved", InventoryReserved(order_id, true));
   }
 
-  const engine::SagaDefinition definition_ = MakeOrderSaga(kOptions);
+  const engine::SagaRegistry registry_ = RegistryOf(MakeOrderSaga(kOptions));
   std::unique_ptr<SagaManager> manager_;
   int message_count_ = 0;
   int64_t last_row_ = 0;
@@ -490,7 +490,8 @@ TEST_F(SagaManagerTest, ADefinitionWithoutARejectedStartReasonDeadLettersAReject
   engine::SagaDefinition definition = MakeOrderSaga(kOptions);
   definition.rejected_start_reason.clear();
   messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_, RecordFatal());
-  SagaManager manager(definition, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
+  const engine::SagaRegistry registry = RegistryOf(std::move(definition));
+  SagaManager manager(registry, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
   ASSERT_TRUE(manager.Register(consumer).ok());
   const std::string invalid = OrderCreated("o1", /*with_items=*/false);
   consumer.Handle({"orders/created", invalid, false});
@@ -566,7 +567,7 @@ TEST_F(SagaManagerTest, ALateChargeAfterCancelledIsRefundedUntilConfirmedAcrossA
   manager_.reset();  // the orchestrator dies; a new one finds the refund in the file
   Metrics metrics;
   messaging::Consumer consumer(*db_, *outbox_, clock_, random_, MakeNullLogger(), metrics, RecordFatal());
-  SagaManager manager(definition_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics);
+  SagaManager manager(registry_, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics);
   ASSERT_TRUE(manager.Register(consumer).ok());
   clock_.Advance(Millis(10'000));
   auto fired = manager.FireDueTimers();
@@ -755,7 +756,7 @@ TEST_F(SagaManagerTest, AfterARestartTheFirstTimerPassHandlesWhatFellDueWhileDow
   WakeSignal new_rows;
   storage::Outbox outbox(**reopened, clock_, new_rows);
   Metrics metrics;
-  SagaManager manager(definition_, **reopened, outbox, clock_, random_, MakeNullLogger(), metrics);
+  SagaManager manager(registry_, **reopened, outbox, clock_, random_, MakeNullLogger(), metrics);
   engine::TimerLoop timers(manager, clock_, MakeNullLogger(), Millis(50));
   timers.Start();
   const auto sent = WaitForSent(new_rows, 1, [this] { return TakeSent(); });
@@ -764,8 +765,9 @@ TEST_F(SagaManagerTest, AfterARestartTheFirstTimerPassHandlesWhatFellDueWhileDow
   EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:inventory");
 }
 
-// A definition file changed under unfinished sagas would leave the engine looking for steps they do not have; the
-// orchestrator refuses to start instead, naming one of them. Finished sagas do not count.
+// A definition file changed under unfinished sagas without a new version (possible only for sagas begun before
+// versions were stored) would leave the engine looking for steps they do not have; the orchestrator refuses to
+// start instead, naming one of them. Finished sagas do not count.
 TEST_F(SagaManagerTest, ADefinitionChangedUnderUnfinishedSagasIsRefusedAtStart) {
   Complete("o-done");
   ASSERT_EQ(SagaState("o-done"), "COMPLETED");
@@ -776,7 +778,8 @@ TEST_F(SagaManagerTest, ADefinitionChangedUnderUnfinishedSagasIsRefusedAtStart) 
   EXPECT_TRUE(manager_->CheckActiveSagas().ok()) << "the same definition";
   engine::SagaDefinition renamed = MakeOrderSaga(kOptions);
   renamed.stages[0].steps[1].name = "stock";
-  SagaManager changed(renamed, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
+  const engine::SagaRegistry changed_registry = RegistryOf(std::move(renamed));
+  SagaManager changed(changed_registry, *db_, *outbox_, clock_, random_, MakeNullLogger(), metrics_);
   const Status refused = changed.CheckActiveSagas();
   EXPECT_TRUE(refused.IsFailedPrecondition()) << refused.ToString();
   EXPECT_NE(refused.message().find("1 unfinished order saga(s)"), std::string::npos) << refused.message();

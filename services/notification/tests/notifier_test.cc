@@ -69,6 +69,11 @@ class NotifierTest : public runtime::testing::ServiceTest {
   }
 
   void TearDown() override {
+    // A notification is sent on the database's syncer thread once its row is durable: let the last ones go out
+    // before the notifier they call is destroyed.
+    if (db_ != nullptr) {
+      EXPECT_TRUE(db_->AwaitEffects().ok());
+    }
     notifier_.reset();
     consumer_.reset();
     outbox_.reset();
