@@ -33,4 +33,7 @@ const ServiceManifest& ServiceNamed(std::string_view name);
 // The ports are SAGAFLOW_HTTP_PORT + 0 .. + (this - 1).
 int ServicePortCount();
 
+// The name of the saga the order service's orders run (config/sagas/order.json); its correlation id is the order id.
+inline constexpr std::string_view kOrderSagaName = "order";
+
 }  // namespace sagaflow

@@ -1,6 +1,7 @@
 // The orchestrator binary and its folder of saga definitions: a broken definition stops it before it touches the
 // database or the broker, exit code 2, one log line per problem naming the file and the JSON path; a folder that
-// does not exist is refused the same way.
+// does not exist, or two definitions claiming one topic, are refused the same way. A definition changed without a
+// new version, once run, is refused at the next start (exit 1), leaving the stored version as it was.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/broker.h"
 #include "tests/support/service.h"
 #include "tests/support/test_env.h"
 
@@ -35,8 +37,8 @@ std::string Replace(std::string text, const std::string& from, const std::string
 class SagaDefinitionsTest : public ::testing::Test {
  protected:
   // Starts the orchestrator on `folder` and returns its exit code and log; it must exit by itself.
-  std::pair<int, std::string> RunOn(const std::string& folder) {
-    Service orchestrator("orchestrator", home_.path(), {1, 1}, {{"SAGAFLOW_SAGAS_DIR", folder}});
+  std::pair<int, std::string> RunOn(const std::string& folder, SystemPorts ports = {1, 1}) {
+    Service orchestrator("orchestrator", home_.path(), ports, {{"SAGAFLOW_SAGAS_DIR", folder}});
     orchestrator.Start();
     auto code = orchestrator.process().WaitExit(seconds(20));
     EXPECT_TRUE(code.has_value()) << "the orchestrator did not stop";
@@ -64,6 +66,46 @@ TEST_F(SagaDefinitionsTest, ABrokenDefinitionStopsTheOrchestratorWithOneLinePerP
       << log;
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2) << log;
   EXPECT_FALSE(std::filesystem::exists(home_.path() + "/data/orchestrator.db")) << "refused before opening it";
+}
+
+TEST_F(SagaDefinitionsTest, TwoDefinitionsClaimingOneTopicAreRefused) {
+  const std::string order = ReadFile(SourceDir() + "/config/sagas/order.json");
+  std::ofstream(sagas_.path() + "/order.json") << order;
+  const std::string copy = sagas_.path() + "/shop.json";
+  std::ofstream(copy) << Replace(order, R"("name": "order")", R"("name": "shop")");
+
+  const auto [code, log] = RunOn(sagas_.path());
+  EXPECT_EQ(code, 2) << log;
+  EXPECT_NE(log.find(copy + ": shop version 1 consumes orders/created, which saga order consumes"), std::string::npos)
+      << log;
+  EXPECT_FALSE(std::filesystem::exists(home_.path() + "/data/orchestrator.db")) << "refused before opening it";
+}
+
+TEST_F(SagaDefinitionsTest, ADefinitionChangedWithoutANewVersionIsRefusedOnceItHasRun) {
+  const std::string order = ReadFile(SourceDir() + "/config/sagas/order.json");
+  const std::string file = sagas_.path() + "/order.json";
+  std::ofstream(file) << order;
+  const SystemPorts ports{FreePort(), FreePortRange(5)};
+  Broker broker(home_.path(), ports.mqtt);
+  broker.Start();
+  {
+    Service orchestrator("orchestrator", home_.path(), ports, {{"SAGAFLOW_SAGAS_DIR", sagas_.path()}});
+    orchestrator.StartHealthy();
+    orchestrator.Kill();
+  }
+  std::ofstream(file) << Replace(order, R"("defaultReason": "out_of_stock")", R"("defaultReason": "sold_out")");
+  const auto [code, log] = RunOn(sagas_.path(), ports);
+  EXPECT_EQ(code, 1) << log;
+  EXPECT_NE(log.find(file + ": order version 1 differs from the version 1 this orchestrator has run"),
+            std::string::npos)
+      << log;
+
+  // With a new version it runs.
+  std::ofstream(file) << Replace(Replace(order, R"("defaultReason": "out_of_stock")", R"("defaultReason": "sold_out")"),
+                                 R"("version": 1)", R"("version": 2)");
+  Service orchestrator("orchestrator", home_.path(), ports, {{"SAGAFLOW_SAGAS_DIR", sagas_.path()}});
+  orchestrator.StartHealthy();
+  orchestrator.Kill();
 }
 
 TEST_F(SagaDefinitionsTest, AMissingFolderIsRefused) {

@@ -41,5 +41,7 @@ int VerifyCommand(const Context& context, const CommandLine& command_line);
 int OutboxCommand(const Context& context, const CommandLine& command_line);
 // dlq: dead-lettered messages, per service.
 int DeadLettersCommand(const Context& context, const CommandLine& command_line);
+// definitions check FILE... | definitions list: saga definition files checked offline; the versions run.
+int DefinitionsCommand(const Context& context, const CommandLine& command_line);
 
 }  // namespace sagaflow::sagactl

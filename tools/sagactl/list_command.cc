@@ -5,6 +5,7 @@
 
 #include "common/json_writer.h"
 #include "common/time_format.h"
+#include "manifest/service_manifest.h"
 #include "tools/sagactl/commands.h"
 #include "tools/sagactl/table.h"
 
@@ -19,12 +20,16 @@ constexpr Millis kNoSagaGrace{60'000};
 // How long a saga may go without an update before stuck lists it, unless --older-than says otherwise.
 constexpr Millis kStuckAfter{60'000};
 
-// One listed row in the JSON array; an order without a saga has "" for its saga and next timer.
-void WriteListed(JsonWriter& json, const std::string& order_id, const std::string& saga_id, const std::string& state,
-                 const std::string& reason, const std::string& updated, const std::string& next_timer) {
+// One listed row in the JSON array; an order without a saga has "" for its saga and next timer. orderId is the saga's
+// correlation id, whatever its definition calls it.
+void WriteListed(JsonWriter& json, const std::string& order_id, const std::string& definition,
+                 const std::string& saga_id, const std::string& state, const std::string& reason,
+                 const std::string& updated, const std::string& next_timer) {
   json.BeginObject()
       .Key("orderId")
       .String(order_id)
+      .Key("definition")
+      .String(definition)
       .Key("sagaId")
       .String(saga_id)
       .Key("state")
@@ -46,7 +51,7 @@ int AddOrdersWithoutSaga(const Context& context, SQLite::Database& sagas, Millis
   SQLite::Statement pending(*orders,
                             "SELECT order_id, status, created_at FROM orders "
                             "WHERE status NOT IN ('COMPLETED', 'CANCELLED') ORDER BY created_at");
-  SQLite::Statement saga(sagas, "SELECT 1 FROM sagas WHERE order_id = ?");
+  SQLite::Statement saga(sagas, "SELECT 1 FROM sagas WHERE order_id = ? AND definition = ?");
   const std::string reason = "no saga: the orchestrator did not start one (sagactl dlq)";
   int count = 0;
   while (pending.executeStep()) {
@@ -56,10 +61,12 @@ int AddOrdersWithoutSaga(const Context& context, SQLite::Database& sagas, Millis
     const std::string order_id = pending.getColumn(0).getString();
     saga.reset();
     saga.bind(1, order_id);
+    saga.bind(2, std::string(kOrderSagaName));
     if (saga.executeStep()) continue;
     ++count;
-    table.Add({order_id, "none", pending.getColumn(1).getString(), reason, created, Age(context, created), "none"});
-    WriteListed(json, order_id, "", pending.getColumn(1).getString(), reason, created, "");
+    table.Add({order_id, std::string(kOrderSagaName), "none", pending.getColumn(1).getString(), reason, created,
+               Age(context, created), "none"});
+    WriteListed(json, order_id, std::string(kOrderSagaName), "", pending.getColumn(1).getString(), reason, created, "");
   }
   return count;
 }
@@ -68,8 +75,8 @@ int ListSagas(const Context& context, const std::string& state, std::optional<Mi
   auto sagas = context.Open(DatabaseOf("orchestrator"));
   std::string sql =
       "SELECT s.saga_id, s.order_id, s.state, s.failure_reason, s.updated_at, "
-      "(SELECT MIN(deadline) FROM saga_steps t WHERE t.saga_id = s.saga_id AND t.deadline IS NOT NULL) "
-      "FROM sagas s";
+      "(SELECT MIN(deadline) FROM saga_steps t WHERE t.saga_id = s.saga_id AND t.deadline IS NOT NULL), "
+      "s.definition FROM sagas s";
   if (stuck_only) {
     sql += " WHERE s.state IN ('RUNNING', 'COMPENSATING', 'FAILED')";
   } else if (!state.empty()) {
@@ -78,7 +85,7 @@ int ListSagas(const Context& context, const std::string& state, std::optional<Mi
   sql += " ORDER BY s.updated_at";
   SQLite::Statement select(*sagas, sql);
   if (!stuck_only && !state.empty()) select.bind(1, state);
-  Table table({"order", "saga", "state", "reason", "updated", "age", "next timer"});
+  Table table({"id", "definition", "saga", "state", "reason", "updated", "age", "next timer"});
   JsonWriter json;
   json.BeginArray();
   int count = 0;
@@ -90,10 +97,12 @@ int ListSagas(const Context& context, const std::string& state, std::optional<Mi
     if (stuck_only && !(no_timer || old)) continue;
     if (!stuck_only && older_than && !old) continue;
     ++count;
-    table.Add({select.getColumn(1).getString(), select.getColumn(0).getString(), select.getColumn(2).getString(),
-               Text(select, 3), updated, Age(context, updated), no_timer ? "none" : Deadline(select, 5)});
-    WriteListed(json, select.getColumn(1).getString(), select.getColumn(0).getString(), select.getColumn(2).getString(),
-                Text(select, 3), updated, no_timer ? "" : Deadline(select, 5));
+    const std::string definition = select.getColumn(6).getString();
+    table.Add({select.getColumn(1).getString(), definition, select.getColumn(0).getString(),
+               select.getColumn(2).getString(), Text(select, 3), updated, Age(context, updated),
+               no_timer ? "none" : Deadline(select, 5)});
+    WriteListed(json, select.getColumn(1).getString(), definition, select.getColumn(0).getString(),
+                select.getColumn(2).getString(), Text(select, 3), updated, no_timer ? "" : Deadline(select, 5));
   }
   if (stuck_only) count += AddOrdersWithoutSaga(context, *sagas, older_than.value_or(kNoSagaGrace), table, json);
   json.EndArray();

@@ -23,20 +23,28 @@ constexpr const char* kUsage =
     "  retry <orderId>                   ask the orchestrator to re-drive a FAILED or stuck saga\n"
     "  verify                            check the contract's guarantees; exit 1 if any is violated\n"
     "  outbox                            unpublished outbox rows and the oldest age, per service\n"
-    "  dlq                               dead-lettered messages, per service\n";
+    "  dlq                               dead-lettered messages, per service\n"
+    "  definitions check FILE...         validate saga definition files offline (and that they can run together)\n"
+    "  definitions list                  every definition version the orchestrator has run, and its running sagas\n";
 
 struct NamedCommand {
   std::string_view name;
   Command run;
 };
 
-constexpr std::array<NamedCommand, 7> kCommands = {{{"status", StatusCommand},
+constexpr std::array<NamedCommand, 8> kCommands = {{{"status", StatusCommand},
                                                     {"list", ListCommand},
                                                     {"stuck", StuckCommand},
                                                     {"retry", RetryCommand},
                                                     {"verify", VerifyCommand},
                                                     {"outbox", OutboxCommand},
-                                                    {"dlq", DeadLettersCommand}}};
+                                                    {"dlq", DeadLettersCommand},
+                                                    {"definitions", DefinitionsCommand}}};
+
+// Checking definition files reads nothing of a running system.
+bool NeedsHome(const CommandLine& command) {
+  return !(command.name == "definitions" && !command.operands.empty() && command.operands.front() == "check");
+}
 
 // The command of that name; Failure (exit 2) if there is none.
 Command CommandNamed(const std::string& name) {
@@ -68,7 +76,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   context.out = &out;
   context.now = SystemClock().Now();
   try {
-    if (!std::filesystem::is_directory(context.home)) {
+    if (NeedsHome(invocation.command) && !std::filesystem::is_directory(context.home)) {
       throw Failure(2, "SAGAFLOW_HOME " + context.home + " does not exist (--home or SAGAFLOW_HOME chooses it)");
     }
     return CommandNamed(invocation.command.name)(context, invocation.command);

@@ -7,6 +7,7 @@
 
 #include "common/json_writer.h"
 #include "common/money.h"
+#include "manifest/service_manifest.h"
 #include "tools/sagactl/commands.h"
 #include "tools/sagactl/table.h"
 
@@ -157,8 +158,10 @@ void DescribeWaiting(const std::string& order_id, const std::string& state, Wait
 void DescribeSaga(const Context& context, const std::string& order_id, const std::string& order_status,
                   JsonWriter& json, std::ostream& text) {
   auto sagas = context.Open(DatabaseOf("orchestrator"));
-  SQLite::Statement saga(*sagas, "SELECT saga_id, state, failure_reason, updated_at FROM sagas WHERE order_id = ?");
+  SQLite::Statement saga(
+      *sagas, "SELECT saga_id, state, failure_reason, updated_at FROM sagas WHERE order_id = ? AND definition = ?");
   saga.bind(1, order_id);
+  saga.bind(2, std::string(kOrderSagaName));
   json.Key("saga");
   if (!saga.executeStep()) {
     json.Null();

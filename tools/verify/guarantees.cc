@@ -158,7 +158,8 @@ std::vector<Violation> StockIsConserved(const Evidence& evidence) {
 
 std::vector<Violation> OrdersAgreeWithSagas(const Evidence& evidence) {
   std::map<std::string, std::string> sagas;  // order id -> state
-  SQLite::Statement select(evidence.database("orchestrator"), "SELECT order_id, state FROM sagas");
+  SQLite::Statement select(evidence.database("orchestrator"), "SELECT order_id, state FROM sagas WHERE definition = ?");
+  select.bind(1, std::string(kOrderSagaName));
   while (select.executeStep()) sagas[select.getColumn(0).getString()] = select.getColumn(1).getString();
   std::vector<Violation> violations;
   for (const auto& [id, order] : evidence.orders) {

@@ -419,8 +419,8 @@ TEST_F(SagactlTest, ListFiltersByState) {
   auto outcome = Sagactl({"list", "--state", "CANCELLED"});
   ASSERT_EQ(outcome.code, 0) << outcome;
   EXPECT_THAT(Words(LineStartingWith(outcome.out, "order-2")),
-              ::testing::ElementsAre("order-2", "saga-2", "CANCELLED", "payment_declined", "2020-01-01T00:00:01.000Z",
-                                     ::testing::_, "none"));
+              ::testing::ElementsAre("order-2", "order", "saga-2", "CANCELLED", "payment_declined",
+                                     "2020-01-01T00:00:01.000Z", ::testing::_, "none"));
   EXPECT_THAT(outcome.out, Not(HasSubstr("order-1")));
   EXPECT_THAT(outcome.out, EndsWith("\n1 saga(s)\n"));
 
@@ -518,6 +518,54 @@ TEST_F(SagactlTest, JsonOutputOfEveryReadingCommandIsValid) {
   std::string_view line;
   ASSERT_FALSE(waiting.at(0).get(line));
   EXPECT_THAT(std::string(line), AllOf(HasSubstr("step payment"), HasSubstr("next retry at")));
+}
+
+// --- definitions ----------------------------------------------------------------------------------
+
+TEST_F(SagactlTest, DefinitionsCheckValidatesFilesOfflineAndSaysWhatIsWrong) {
+  const std::string order = SAGAFLOW_SOURCE_DIR "/config/sagas/order.json";
+  env_["SAGAFLOW_HOME"] = (home() / "no-such-home").string();  // checking files needs no running system
+  auto ok = Sagactl({"definitions", "check", order});
+  EXPECT_EQ(ok.code, 0) << ok;
+  EXPECT_EQ(ok.out, order + ": ok: order version 1, 1 stage(s), 2 step(s), correlated by orderId\n");
+
+  const auto broken = home() / "broken.json";
+  std::ofstream(broken) << R"({"name": "broken", "version": 0})";
+  auto bad = Sagactl({"definitions", "check", order, broken.string()});
+  EXPECT_EQ(bad.code, 2) << bad;
+  EXPECT_THAT(bad.err, HasSubstr(broken.string() + ": $.version: "));
+  EXPECT_THAT(bad.err, HasSubstr(broken.string() + ": $.start: is missing"));
+
+  // Each file alone is valid; together they claim the same topics.
+  auto twice = Sagactl({"definitions", "check", order, order});
+  EXPECT_EQ(twice.code, 2) << twice;
+  EXPECT_THAT(twice.err, HasSubstr("order version 1 is held already"));
+  EXPECT_EQ(Sagactl({"definitions", "check"}).code, 2);
+  EXPECT_EQ(Sagactl({"definitions", "frob"}).code, 2);
+}
+
+TEST_F(SagactlTest, DefinitionsListShowsEveryStoredVersionAndWhatRunsOnIt) {
+  AddRunningOrder("order-3", /*deadline=*/true);
+  Exec("orchestrator.db",
+       "INSERT INTO saga_definitions(name, version, content, file, first_run_at, current) VALUES "
+       "('order', 1, '{}', 'config/sagas/order.json', '2020-01-01T00:00:00.000Z', 0),"
+       "('order', 2, '{}', 'config/sagas/order.json', '2020-02-01T00:00:00.000Z', 1),"
+       "('gone', 4, '{}', 'config/sagas/gone.json', '2020-01-01T00:00:00.000Z', 0);"
+       "UPDATE sagas SET definition = 'gone', definition_version = 4 WHERE order_id = 'order-3'");
+  AddRunningOrder("order-4", /*deadline=*/false);
+  auto listed = Sagactl({"definitions", "list"});
+  ASSERT_EQ(listed.code, 0) << listed;
+  EXPECT_THAT(
+      Words(LineStartingWith(listed.out, "gone")),
+      ::testing::ElementsAre("gone", "4", "no", "1", "2020-01-01T00:00:00.000Z", "config/sagas/gone.json", "removed",
+                             "from", "the", "folder;", "its", "sagas", "run", "on", "the", "stored", "copy"));
+  EXPECT_THAT(Words(LineStartingWith(listed.out, "order")),
+              ::testing::ElementsAre("order", "1", "no", "1", "2020-01-01T00:00:00.000Z", "config/sagas/order.json",
+                                     "replaced;", "its", "sagas", "finish", "on", "the", "stored", "copy"));
+  EXPECT_THAT(listed.out, HasSubstr("new sagas start on it"));
+  EXPECT_THAT(listed.out, HasSubstr("3 definition version(s)"));
+  auto json = Sagactl({"--json", "definitions", "list"});
+  EXPECT_THAT(json.out, HasSubstr(R"({"name":"order","version":2,"current":true,"running":0,)"));
 }
 
 // --- errors ---------------------------------------------------------------------------------------
