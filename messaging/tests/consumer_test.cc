@@ -409,6 +409,24 @@ TEST_F(ConsumerTest, RedeliveredEnvelopeErrorIsDeadLetteredOnce) {
   ExpectOneDeadLetter(message, "orderId");
 }
 
+// deadletter/<topic> byte for byte as the consumer publishes it, so that how it is written may change and what it
+// is may not.
+TEST_F(ConsumerTest, ADeadLetterIsTheBytesTheConsumerPublishes) {
+  consumer_->On(std::string(kTopic), RecordingHandler());
+  consumer_->Handle({std::string(kTopic), R"({"messageId":"m-1","note":"\u00e9\t"})", false});
+  const auto published = OutboxRows("deadletter/orders/created");
+  ASSERT_EQ(published.size(), 1U);
+  simdjson::dom::parser parser;
+  const std::string_view message_id = parser.parse(published[0].payload)["messageId"];
+  const std::string at = FormatIso8601(clock_.Now());
+  EXPECT_EQ(published[0].payload,
+            R"({"messageId":")" + std::string(message_id) +
+                R"(","orderId":"","topic":"orders/created","payload":"{\"messageId\":\"m-1\",\"note\":)"
+                R"(\"\\u00e9\\t\"}","error":"orderId must be a non-empty string without control characters",)"
+                R"("at":")" +
+                at + R"(","when":")" + at + R"("})");
+}
+
 TEST_F(ConsumerTest, StorageFailingThreeTimesCallsTheFatalHandler) {
   consumer_->On(std::string(kTopic), [&](UnitOfWork& uow, const Envelope& envelope) {
     RecordingHandler()(uow, envelope);

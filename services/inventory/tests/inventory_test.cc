@@ -97,6 +97,7 @@ struct ReservationRow {
 struct Reply {
   std::string topic;
   std::string payload;
+  std::string message_id;
   std::string order_id;
   std::string key;
   std::optional<bool> success;
@@ -262,7 +263,7 @@ class InventoryTest : public runtime::testing::ServiceTest {
     if (!rows.ok()) return replies;
     for (const auto& row : *rows) {
       if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see the dead_letters table
-      Reply reply{row.topic, row.payload, {}, {}, {}, {}, {}, {}};
+      Reply reply{row.topic, row.payload, {}, {}, {}, {}, {}, {}, {}};
       simdjson::dom::parser parser;
       auto root = ParseJson(parser, row.payload);
       simdjson::dom::object body;
@@ -270,7 +271,8 @@ class InventoryTest : public runtime::testing::ServiceTest {
         ADD_FAILURE() << "reply is not a JSON object: " << row.payload;
         continue;
       }
-      EXPECT_FALSE(GetStringOr(body, "messageId", "").empty()) << row.payload;
+      reply.message_id = GetStringOr(body, "messageId", "");
+      EXPECT_FALSE(reply.message_id.empty()) << row.payload;
       reply.order_id = GetStringOr(body, "orderId", "");
       reply.key = GetStringOr(body, "idempotencyKey", "");
       if (auto success = GetBool(body, "success"); success.ok()) reply.success = *success;
@@ -342,6 +344,38 @@ TEST_F(InventoryTest, ReserveTakesStockAndRecordsItems) {
   EXPECT_EQ(reply->reservation_id, row->reservation_id);
   EXPECT_EQ(reply->payload.find("reason"), std::string::npos) << reply->payload;
   EXPECT_NE(reply->payload.find(R"("reservedAt":"2024-01-15T10:30:00.000Z")"), std::string::npos) << reply->payload;
+}
+
+// The replies byte for byte as inventory-service publishes them, so that how they are written may change and what
+// they are may not.
+TEST_F(InventoryTest, RepliesAreTheBytesTheInventoryServicePublishes) {
+  Wire();
+  Seed({{"P001", 10}});
+  Reserve("order-1", {{"P001", 2}});
+  Reserve("order-2", {{"P001", 11}});
+  Release("order-1");
+  Release("order-3");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 4U);
+  const std::string at = "2024-01-15T10:30:00.000Z";
+  EXPECT_EQ(replies[0].payload, R"({"messageId":")" + replies[0].message_id +
+                                    R"(","orderId":"order-1","idempotencyKey":"order-1:inventory","reservationId":")" +
+                                    Reservation("order-1")->reservation_id + R"(","success":true,"reservedAt":")" + at +
+                                    R"("})");
+  EXPECT_EQ(replies[1].payload, R"({"messageId":")" + replies[1].message_id +
+                                    R"(","orderId":"order-2","idempotencyKey":"order-2:inventory","reservationId":")" +
+                                    Reservation("order-2")->reservation_id +
+                                    R"(","success":false,"reason":"out_of_stock","reservedAt":")" + at + R"("})");
+  EXPECT_EQ(replies[2].payload,
+            R"({"messageId":")" + replies[2].message_id +
+                R"(","orderId":"order-1","idempotencyKey":"order-1:inventory:compensation","success":true,)"
+                R"("status":"RELEASED","releasedAt":")" +
+                at + R"("})");
+  EXPECT_EQ(replies[3].payload,
+            R"({"messageId":")" + replies[3].message_id +
+                R"(","orderId":"order-3","idempotencyKey":"order-3:inventory:compensation","success":true,)"
+                R"("status":"VOIDED","releasedAt":")" +
+                at + R"("})");
 }
 
 TEST_F(InventoryTest, ReserveIsAllOrNothing) {

@@ -152,6 +152,24 @@ TEST_F(OrderApiTest, AcceptedOrderPutsOneOrdersCreatedEventWithTheSeedsFieldsInT
   EXPECT_EQ(double(items.at(0)["price"]), 29.99);
 }
 
+// orders/created byte for byte as the order service publishes it, escapes and unicode included, so that how it is
+// written may change and what it is may not.
+TEST_F(OrderApiTest, OrdersCreatedIsTheBytesTheOrderServicePublishes) {
+  const std::string order_id = CreateOrder(
+      R"({"customerId": "Zo\u00eb \"Q\" \\ x", "items": [{"productId": "P001", "quantity": 2, "price": 29.99},)"
+      R"( {"productId": "Pé/1", "quantity": 1, "price": 5}]})");
+  const auto rows = OutboxRows();
+  ASSERT_EQ(rows.size(), 1U);
+  simdjson::dom::parser parser;
+  const std::string_view message_id = parser.parse(rows[0].payload)["messageId"];
+  EXPECT_EQ(rows[0].payload,
+            R"({"messageId":")" + std::string(message_id) + R"(","orderId":")" + order_id +
+                R"(","customerId":"Zoë \"Q\" \\ x","items":[{"productId":"P001","quantity":2,)"
+                R"("price":29.99},{"productId":"Pé/1","quantity":1,"price":5.00}],"totalAmount":64.98,)"
+                R"("createdAt":")" +
+                kStartTime + R"("})");
+}
+
 TEST_F(OrderApiTest, ContentTypeMustBeJson) {
   auto text = api_->Handle(Post(kSeedBody, {{"content-type", "text/plain"}}));
   EXPECT_EQ(text.status, 415);

@@ -236,6 +236,38 @@ TEST_F(PaymentsOnDiskTest, TheGatewayIsAskedOnlyOnceThePaymentIsOnDisk) {
   EXPECT_GE(calls[0].syncs_before, 1) << "the capture came before any fsync of its record";
 }
 
+// The replies byte for byte as payment-service publishes them (docs/participants.md shows them), so that how
+// they are written may change and what they are may not.
+TEST_F(PaymentsTest, RepliesAreTheBytesThePaymentServicePublishes) {
+  Wire();
+  Process("order-1", "59.98");
+  Process("order-2", "10000.01");
+  Refund("order-1", "59.98");
+  Refund("order-3", "5.00");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 4U);
+  const std::string at = "2024-01-15T10:30:00.000Z";
+  EXPECT_EQ(replies[0].payload, R"({"messageId":")" + replies[0].message_id +
+                                    R"(","orderId":"order-1","idempotencyKey":"order-1:payment","paymentId":")" +
+                                    Payment("order-1")->payment_id +
+                                    R"(","amount":59.98,"success":true,"processedAt":")" + at + R"("})");
+  EXPECT_EQ(replies[1].payload,
+            R"({"messageId":")" + replies[1].message_id +
+                R"(","orderId":"order-2","idempotencyKey":"order-2:payment","paymentId":")" +
+                Payment("order-2")->payment_id +
+                R"(","amount":10000.01,"success":false,"reason":"payment_declined","processedAt":")" + at + R"("})");
+  EXPECT_EQ(replies[2].payload,
+            R"({"messageId":")" + replies[2].message_id +
+                R"(","orderId":"order-1","idempotencyKey":"order-1:payment:compensation","success":true,)"
+                R"("status":"REFUNDED","refundedAt":")" +
+                at + R"("})");
+  EXPECT_EQ(replies[3].payload,
+            R"({"messageId":")" + replies[3].message_id +
+                R"(","orderId":"order-3","idempotencyKey":"order-3:payment:compensation","success":true,)"
+                R"("status":"VOIDED","refundedAt":")" +
+                at + R"("})");
+}
+
 TEST_F(PaymentsTest, ProcessUnderTheLimitCharges) {
   Wire();
   Process("order-1", "59.98");
