@@ -1,5 +1,6 @@
 #include "wire/payment_messages.h"
 
+#include "common/json.h"
 #include "wire/common_fields.h"
 
 namespace sagaflow::wire {
@@ -63,7 +64,9 @@ Result<PaymentRefund> DecodePaymentRefund(simdjson::dom::object body) {
   FieldReader read(body);
   PaymentRefund message;
   ReadKeyedMessageStart(read, message);
-  message.amount_cents = read.OptionalMoney("amount");
+  // A refund is carried out whatever its amount says (a compensation always succeeds), so an amount that is not
+  // money is left out rather than refused: refusing it would leave a charge that can never be refunded.
+  if (auto amount = GetMoney(body, "amount"); amount.ok()) message.amount_cents = *amount;
   return read.Finish(std::move(message));
 }
 

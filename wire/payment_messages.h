@@ -47,7 +47,7 @@ struct PaymentRefund {
   std::string message_id;
   std::string order_id;
   std::string idempotency_key;        // <orderId>:payment:compensation
-  std::optional<Cents> amount_cents;  // optional: a refund is carried out without it (compensations always succeed)
+  std::optional<Cents> amount_cents;  // optional, and left out if not money: a refund is carried out whatever it says
 };
 
 // payments/refunded: the refund is done (success is always true); status says what the payment became.

@@ -98,6 +98,14 @@ TEST(PaymentMessagesTest, ARefundWithoutAnAmountIsStillARefund) {
   ASSERT_TRUE(refund.ok()) << refund.status().ToString();
   EXPECT_EQ(refund->amount_cents, std::nullopt);
   EXPECT_EQ(Encode(*refund), R"({"messageId":"m","orderId":"o","idempotencyKey":"o:payment:compensation"})");
+  // Refusing the refund would leave the charge in place for good: an amount that is not money is left out.
+  auto unreadable = DecodeText(
+      R"({"messageId":"m","orderId":"o","idempotencyKey":"o:payment:compensation","amount":"5"})", DecodePaymentRefund);
+  ASSERT_TRUE(unreadable.ok()) << unreadable.status().ToString();
+  EXPECT_EQ(unreadable->amount_cents, std::nullopt);
+  auto without_key = DecodeText(R"({"messageId":"m","orderId":"o","amount":5})", DecodePaymentRefund);
+  ASSERT_FALSE(without_key.ok());
+  EXPECT_EQ(without_key.status().message(), "idempotencyKey is missing");
 }
 
 TEST(PaymentMessagesTest, AReplyNeedsItsSuccessAndNothingThePaymentServiceAddsOfItsOwn) {
