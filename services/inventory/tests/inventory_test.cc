@@ -19,7 +19,6 @@
 
 #include "common/clock.h"
 #include "common/json.h"
-#include "common/json_writer.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "common/random.h"
@@ -33,6 +32,8 @@
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
+#include "wire/decode_text.h"
+#include "wire/inventory_messages.h"
 
 namespace sagaflow::inventory {
 namespace {
@@ -100,7 +101,7 @@ struct Reply {
   std::string message_id;
   std::string order_id;
   std::string key;
-  std::optional<bool> success;
+  bool success = false;
   std::string reason;
   std::string status;
   std::string reservation_id;
@@ -138,34 +139,19 @@ class InventoryTest : public runtime::testing::ServiceTest {
   std::string NextMessageId() { return "message-" + std::to_string(++messages_); }
 
   void Reserve(const std::string& order_id, const Items& items, const std::string& key = "") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(key.empty() ? order_id + ":inventory" : key)
-        .Key("items")
-        .BeginArray();
-    for (const auto& [product, quantity] : items) {
-      json.BeginObject().Key("productId").String(product).Key("quantity").Int(quantity).EndObject();
-    }
-    json.EndArray().EndObject();
-    consumer_->Handle(messaging::IncomingMessage{std::string(topics::kInventoryReserve), json.Take()});
+    wire::InventoryReserve reserve{NextMessageId(), order_id, key.empty() ? order_id + ":inventory" : key, {}};
+    for (const auto& [product, quantity] : items) reserve.items.push_back({product, quantity});
+    Deliver(reserve);
   }
 
   void Release(const std::string& order_id, const std::string& key = "") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(key.empty() ? order_id + ":inventory:compensation" : key)
-        .EndObject();
-    consumer_->Handle(messaging::IncomingMessage{std::string(topics::kInventoryRelease), json.Take()});
+    Deliver(
+        wire::InventoryRelease{NextMessageId(), order_id, key.empty() ? order_id + ":inventory:compensation" : key});
+  }
+
+  template <typename Message>
+  void Deliver(const Message& message) {
+    consumer_->Handle(messaging::IncomingMessage{std::string(Message::kTopic), wire::Encode(message)});
   }
 
   void DeliverRaw(std::string_view topic, const std::string& payload) {
@@ -256,6 +242,8 @@ class InventoryTest : public runtime::testing::ServiceTest {
     return counts;
   }
 
+  // Every reply in the outbox, decoded as the saga's side of the contract reads it; one that does not decode fails the
+  // test.
   std::vector<Reply> Replies() {
     std::vector<Reply> replies;
     auto rows = outbox_->LoadUnpublished(100000);
@@ -263,25 +251,34 @@ class InventoryTest : public runtime::testing::ServiceTest {
     if (!rows.ok()) return replies;
     for (const auto& row : *rows) {
       if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see the dead_letters table
-      Reply reply{row.topic, row.payload, {}, {}, {}, {}, {}, {}, {}};
-      simdjson::dom::parser parser;
-      auto root = ParseJson(parser, row.payload);
-      simdjson::dom::object body;
-      if (!root.ok() || root->get_object().get(body)) {
-        ADD_FAILURE() << "reply is not a JSON object: " << row.payload;
-        continue;
+      if (row.topic == wire::InventoryReserved::kTopic) {
+        auto reply = wire::DecodeText(row.payload, wire::DecodeInventoryReserved);
+        EXPECT_TRUE(reply.ok()) << reply.status().ToString() << " in " << row.payload;
+        if (reply.ok()) {
+          replies.push_back({row.topic, row.payload, reply->message_id, reply->order_id, reply->idempotency_key,
+                             reply->success, reply->reason, "", reply->reservation_id});
+        }
+      } else {
+        auto reply = wire::DecodeText(row.payload, wire::DecodeInventoryReleased);
+        EXPECT_TRUE(reply.ok()) << reply.status().ToString() << " in " << row.payload;
+        if (reply.ok()) {
+          replies.push_back({row.topic, row.payload, reply->message_id, reply->order_id, reply->idempotency_key,
+                             reply->success, "", reply->status, ""});
+        }
       }
-      reply.message_id = GetStringOr(body, "messageId", "");
-      EXPECT_FALSE(reply.message_id.empty()) << row.payload;
-      reply.order_id = GetStringOr(body, "orderId", "");
-      reply.key = GetStringOr(body, "idempotencyKey", "");
-      if (auto success = GetBool(body, "success"); success.ok()) reply.success = *success;
-      reply.reason = GetStringOr(body, "reason", "");
-      reply.status = GetStringOr(body, "status", "");
-      reply.reservation_id = GetStringOr(body, "reservationId", "");
-      replies.push_back(std::move(reply));
     }
     return replies;
+  }
+
+  std::vector<std::string> DeadLetterErrors() {
+    std::vector<std::string> errors;
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     auto& select = sql.Prepare("SELECT error FROM dead_letters ORDER BY id");
+                     while (select.executeStep()) errors.push_back(select.getColumn(0).getString());
+                     return Status::Ok();
+                   })
+                    .ok());
+    return errors;
   }
 
   std::optional<Reply> LastReply() {
@@ -595,19 +592,21 @@ TEST_F(InventoryTest, DuplicateReserveTakesStockOnce) {
 TEST_F(InventoryTest, MalformedItemsAreDeadLettered) {
   Wire();
   Seed({{"P001", 10}});
-  const std::string head = R"({"messageId":"m-)";
   int n = 0;
+  // Each under its order's own key, so that the items are what is refused.
   for (const char* items :
        {R"([])", R"("P001")", R"([{"productId":"P001","quantity":0}])", R"([{"productId":"P001","quantity":-1}])",
         R"([{"productId":"P001","quantity":1.5}])", R"([{"productId":"P001"}])", R"([{"quantity":1}])", R"([42])"}) {
-    ++n;
-    DeliverRaw(topics::kInventoryReserve, head + std::to_string(n) + R"(","orderId":"order-)" + std::to_string(n) +
-                                              R"(","idempotencyKey":"k-)" + std::to_string(n) + R"(","items":)" +
-                                              items + "}");
+    const std::string order = "order-" + std::to_string(++n);
+    DeliverRaw(topics::kInventoryReserve, R"({"messageId":"m-)" + std::to_string(n) + R"(","orderId":")" + order +
+                                              R"(","idempotencyKey":")" + order + R"(:inventory","items":)" + items +
+                                              "}");
   }
-  DeliverRaw(topics::kInventoryReserve, R"({"messageId":"m-x","orderId":"order-x","idempotencyKey":"k-x"})");
+  DeliverRaw(topics::kInventoryReserve,
+             R"({"messageId":"m-x","orderId":"order-x","idempotencyKey":"order-x:inventory"})");
 
   EXPECT_EQ(CountRows("dead_letters"), n + 1);
+  for (const std::string& error : DeadLetterErrors()) EXPECT_NE(error.find("items"), std::string::npos) << error;
   EXPECT_EQ(CountRows("reservations"), 0);
   EXPECT_EQ(Available("P001"), 10);
 }
