@@ -32,8 +32,8 @@
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
-#include "wire/decode_text.h"
 #include "wire/inventory_messages.h"
+#include "wire/testing/decoded.h"
 
 namespace sagaflow::inventory {
 namespace {
@@ -248,24 +248,16 @@ class InventoryTest : public runtime::testing::ServiceTest {
     std::vector<Reply> replies;
     auto rows = outbox_->LoadUnpublished(100000);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    if (!rows.ok()) return replies;
-    for (const auto& row : *rows) {
-      if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see the dead_letters table
+    for (const auto& row : rows.ok() ? *rows : std::vector<storage::OutboxRow>{}) {
       if (row.topic == wire::InventoryReserved::kTopic) {
-        auto reply = wire::DecodeText(row.payload, wire::DecodeInventoryReserved);
-        EXPECT_TRUE(reply.ok()) << reply.status().ToString() << " in " << row.payload;
-        if (reply.ok()) {
-          replies.push_back({row.topic, row.payload, reply->message_id, reply->order_id, reply->idempotency_key,
-                             reply->success, reply->reason, "", reply->reservation_id});
-        }
-      } else {
-        auto reply = wire::DecodeText(row.payload, wire::DecodeInventoryReleased);
-        EXPECT_TRUE(reply.ok()) << reply.status().ToString() << " in " << row.payload;
-        if (reply.ok()) {
-          replies.push_back({row.topic, row.payload, reply->message_id, reply->order_id, reply->idempotency_key,
-                             reply->success, "", reply->status, ""});
-        }
-      }
+        const auto reply = wire::testing::Decoded(row.payload, wire::DecodeInventoryReserved);
+        replies.push_back({row.topic, row.payload, reply.message_id, reply.order_id, reply.idempotency_key,
+                           reply.success, reply.reason, "", reply.reservation_id});
+      } else if (row.topic == wire::InventoryReleased::kTopic) {
+        const auto reply = wire::testing::Decoded(row.payload, wire::DecodeInventoryReleased);
+        replies.push_back({row.topic, row.payload, reply.message_id, reply.order_id, reply.idempotency_key,
+                           reply.success, "", reply.status, ""});
+      }  // a dead letter is no reply: see the dead_letters table
     }
     return replies;
   }
