@@ -86,7 +86,7 @@ TEST_F(OrderServiceTest, SeedOrderIsAcceptedAndItsEventPublishedWithTheSeedsFiel
   EXPECT_EQ(event->customer_id, "C123");
   EXPECT_FALSE(event->message_id.empty());
   EXPECT_FALSE(event->created_at.empty());
-  ASSERT_EQ(event->items.size(), 1u);
+  ASSERT_EQ(event->items.size(), 1U);
   EXPECT_EQ(event->items[0].product_id, "P001");
   EXPECT_EQ(event->items[0].quantity, 2);
   EXPECT_EQ(event->items[0].price_cents, 2999);

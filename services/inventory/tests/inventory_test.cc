@@ -590,9 +590,10 @@ TEST_F(InventoryTest, MalformedItemsAreDeadLettered) {
        {R"([])", R"("P001")", R"([{"productId":"P001","quantity":0}])", R"([{"productId":"P001","quantity":-1}])",
         R"([{"productId":"P001","quantity":1.5}])", R"([{"productId":"P001"}])", R"([{"quantity":1}])", R"([42])"}) {
     const std::string order = "order-" + std::to_string(++n);
-    DeliverRaw(topics::kInventoryReserve, R"({"messageId":"m-)" + std::to_string(n) + R"(","orderId":")" + order +
-                                              R"(","idempotencyKey":")" + order + R"(:inventory","items":)" + items +
-                                              "}");
+    std::string payload = R"({"messageId":"m-)" + std::to_string(n);
+    payload.append(R"(","orderId":")").append(order).append(R"(","idempotencyKey":")").append(order);
+    payload.append(R"(:inventory","items":)").append(items).append("}");
+    DeliverRaw(topics::kInventoryReserve, payload);
   }
   DeliverRaw(topics::kInventoryReserve,
              R"({"messageId":"m-x","orderId":"order-x","idempotencyKey":"order-x:inventory"})");

@@ -122,7 +122,7 @@ TEST_F(NudgerTest, AnOrderLeftPendingHasItsOrdersCreatedAppendedAgainWithANewMes
 
   const auto events = CreatedEvents();
   auto created = CreatedMessages();
-  ASSERT_EQ(created.size(), 2u);
+  ASSERT_EQ(created.size(), 2U);
   EXPECT_EQ(created[0].order_id, order_id);
   EXPECT_EQ(created[1].order_id, order_id);
   EXPECT_NE(created[1].message_id, created[0].message_id);
@@ -197,7 +197,7 @@ TEST_F(NudgerTest, OnlyTheOrdersThatAreDueAreNudged) {
 
   EXPECT_EQ(RunOnce(), 1u);
   const auto created = CreatedMessages();
-  ASSERT_EQ(created.size(), 3u);
+  ASSERT_EQ(created.size(), 3U);
   EXPECT_EQ(created[2].order_id, old_order);
 }
 

@@ -140,12 +140,12 @@ TEST_F(OrderApiTest, AcceptedOrderPutsOneOrdersCreatedEventWithTheSeedsFieldsInT
   auto event = wire::DecodeText(rows[0].payload, wire::DecodeOrderCreated);
   ASSERT_TRUE(event.ok()) << event.status().ToString() << " in " << rows[0].payload;
   EXPECT_EQ(event->order_id, order_id);
-  EXPECT_EQ(event->message_id.size(), 36u);
+  EXPECT_EQ(event->message_id.size(), 36U);
   EXPECT_NE(event->message_id, order_id);
   EXPECT_EQ(event->customer_id, "C123");
   EXPECT_EQ(event->created_at, kStartTime);
   EXPECT_EQ(event->total_cents, 5998);
-  ASSERT_EQ(event->items.size(), 1u);
+  ASSERT_EQ(event->items.size(), 1U);
   EXPECT_EQ(event->items[0].product_id, "P001");
   EXPECT_EQ(event->items[0].quantity, 2);
   EXPECT_EQ(event->items[0].price_cents, 2999);
