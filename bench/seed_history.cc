@@ -8,11 +8,13 @@
 #include <thread>
 #include <vector>
 
-#include "common/json_writer.h"
-#include "common/money.h"
 #include "common/time_format.h"
 #include "manifest/service_manifest.h"
 #include "storage/database.h"
+#include "wire/inventory_messages.h"
+#include "wire/notification_messages.h"
+#include "wire/order_messages.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::bench {
 
@@ -58,85 +60,28 @@ void StoreReply(UnitOfWork& uow, const std::string& key, const std::string& comm
 
 // The orders/created payload, as the order service publishes it.
 std::string CreatedPayload(const HistoryPlan& plan, const FinishedOrder& order) {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(order.created_message)
-      .Key("orderId")
-      .String(order.order_id)
-      .Key("customerId")
-      .String(plan.customer_id)
-      .Key("items")
-      .BeginArray()
-      .BeginObject()
-      .Key("productId")
-      .String(plan.product_id)
-      .Key("quantity")
-      .Int(plan.quantity)
-      .Key("price")
-      .Raw(FormatMoney(plan.price_cents))
-      .EndObject()
-      .EndArray()
-      .Key("totalAmount")
-      .Raw(FormatMoney(order.total_cents(plan)))
-      .Key("createdAt")
-      .String(At(order.created_at))
-      .EndObject();
-  return json.Take();
-}
-
-JsonWriter& BeginReply(JsonWriter& json, const std::string& message_id, const FinishedOrder& order,
-                       const std::string& key) {
-  return json.BeginObject()
-      .Key("messageId")
-      .String(message_id)
-      .Key("orderId")
-      .String(order.order_id)
-      .Key("idempotencyKey")
-      .String(key);
+  return wire::Encode(wire::OrderCreated{order.created_message,
+                                         order.order_id,
+                                         plan.customer_id,
+                                         {{plan.product_id, plan.quantity, plan.price_cents}},
+                                         order.total_cents(plan),
+                                         At(order.created_at)});
 }
 
 std::string Progress(const FinishedOrder& order, const std::string& message_id, const std::string& event,
                      const std::string& status, TimePoint at) {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(message_id)
-      .Key("orderId")
-      .String(order.order_id)
-      .Key("event")
-      .String(event);
-  if (!status.empty()) json.Key("status").String(status);
-  json.Key("at").String(At(at)).EndObject();
-  return json.Take();
+  return wire::Encode(wire::OrderProgress{message_id, order.order_id, event, status, At(at)});
 }
 
 std::string PaymentReply(const HistoryPlan& plan, const FinishedOrder& order) {
-  JsonWriter json;
-  BeginReply(json, order.payment_reply, order, order.order_id + ":payment")
-      .Key("paymentId")
-      .String(order.payment_id)
-      .Key("amount")
-      .Raw(FormatMoney(order.total_cents(plan)))
-      .Key("success")
-      .Bool(true)
-      .Key("processedAt")
-      .String(At(order.charged_at))
-      .EndObject();
-  return json.Take();
+  return wire::Encode(wire::PaymentProcessed{order.payment_reply, order.order_id, order.order_id + ":payment",
+                                             order.payment_id, order.total_cents(plan), true, "",
+                                             At(order.charged_at)});
 }
 
 std::string InventoryReply(const FinishedOrder& order) {
-  JsonWriter json;
-  BeginReply(json, order.inventory_reply, order, order.order_id + ":inventory")
-      .Key("reservationId")
-      .String(order.reservation_id)
-      .Key("success")
-      .Bool(true)
-      .Key("reservedAt")
-      .String(At(order.reserved_at))
-      .EndObject();
-  return json.Take();
+  return wire::Encode(wire::InventoryReserved{order.inventory_reply, order.order_id, order.order_id + ":inventory",
+                                              order.reservation_id, true, "", At(order.reserved_at)});
 }
 
 Status WriteOrders(UnitOfWork& uow, const HistoryPlan& plan, int64_t begin, int64_t end) {
@@ -182,41 +127,20 @@ Status WriteOrders(UnitOfWork& uow, const HistoryPlan& plan, int64_t begin, int6
 
 // The payments/process command the orchestrator sends.
 std::string PaymentCommand(const HistoryPlan& plan, const FinishedOrder& order) {
-  JsonWriter json;
-  BeginReply(json, order.payment_command, order, order.order_id + ":payment")
-      .Key("customerId")
-      .String(plan.customer_id)
-      .Key("amount")
-      .Raw(FormatMoney(order.total_cents(plan)))
-      .EndObject();
-  return json.Take();
+  return wire::Encode(wire::PaymentProcess{order.payment_command, order.order_id, order.order_id + ":payment",
+                                           plan.customer_id, order.total_cents(plan)});
 }
 
 // The inventory/reserve command the orchestrator sends.
 std::string InventoryCommand(const HistoryPlan& plan, const FinishedOrder& order) {
-  JsonWriter json;
-  BeginReply(json, order.inventory_command, order, order.order_id + ":inventory")
-      .Key("items")
-      .BeginArray()
-      .BeginObject()
-      .Key("productId")
-      .String(plan.product_id)
-      .Key("quantity")
-      .Int(plan.quantity)
-      .EndObject()
-      .EndArray()
-      .EndObject();
-  return json.Take();
+  return wire::Encode(wire::InventoryReserve{
+      order.inventory_command, order.order_id, order.order_id + ":inventory", {{plan.product_id, plan.quantity}}});
 }
 
 // The orders/completed outcome the orchestrator publishes.
 std::string CompletedOutcome(const FinishedOrder& order) {
-  JsonWriter json;
-  BeginReply(json, order.outcome_message, order, order.order_id + ":outcome")
-      .Key("at")
-      .String(At(order.payment_done_at))
-      .EndObject();
-  return json.Take();
+  return wire::Encode(wire::OrderCompleted{order.outcome_message, order.order_id, order.order_id + ":outcome",
+                                           At(order.payment_done_at)});
 }
 
 Status InsertSaga(UnitOfWork& uow, simdjson::dom::parser& parser, const HistoryPlan& plan, const FinishedOrder& order) {
@@ -367,14 +291,9 @@ Status WriteNotifications(UnitOfWork& uow, const HistoryPlan& plan, int64_t begi
       insert.bind(5, At(at + kPublishDelay));
       insert.exec();
     }
-    JsonWriter ack;
-    BeginReply(ack, order.ack_message, order, order.order_id + ":outcome")
-        .Key("kind")
-        .String("order_completed")
-        .Key("at")
-        .String(At(order.notified_at))
-        .EndObject();
-    AppendPublished(uow, "notifications/sent", ack.Take(), order.notified_at);
+    const wire::NotificationSent ack{order.ack_message, order.order_id, order.order_id + ":outcome", "order_completed",
+                                     At(order.notified_at)};
+    AppendPublished(uow, "notifications/sent", wire::Encode(ack), order.notified_at);
     Claim(uow, order.created_message, order.started_at);
     Claim(uow, order.inventory_reply, order.reserved_at + kPublishDelay);
     Claim(uow, order.payment_reply, order.charged_at + kPublishDelay);

@@ -4,11 +4,10 @@
 #include <map>
 #include <optional>
 
-#include "common/json.h"
-#include "common/json_writer.h"
 #include "common/time_format.h"
 #include "manifest/topics.h"
 #include "messaging/idempotency_keys.h"
+#include "wire/inventory_messages.h"
 
 namespace sagaflow::inventory {
 
@@ -46,24 +45,16 @@ void Insert(storage::UnitOfWork& uow, const std::string& order_id, const Reserva
 }
 
 // The command's items as product -> quantity; the same product twice counts once, summed.
-Result<std::map<std::string, int64_t>> WantedItems(simdjson::dom::object command) {
-  auto items = GetArray(command, "items");
-  if (!items.ok()) return items.status();
+Result<std::map<std::string, int64_t>> WantedItems(const std::vector<wire::ReserveLine>& items) {
   std::map<std::string, int64_t> wanted;
-  for (simdjson::dom::element element : *items) {
-    simdjson::dom::object item;
-    if (element.get_object().get(item)) return Status::InvalidArgument("items entries must be objects");
-    auto product = GetString(item, "productId");
-    auto quantity = GetInt(item, "quantity");
-    if (!product.ok() || !quantity.ok() || *quantity <= 0) {
-      return Status::InvalidArgument("items need a productId and a positive quantity");
-    }
-    int64_t& total = wanted[std::string(*product)];
+  for (const auto& item : items) {
+    if (item.quantity <= 0) return Status::InvalidArgument("items need a positive quantity");
+    int64_t& total = wanted[item.product_id];
     // Summing unchecked would overflow (undefined behaviour) on a hostile message and could go negative.
-    if (*quantity > std::numeric_limits<int64_t>::max() - total) {
-      return Status::InvalidArgument("quantity of " + std::string(*product) + " is out of range");
+    if (item.quantity > std::numeric_limits<int64_t>::max() - total) {
+      return Status::InvalidArgument("quantity of " + item.product_id + " is out of range");
     }
-    total += *quantity;
+    total += item.quantity;
   }
   if (wanted.empty()) return Status::InvalidArgument("items must not be empty");
   return wanted;
@@ -110,23 +101,15 @@ Status TakeStock(storage::UnitOfWork& uow, const std::string& reservation_id,
 std::string ReservedReply(const std::string& message_id, const std::string& order_id, const std::string& key,
                           const ReservationRow& row, const std::string& at) {
   const bool success = row.status == "RESERVED";
-  std::string reason = row.reason;
+  std::string reason = success ? "" : row.reason;
   if (row.status == "RELEASED" || row.status == "VOIDED") reason = "cancelled";
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(message_id)
-      .Key("orderId")
-      .String(order_id)
-      .Key("idempotencyKey")
-      .String(key)
-      .Key("reservationId")
-      .String(row.reservation_id)
-      .Key("success")
-      .Bool(success);
-  if (!success) json.Key("reason").String(reason);
-  json.Key("reservedAt").String(at).EndObject();
-  return json.Take();
+  return wire::Encode(wire::InventoryReserved{.message_id = message_id,
+                                              .order_id = order_id,
+                                              .idempotency_key = key,
+                                              .reservation_id = row.reservation_id,
+                                              .success = success,
+                                              .reason = reason,
+                                              .reserved_at = at});
 }
 
 }  // namespace
@@ -149,7 +132,9 @@ Result<int> SeedStock(storage::Database& db, const std::map<std::string, int64_t
 
 Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simdjson::dom::object command,
                                                   const std::string& order_id, const std::string& key) {
-  auto wanted = WantedItems(command);
+  auto reserve = wire::DecodeInventoryReserve(command);
+  if (!reserve.ok()) return reserve.status();
+  auto wanted = WantedItems(reserve->items);
   if (!wanted.ok()) return wanted.status();
   const std::string at = FormatIso8601(clock_.Now());
   auto row = Load(uow, order_id);
@@ -167,12 +152,13 @@ Result<commands::CommandReply> Inventory::Reserve(storage::UnitOfWork& uow, simd
       logger_->info("orderId={} reserved {} product(s), reservation {}", order_id, wanted->size(), row->reservation_id);
     }
   }
-  return commands::CommandReply{std::string(topics::kInventoryReserved),
+  return commands::CommandReply{std::string(wire::InventoryReserved::kTopic),
                                 ReservedReply(NewTimeOrderedUuid(clock_.Now(), random_), order_id, key, *row, at)};
 }
 
-Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simdjson::dom::object /*command*/,
+Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simdjson::dom::object command,
                                                   const std::string& order_id, const std::string& key) {
+  if (auto release = wire::DecodeInventoryRelease(command); !release.ok()) return release.status();
   const std::string at = FormatIso8601(clock_.Now());
   auto row = Load(uow, order_id);
   std::string status;
@@ -197,22 +183,13 @@ Result<commands::CommandReply> Inventory::Release(storage::UnitOfWork& uow, simd
     status = row->status;
     logger_->info("orderId={} release: reservation is {}, nothing to return", order_id, row->status);
   }
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(NewTimeOrderedUuid(clock_.Now(), random_))
-      .Key("orderId")
-      .String(order_id)
-      .Key("idempotencyKey")
-      .String(key)
-      .Key("success")
-      .Bool(true)
-      .Key("status")
-      .String(status)
-      .Key("releasedAt")
-      .String(at)
-      .EndObject();
-  return commands::CommandReply{std::string(topics::kInventoryReleased), json.Take()};
+  const wire::InventoryReleased reply{.message_id = NewTimeOrderedUuid(clock_.Now(), random_),
+                                      .order_id = order_id,
+                                      .idempotency_key = key,
+                                      .success = true,
+                                      .status = status,
+                                      .released_at = at};
+  return commands::CommandReply{std::string(wire::InventoryReleased::kTopic), wire::Encode(reply)};
 }
 
 Status Inventory::Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis reserve_delay) {

@@ -1,9 +1,11 @@
 #include "services/notification/notifier.h"
 
-#include "common/json.h"
-#include "common/json_writer.h"
 #include "common/time_format.h"
 #include "manifest/topics.h"
+#include "wire/inventory_messages.h"
+#include "wire/notification_messages.h"
+#include "wire/order_messages.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::notification {
 
@@ -26,41 +28,75 @@ Status Notifier::Register(messaging::Consumer& consumer) {
   return Status::Ok();
 }
 
+namespace {
+
+// Hands the message, decoded with `decode`, to `handle`; a message that does not decode is refused (dead-lettered).
+template <typename Decode, typename Handle>
+Status WithDecoded(const messaging::Envelope& message, Decode decode, Handle handle) {
+  auto decoded = decode(message.body);
+  if (!decoded.ok()) return decoded.status();
+  handle(*decoded);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Notifier::OnMessage(storage::UnitOfWork& uow, const messaging::Envelope& message) {
   const std::string order_id(message.correlation_id);
   const std::string_view topic = message.topic;
-  const auto success = [&] {
-    auto value = GetBool(message.body, "success");
-    return value.ok() && *value;
-  };
-  if (topic == topics::kOrderCreated) {
-    auto customer = GetString(message.body, "customerId");
-    if (!customer.ok()) return customer.status();
-    Notify(uow, {order_id, "order_received", "Order confirmation email sent to " + std::string(*customer)});
-  } else if (topic == topics::kPaymentProcessed) {
-    if (success()) {
-      Notify(uow, {order_id, "payment_confirmed", "Payment confirmation for Order " + order_id});
-    } else if (GetStringOr(message.body, "reason", "") == "payment_declined") {
-      // Other failures (a charge refused because the order was already cancelled) concern nobody.
-      Notify(uow, {order_id, "payment_declined", "Payment declined for Order " + order_id});
-    }
-  } else if (topic == topics::kInventoryReserved) {
-    if (success()) Notify(uow, {order_id, "inventory_confirmed", "Inventory confirmation for Order " + order_id});
-  } else if (topic == topics::kOrderCompleted) {
-    Notify(uow, {order_id, "order_completed", "Order " + order_id + " is confirmed and on its way"});
-    Acknowledge(uow, message, "order_completed");
-  } else if (topic == topics::kOrderCancelled) {
-    const std::string reason(GetStringOr(message.body, "reason", "unknown"));
-    Notify(uow, {order_id, "order_cancelled", "Order " + order_id + " was cancelled (" + reason + ")"});
-    Acknowledge(uow, message, "order_cancelled");
-  } else if (topic == topics::kPaymentRefunded) {
-    if (GetStringOr(message.body, "status", "") == "REFUNDED") {
-      Notify(uow, {order_id, "payment_refunded", "Refund issued for Order " + order_id});
-    }
-  } else if (topic == topics::kInventoryReleased) {
-    if (GetStringOr(message.body, "status", "") == "RELEASED") {
-      Notify(uow, {order_id, "inventory_released", "Reserved stock returned for Order " + order_id});
-    }
+  if (topic == wire::OrderCreated::kTopic) {
+    return WithDecoded(message, wire::DecodeOrderCreated, [&](const wire::OrderCreated& created) {
+      Notify(uow, {order_id, "order_received", "Order confirmation email sent to " + created.customer_id});
+    });
+  }
+  if (topic == wire::PaymentProcessed::kTopic) {
+    return WithDecoded(message, wire::DecodePaymentProcessed, [&](const wire::PaymentProcessed& processed) {
+      if (processed.success) {
+        Notify(uow, {order_id, "payment_confirmed", "Payment confirmation for Order " + order_id});
+      } else if (processed.reason == "payment_declined") {
+        // Other failures (a charge refused because the order was already cancelled) concern nobody.
+        Notify(uow, {order_id, "payment_declined", "Payment declined for Order " + order_id});
+      }
+    });
+  }
+  if (topic == wire::InventoryReserved::kTopic) {
+    return WithDecoded(message, wire::DecodeInventoryReserved, [&](const wire::InventoryReserved& reserved) {
+      if (reserved.success) {
+        Notify(uow, {order_id, "inventory_confirmed", "Inventory confirmation for Order " + order_id});
+      }
+    });
+  }
+  if (topic == wire::PaymentRefunded::kTopic) {
+    return WithDecoded(message, wire::DecodePaymentRefunded, [&](const wire::PaymentRefunded& refunded) {
+      if (refunded.status == "REFUNDED") {
+        Notify(uow, {order_id, "payment_refunded", "Refund issued for Order " + order_id});
+      }
+    });
+  }
+  if (topic == wire::InventoryReleased::kTopic) {
+    return WithDecoded(message, wire::DecodeInventoryReleased, [&](const wire::InventoryReleased& released) {
+      if (released.status == "RELEASED") {
+        Notify(uow, {order_id, "inventory_released", "Reserved stock returned for Order " + order_id});
+      }
+    });
+  }
+  return OnOutcome(uow, message);
+}
+
+Status Notifier::OnOutcome(storage::UnitOfWork& uow, const messaging::Envelope& message) {
+  const std::string order_id(message.correlation_id);
+  if (message.topic == wire::OrderCompleted::kTopic) {
+    return WithDecoded(message, wire::DecodeOrderCompleted, [&](const wire::OrderCompleted& completed) {
+      Notify(uow, {order_id, "order_completed", "Order " + order_id + " is confirmed and on its way"});
+      Acknowledge(uow, order_id, completed.idempotency_key, "order_completed");
+    });
+  }
+  if (message.topic == wire::OrderCancelled::kTopic) {
+    return WithDecoded(message, wire::DecodeOrderCancelled, [&](const wire::OrderCancelled& cancelled) {
+      const std::string reason = cancelled.reason.empty() ? "unknown" : cancelled.reason;
+      Notify(uow, {order_id, "order_cancelled", "Order " + order_id + " was cancelled (" + reason + ")"});
+      Acknowledge(uow, order_id, cancelled.idempotency_key, "order_cancelled");
+    });
   }
   return Status::Ok();
 }
@@ -83,21 +119,11 @@ void Notifier::Notify(storage::UnitOfWork& uow, Notification notification) {
   uow.AfterDurable([this, notification = std::move(notification)] { sink_.Send(notification); });
 }
 
-void Notifier::Acknowledge(storage::UnitOfWork& uow, const messaging::Envelope& message, const std::string& kind) {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(NewTimeOrderedUuid(clock_.Now(), random_))
-      .Key("orderId")
-      .String(message.correlation_id)
-      .Key("idempotencyKey")
-      .String(GetStringOr(message.body, "idempotencyKey", ""))
-      .Key("kind")
-      .String(kind)
-      .Key("at")
-      .String(FormatIso8601(clock_.Now()))
-      .EndObject();
-  outbox_.Append(uow, topics::kNotificationSent, json.str());
+void Notifier::Acknowledge(storage::UnitOfWork& uow, const std::string& order_id, const std::string& key,
+                           const std::string& kind) {
+  const wire::NotificationSent sent{NewTimeOrderedUuid(clock_.Now(), random_), order_id, key, kind,
+                                    FormatIso8601(clock_.Now())};
+  outbox_.Append(uow, wire::NotificationSent::kTopic, wire::Encode(sent));
 }
 
 }  // namespace sagaflow::notification

@@ -49,9 +49,13 @@ class Notifier {
   Status OnMessage(storage::UnitOfWork& uow, const messaging::Envelope& message);
 
  private:
+  // orders/completed and orders/cancelled: notified once, acknowledged every time.
+  Status OnOutcome(storage::UnitOfWork& uow, const messaging::Envelope& message);
   // Records the notification unless (order, kind) was notified before.
   void Notify(storage::UnitOfWork& uow, Notification notification);
-  void Acknowledge(storage::UnitOfWork& uow, const messaging::Envelope& message, const std::string& kind);
+  // notifications/sent under the outcome's `key`.
+  void Acknowledge(storage::UnitOfWork& uow, const std::string& order_id, const std::string& key,
+                   const std::string& kind);
 
   storage::Outbox& outbox_;
   const Clock& clock_;

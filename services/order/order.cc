@@ -1,6 +1,7 @@
 #include "services/order/order.h"
 
 #include "common/json_writer.h"
+#include "wire/order_messages.h"
 
 namespace sagaflow::order {
 
@@ -64,18 +65,10 @@ std::string OrderJson(const Order& order, bool with_history) {
 }
 
 std::string OrderCreatedEvent(const Order& order, std::string_view message_id) {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(message_id)
-      .Key("orderId")
-      .String(order.order_id)
-      .Key("customerId")
-      .String(order.customer_id)
-      .Key("items");
-  WriteItems(json, order.items);
-  json.Key("totalAmount").Raw(FormatMoney(order.total_cents)).Key("createdAt").String(order.created_at).EndObject();
-  return json.Take();
+  wire::OrderCreated created{std::string(message_id), order.order_id,  order.customer_id, {},
+                             order.total_cents,       order.created_at};
+  for (const auto& item : order.items) created.items.push_back({item.product_id, item.quantity, item.price_cents});
+  return wire::Encode(created);
 }
 
 }  // namespace sagaflow::order

@@ -23,9 +23,9 @@ class StatusUpdates {
   Status OnProgress(storage::UnitOfWork& uow, const messaging::Envelope& message);
 
  private:
-  // `status` empty: history and freshness only.
+  // `status` empty: history and freshness only. `event_at` empty: the event is dated now.
   Status Apply(storage::UnitOfWork& uow, const messaging::Envelope& message, std::string_view status,
-               const std::string& reason, const std::string& event);
+               const std::string& reason, const std::string& event, const std::string& event_at);
 
   OrderContext& context_;
 };

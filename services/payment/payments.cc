@@ -2,11 +2,10 @@
 
 #include <optional>
 
-#include "common/json.h"
-#include "common/json_writer.h"
 #include "common/time_format.h"
 #include "manifest/topics.h"
 #include "messaging/idempotency_keys.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::payment {
 
@@ -42,14 +41,14 @@ void Insert(storage::UnitOfWork& uow, const std::string& order_id, const Payment
 
 Result<commands::CommandReply> Payments::Process(storage::UnitOfWork& uow, simdjson::dom::object command,
                                                  const std::string& order_id, const std::string& key) {
-  auto amount = GetMoney(command, "amount");
-  if (!amount.ok()) return amount.status();
+  auto process = wire::DecodePaymentProcess(command);
+  if (!process.ok()) return process.status();
+  const Cents amount = process->amount_cents;
   const std::string at = FormatIso8601(clock_.Now());
   auto row = Load(uow, order_id);
   std::string reason;
   if (!row) {
-    row =
-        PaymentRow{NewTimeOrderedUuid(clock_.Now(), random_), *amount, *amount > limit_cents_ ? "DECLINED" : "CHARGED"};
+    row = PaymentRow{NewTimeOrderedUuid(clock_.Now(), random_), amount, amount > limit_cents_ ? "DECLINED" : "CHARGED"};
     Insert(uow, order_id, *row, at);
     if (row->status == "CHARGED") {
       uow.AfterDurable([this, movement = MoneyMovement{order_id, row->payment_id, row->amount_cents}] {
@@ -57,42 +56,34 @@ Result<commands::CommandReply> Payments::Process(storage::UnitOfWork& uow, simdj
       });
     }
     logger_->info(
-        "orderId={} payment {} of {} {}", order_id, row->payment_id, FormatMoney(*amount),
+        "orderId={} payment {} of {} {}", order_id, row->payment_id, FormatMoney(amount),
         row->status == "CHARGED" ? "charged" : "declined (above the limit " + FormatMoney(limit_cents_) + ")");
   } else {
     logger_->info("orderId={} payments/process for a payment already {}", order_id, row->status);
   }
-  bool success = row->status == "CHARGED";
   if (row->status == "DECLINED") reason = "payment_declined";
   if (row->status == "REFUNDED" || row->status == "VOIDED") reason = "cancelled";
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(NewTimeOrderedUuid(clock_.Now(), random_))
-      .Key("orderId")
-      .String(order_id)
-      .Key("idempotencyKey")
-      .String(key)
-      .Key("paymentId")
-      .String(row->payment_id)
-      .Key("amount")
-      .Raw(FormatMoney(row->amount_cents))
-      .Key("success")
-      .Bool(success);
-  if (!success) json.Key("reason").String(reason);
-  json.Key("processedAt").String(at).EndObject();
-  return commands::CommandReply{std::string(topics::kPaymentProcessed), json.Take()};
+  const wire::PaymentProcessed reply{.message_id = NewTimeOrderedUuid(clock_.Now(), random_),
+                                     .order_id = order_id,
+                                     .idempotency_key = key,
+                                     .payment_id = row->payment_id,
+                                     .amount_cents = row->amount_cents,
+                                     .success = row->status == "CHARGED",
+                                     .reason = reason,
+                                     .processed_at = at};
+  return commands::CommandReply{std::string(wire::PaymentProcessed::kTopic), wire::Encode(reply)};
 }
 
 Result<commands::CommandReply> Payments::Refund(storage::UnitOfWork& uow, simdjson::dom::object command,
                                                 const std::string& order_id, const std::string& key) {
+  auto refund = wire::DecodePaymentRefund(command);
+  if (!refund.ok()) return refund.status();
   const std::string at = FormatIso8601(clock_.Now());
   auto row = Load(uow, order_id);
   std::string status;
   if (!row) {
-    auto amount = GetMoney(command, "amount");
-    Insert(uow, order_id, PaymentRow{NewTimeOrderedUuid(clock_.Now(), random_), amount.ok() ? *amount : 0, "VOIDED"},
-           at);
+    Insert(uow, order_id,
+           PaymentRow{NewTimeOrderedUuid(clock_.Now(), random_), refund->amount_cents.value_or(0), "VOIDED"}, at);
     status = "VOIDED";
     logger_->info("orderId={} refund before any charge: payment voided, a later charge is refused", order_id);
   } else if (row->status == "CHARGED") {
@@ -108,22 +99,13 @@ Result<commands::CommandReply> Payments::Refund(storage::UnitOfWork& uow, simdjs
     status = row->status;
     logger_->info("orderId={} refund: payment is {}, nothing to refund", order_id, row->status);
   }
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(NewTimeOrderedUuid(clock_.Now(), random_))
-      .Key("orderId")
-      .String(order_id)
-      .Key("idempotencyKey")
-      .String(key)
-      .Key("success")
-      .Bool(true)
-      .Key("status")
-      .String(status)
-      .Key("refundedAt")
-      .String(at)
-      .EndObject();
-  return commands::CommandReply{std::string(topics::kPaymentRefunded), json.Take()};
+  const wire::PaymentRefunded reply{.message_id = NewTimeOrderedUuid(clock_.Now(), random_),
+                                    .order_id = order_id,
+                                    .idempotency_key = key,
+                                    .success = true,
+                                    .status = status,
+                                    .refunded_at = at};
+  return commands::CommandReply{std::string(wire::PaymentRefunded::kTopic), wire::Encode(reply)};
 }
 
 Status Payments::Register(commands::CommandProcessor& processor, messaging::Consumer& consumer, Millis process_delay) {

@@ -11,6 +11,8 @@
 #include "tests/support/mqtt_probe.h"
 #include "tests/support/service.h"
 #include "tests/support/test_env.h"
+#include "wire/decode_text.h"
+#include "wire/order_messages.h"
 
 namespace sagaflow::testing {
 namespace {
@@ -78,16 +80,16 @@ TEST_F(OrderServiceTest, SeedOrderIsAcceptedAndItsEventPublishedWithTheSeedsFiel
 
   ASSERT_TRUE(probe.WaitFor([](auto& m) { return !m.empty(); }, seconds(10)));
   const std::string payload = probe.messages().front().payload;
-  simdjson::dom::parser parser;
-  simdjson::dom::object event = parser.parse(payload).get_object();
-  EXPECT_EQ(std::string_view(event["orderId"].get_string()), order_id);
-  EXPECT_EQ(std::string_view(event["customerId"].get_string()), "C123");
-  EXPECT_FALSE(std::string_view(event["messageId"].get_string()).empty());
-  EXPECT_FALSE(std::string_view(event["createdAt"].get_string()).empty());
-  simdjson::dom::array items = event["items"].get_array();
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(std::string_view(items.at(0)["productId"].get_string()), "P001");
-  EXPECT_EQ(int64_t(items.at(0)["quantity"].get_int64()), 2);
+  auto event = wire::DecodeText(payload, wire::DecodeOrderCreated);
+  ASSERT_TRUE(event.ok()) << event.status().ToString() << " in " << payload;
+  EXPECT_EQ(event->order_id, order_id);
+  EXPECT_EQ(event->customer_id, "C123");
+  EXPECT_FALSE(event->message_id.empty());
+  EXPECT_FALSE(event->created_at.empty());
+  ASSERT_EQ(event->items.size(), 1U);
+  EXPECT_EQ(event->items[0].product_id, "P001");
+  EXPECT_EQ(event->items[0].quantity, 2);
+  EXPECT_EQ(event->items[0].price_cents, 2999);
   EXPECT_NE(payload.find("\"price\":29.99"), std::string::npos) << payload;
   EXPECT_NE(payload.find("\"totalAmount\":59.98"), std::string::npos) << payload;
 
@@ -282,13 +284,14 @@ TEST_F(OrderServiceTest, OrderCompletedMovesTheOrderToCompletedWithHistory) {
   HttpClient client(service->port());
   const std::string order_id = OrderIdOf(client.PostJson("/api/orders", kSeedOrder).body);
 
-  probe.Publish("orders/progress",
-                R"({"messageId": "p1", "orderId": ")" + order_id +
-                    R"(", "event": "saga started", "status": "PROCESSING", "at": "2026-01-01T00:00:00.000Z"})");
+  const std::string key = order_id + ":outcome";
+  probe.Publish("orders/progress", wire::Encode(wire::OrderProgress{"p1", order_id, "saga started", "PROCESSING",
+                                                                    "2026-01-01T00:00:00.000Z"}));
   probe.Publish("orders/completed",
-                R"({"messageId": "c1", "orderId": ")" + order_id + R"(", "at": "2026-01-01T00:00:01.000Z"})");
-  probe.Publish("orders/completed",  // a duplicate outcome with another message id changes nothing
-                R"({"messageId": "c2", "orderId": ")" + order_id + R"(", "at": "2026-01-01T00:00:02.000Z"})");
+                wire::Encode(wire::OrderCompleted{"c1", order_id, key, "2026-01-01T00:00:01.000Z"}));
+  // A duplicate outcome with another message id changes nothing.
+  probe.Publish("orders/completed",
+                wire::Encode(wire::OrderCompleted{"c2", order_id, key, "2026-01-01T00:00:02.000Z"}));
   HttpResult order;
   ASSERT_TRUE(Eventually(
       [&] {

@@ -3,6 +3,10 @@
 #include <system_error>
 
 #include "manifest/service_manifest.h"
+#include "wire/inventory_messages.h"
+#include "wire/notification_messages.h"
+#include "wire/order_messages.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::tools::testing {
 
@@ -21,8 +25,6 @@ constexpr const char* kOrdersWorld = R"sql(
            ('order-1', 2, '2020-01-01T00:00:01.000Z', 'completed'),
            ('order-2', 1, '2020-01-01T00:00:00.000Z', 'created'),
            ('order-2', 2, '2020-01-01T00:00:01.000Z', 'cancelled: payment_declined');
-  INSERT INTO outbox(topic, payload, created_at, published_at)
-    VALUES ('orders/created', '{"orderId":"order-1"}', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.010Z');
 )sql";
 
 constexpr const char* kOrchestratorWorld = R"sql(
@@ -36,16 +38,12 @@ constexpr const char* kOrchestratorWorld = R"sql(
            ('saga-1', 'inventory', 0, 'SUCCEEDED', 1, 'reserved', '2020-01-01T00:00:01.000Z'),
            ('saga-2', 'payment', 0, 'FAILED', 1, 'payment_declined', '2020-01-01T00:00:01.000Z'),
            ('saga-2', 'inventory', 0, 'COMPENSATED', 1, 'released', '2020-01-01T00:00:01.000Z');
-  INSERT INTO outbox(topic, payload, created_at, published_at)
-    VALUES ('orders/completed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
 )sql";
 
 constexpr const char* kPaymentsWorld = R"sql(
   INSERT INTO payments(order_id, payment_id, amount_cents, status, created_at, updated_at)
     VALUES ('order-1', 'pay-1', 3000, 'CHARGED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z'),
            ('order-2', 'pay-2', 1000001, 'DECLINED', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
-  INSERT INTO outbox(topic, payload, created_at, published_at)
-    VALUES ('payments/processed', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
 )sql";
 
 constexpr const char* kInventoryWorld = R"sql(
@@ -55,8 +53,6 @@ constexpr const char* kInventoryWorld = R"sql(
            ('order-2', 'res-2', 'RELEASED', NULL, '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.000Z');
   INSERT INTO reservation_items(reservation_id, product_id, quantity)
     VALUES ('res-1', 'P001', 2), ('res-1', 'P002', 1), ('res-2', 'P001', 1);
-  INSERT INTO outbox(topic, payload, created_at, published_at)
-    VALUES ('inventory/reserved', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
 )sql";
 
 constexpr const char* kNotificationsWorld = R"sql(
@@ -67,18 +63,48 @@ constexpr const char* kNotificationsWorld = R"sql(
             '2020-01-01T00:00:01.000Z'),
            ('order-2:order_cancelled', 'order-2', 'order_cancelled', 'Order order-2 cancelled',
             '2020-01-01T00:00:01.000Z');
-  INSERT INTO outbox(topic, payload, created_at, published_at)
-    VALUES ('notifications/sent', '{"orderId":"order-1"}', '2020-01-01T00:00:01.000Z', '2020-01-01T00:00:01.010Z');
 )sql";
+
+// An outbox row, already published, holding `message` as its service's codec (wire/) writes it.
+template <typename Message>
+std::string Published(const Message& message, const std::string& appended_at, const std::string& published_at) {
+  std::string payload = wire::Encode(message);
+  for (size_t quote = payload.find('\''); quote != std::string::npos; quote = payload.find('\'', quote + 2)) {
+    payload.insert(quote, 1, '\'');  // an SQL string literal doubles its quotes
+  }
+  return "INSERT INTO outbox(topic, payload, created_at, published_at) VALUES ('" + std::string(Message::kTopic) +
+         "', '" + payload + "', '" + appended_at + "', '" + published_at + "');";
+}
+
+constexpr const char* kStart = "2020-01-01T00:00:00.000Z";
+constexpr const char* kEnd = "2020-01-01T00:00:01.000Z";
+constexpr const char* kStartPublished = "2020-01-01T00:00:00.010Z";
+constexpr const char* kEndPublished = "2020-01-01T00:00:01.010Z";
 
 }  // namespace
 
 const std::map<std::string, std::string>& ConsistentWorld() {
-  static const std::map<std::string, std::string> world = {{"orders.db", kOrdersWorld},
-                                                           {"orchestrator.db", kOrchestratorWorld},
-                                                           {"payments.db", kPaymentsWorld},
-                                                           {"inventory.db", kInventoryWorld},
-                                                           {"notifications.db", kNotificationsWorld}};
+  static const std::map<std::string, std::string> world = {
+      {"orders.db",
+       std::string(kOrdersWorld) +
+           Published(
+               wire::OrderCreated{"m-created", "order-1", "C1", {{"P001", 2, 1250}, {"P002", 1, 500}}, 3000, kStart},
+               kStart, kStartPublished)},
+      {"orchestrator.db",
+       std::string(kOrchestratorWorld) +
+           Published(wire::OrderCompleted{"m-completed", "order-1", "order-1:outcome", kEnd}, kEnd, kEndPublished)},
+      {"payments.db",
+       std::string(kPaymentsWorld) +
+           Published(wire::PaymentProcessed{"m-charged", "order-1", "order-1:payment", "pay-1", 3000, true, "", kEnd},
+                     kEnd, kEndPublished)},
+      {"inventory.db",
+       std::string(kInventoryWorld) +
+           Published(wire::InventoryReserved{"m-reserved", "order-1", "order-1:inventory", "res-1", true, "", kEnd},
+                     kEnd, kEndPublished)},
+      {"notifications.db",
+       std::string(kNotificationsWorld) +
+           Published(wire::NotificationSent{"m-sent", "order-1", "order-1:outcome", "order_completed", kEnd}, kEnd,
+                     kEndPublished)}};
   return world;
 }
 

@@ -26,8 +26,8 @@ namespace sagaflow::tools::testing {
 // Two finished orders, consistent across the five databases (with ConsistentWorldStock() as the stock file), SQL by
 // database file: order-1 COMPLETED (P001 x2 at 12.50 + P002 x1 at 5.00 = 30.00), charged, reserved, its stock
 // taken; order-2 CANCELLED (payment_declined) for P001 x1, its payment DECLINED, its reservation RELEASED. Each has
-// its history, its saga with both steps and their last replies, and its notifications; every outbox row is
-// published. Every time is far in the past.
+// its history, its saga with both steps and their last replies, and its notifications; each outbox holds the
+// message its service published about order-1 (as wire/ writes it), published. Every time is far in the past.
 const std::map<std::string, std::string>& ConsistentWorld();
 
 // The initial stock ConsistentWorld() was taken from: P001 100, P002 50.

@@ -1,6 +1,7 @@
 // The bytes of every message the order saga sends, for orders/created payloads as the order service publishes
 // them: the payment and inventory services decode exactly these, so a change of definition (in C++ or in a file)
-// must leave them as they are, field order and number text included.
+// must leave them as they are, field order and number text included. The contract test at the end decodes each with
+// the decoder its consumer uses (wire/), and each encodes back to the same bytes.
 #include <string>
 #include <vector>
 
@@ -9,6 +10,10 @@
 
 #include "orchestrator/engine/saga_definition.h"
 #include "orchestrator/order_saga/order_saga.h"
+#include "wire/decode_text.h"
+#include "wire/inventory_messages.h"
+#include "wire/order_messages.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::order_saga {
 namespace {
@@ -109,6 +114,75 @@ TEST(OrderSagaMessages, AnOrderWithEscapesUnicodeAndTheLargestTotal) {
           {"progress orders/progress",
            R"json({"messageId":"id-p","orderId":"o/\"2\"","event":"saga_started","status":"PROCESSING","at":"2024-01-15T10:30:00.100Z"})json"},
       });
+}
+
+// --- The contract: what the services decode --------------------------------------------------------------------
+
+// The message decoded as its consumer decodes it and written again: the same bytes if the two sides agree, else the
+// decoder's complaint.
+template <typename Decode>
+std::string AsTheConsumerReadsIt(std::string_view payload, Decode decode) {
+  auto decoded = wire::DecodeText(payload, decode);
+  return decoded.ok() ? wire::Encode(*decoded) : "does not decode: " + decoded.status().ToString();
+}
+
+// By the names AllMessages gives them.
+std::string AsTheConsumerReadsIt(const Sent& sent) {
+  if (sent.name == "payment command") return AsTheConsumerReadsIt(sent.payload, wire::DecodePaymentProcess);
+  if (sent.name == "payment compensation") return AsTheConsumerReadsIt(sent.payload, wire::DecodePaymentRefund);
+  if (sent.name == "inventory command") return AsTheConsumerReadsIt(sent.payload, wire::DecodeInventoryReserve);
+  if (sent.name == "inventory compensation") return AsTheConsumerReadsIt(sent.payload, wire::DecodeInventoryRelease);
+  if (sent.name == "outcome orders/completed") return AsTheConsumerReadsIt(sent.payload, wire::DecodeOrderCompleted);
+  if (sent.name == "outcome orders/cancelled") return AsTheConsumerReadsIt(sent.payload, wire::DecodeOrderCancelled);
+  if (sent.name == "progress orders/progress") return AsTheConsumerReadsIt(sent.payload, wire::DecodeOrderProgress);
+  return "no decoder for " + sent.name;
+}
+
+TEST(OrderSagaMessages, TheStartMessagesAreWhatTheOrderServiceWrites) {
+  EXPECT_EQ(wire::Encode(wire::OrderCreated{
+                "m-1", "order-1", "C123", {{"P001", 2, 2999}, {"P002", 1, 500}}, 6498, "2024-01-15T10:30:00.000Z"}),
+            kPlain);
+  // The order service writes "ë" as it is; the escaped form is the same string to every reader.
+  auto unusual = wire::DecodeText(kUnusual, wire::DecodeOrderCreated);
+  ASSERT_TRUE(unusual.ok()) << unusual.status().ToString();
+  EXPECT_EQ(unusual->customer_id, "Zoë \"Q\" \\ x");
+  EXPECT_EQ(unusual->total_cents, 10'000'000'000'000);
+}
+
+TEST(OrderSagaMessages, EveryMessageIsWhatItsConsumerDecodes) {
+  for (const auto& [order_id, data] :
+       {std::pair<std::string, std::string>{"order-1", kPlain}, {R"(o/"2")", kUnusual}}) {
+    const auto sent = AllMessages(Definition(), order_id, data);
+    ASSERT_EQ(sent.size(), 7U);
+    for (const auto& message : sent) EXPECT_EQ(AsTheConsumerReadsIt(message), message.payload) << message.name;
+  }
+}
+
+TEST(OrderSagaMessages, TheServicesReadTheOrdersValuesFromThem) {
+  const auto sent = AllMessages(Definition(), "order-1", kPlain);
+  ASSERT_EQ(sent.size(), 7U);
+  auto process = wire::DecodeText(sent[0].payload, wire::DecodePaymentProcess);
+  ASSERT_TRUE(process.ok()) << process.status().ToString();
+  EXPECT_EQ(process->amount_cents, 6498);
+  EXPECT_EQ(process->idempotency_key, "order-1:payment");
+  auto refund = wire::DecodeText(sent[1].payload, wire::DecodePaymentRefund);
+  ASSERT_TRUE(refund.ok()) << refund.status().ToString();
+  EXPECT_EQ(refund->amount_cents, 6498);
+  auto reserve = wire::DecodeText(sent[2].payload, wire::DecodeInventoryReserve);
+  ASSERT_TRUE(reserve.ok()) << reserve.status().ToString();
+  ASSERT_EQ(reserve->items.size(), 2U);
+  EXPECT_EQ(reserve->items[0].product_id, "P001");
+  EXPECT_EQ(reserve->items[0].quantity, 2);
+  EXPECT_EQ(reserve->items[1].product_id, "P002");
+  EXPECT_EQ(reserve->items[1].quantity, 1);
+  auto cancelled = wire::DecodeText(sent[5].payload, wire::DecodeOrderCancelled);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  EXPECT_EQ(cancelled->reason, "payment_declined");
+  EXPECT_EQ(cancelled->idempotency_key, "order-1:outcome");
+  auto progress = wire::DecodeText(sent[6].payload, wire::DecodeOrderProgress);
+  ASSERT_TRUE(progress.ok()) << progress.status().ToString();
+  EXPECT_EQ(progress->event, "saga_started");
+  EXPECT_EQ(progress->status, "PROCESSING");
 }
 
 }  // namespace

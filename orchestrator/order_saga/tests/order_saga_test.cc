@@ -18,13 +18,15 @@
 #include <gtest/gtest.h>
 
 #include "common/json.h"
-#include "common/json_writer.h"
 #include "manifest/topics.h"
 #include "migrations/service_schema.h"
 #include "orchestrator/engine/saga_engine.h"
 #include "orchestrator/engine/saga_store.h"
 #include "storage/migrator.h"
 #include "storage/testing/scratch_database.h"
+#include "wire/inventory_messages.h"
+#include "wire/order_messages.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::order_saga {
 namespace {
@@ -41,80 +43,21 @@ constexpr double kRandomUnit = 0.5;
 const OrderSagaOptions kOptions{Millis(1'000), 3, 3};
 const std::string kOutcome(engine::kOutcomeStep);
 
-// orders/created as the order service publishes it (services/order/order.cc).
+// orders/created as the order service publishes it, written by its codec (wire/).
 std::string OrderCreated(const std::string& order_id, const std::string& message_id = "m-created") {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(message_id)
-      .Key("orderId")
-      .String(order_id)
-      .Key("customerId")
-      .String("cust-7")
-      .Key("items")
-      .BeginArray()
-      .BeginObject()
-      .Key("productId")
-      .String("p-1")
-      .Key("quantity")
-      .Int(2)
-      .Key("price")
-      .Raw("10.00")
-      .EndObject()
-      .BeginObject()
-      .Key("productId")
-      .String("p-2")
-      .Key("quantity")
-      .Int(1)
-      .Key("price")
-      .Raw("9.99")
-      .EndObject()
-      .EndArray()
-      .Key("totalAmount")
-      .Raw("29.99")
-      .Key("createdAt")
-      .String("2024-01-15T10:30:00.000Z")
-      .EndObject();
-  return json.Take();
+  return wire::Encode(wire::OrderCreated{
+      message_id, order_id, "cust-7", {{"p-1", 2, 1000}, {"p-2", 1, 999}}, 2999, "2024-01-15T10:30:00.000Z"});
 }
 
-// payments/processed and inventory/reserved as the services publish them (payments.cc, inventory.cc).
+// payments/processed and inventory/reserved as the services publish them, written by their codec.
 std::string PaymentProcessed(const std::string& key, bool success, const std::string& reason = "") {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String("m-" + key)
-      .Key("orderId")
-      .String("o1")
-      .Key("idempotencyKey")
-      .String(key)
-      .Key("paymentId")
-      .String("pay-1")
-      .Key("amount")
-      .Raw("29.99")
-      .Key("success")
-      .Bool(success);
-  if (!reason.empty()) json.Key("reason").String(reason);
-  json.Key("processedAt").String("2024-01-15T10:30:01.000Z").EndObject();
-  return json.Take();
+  return wire::Encode(
+      wire::PaymentProcessed{"m-" + key, "o1", key, "pay-1", 2999, success, reason, "2024-01-15T10:30:01.000Z"});
 }
 
 std::string InventoryReserved(const std::string& key, bool success, const std::string& reason = "") {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String("m-" + key)
-      .Key("orderId")
-      .String("o1")
-      .Key("idempotencyKey")
-      .String(key)
-      .Key("reservationId")
-      .String("res-1")
-      .Key("success")
-      .Bool(success);
-  if (!reason.empty()) json.Key("reason").String(reason);
-  json.Key("reservedAt").String("2024-01-15T10:30:01.000Z").EndObject();
-  return json.Take();
+  return wire::Encode(
+      wire::InventoryReserved{"m-" + key, "o1", key, "res-1", success, reason, "2024-01-15T10:30:01.000Z"});
 }
 
 // Parses `text` (valid JSON object) and hands it to `use`.

@@ -28,6 +28,10 @@
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
+#include "wire/inventory_messages.h"
+#include "wire/notification_messages.h"
+#include "wire/order_messages.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::order_saga {
 namespace {
@@ -179,21 +183,22 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
   std::string NextMessageId() { return "msg-" + std::to_string(++messages_); }
   // orders/created as services/order/order.cc publishes it.
   std::string OrderCreated(const std::string& order_id) {
-    return R"({"messageId":")" + NextMessageId() + R"(","orderId":")" + order_id +
-           R"(","customerId":"C123","items":[{"productId":"P001","quantity":2,"price":29.99}],"totalAmount":59.98,)"
-           R"("createdAt":")" +
-           FormatIso8601(clock_.Now()) + R"("})";
+    return wire::Encode(
+        wire::OrderCreated{NextMessageId(), order_id, "C123", {{"P001", 2, 2999}}, 5998, FormatIso8601(clock_.Now())});
   }
   // payments/processed or inventory/reserved as the command services publish them.
   std::string Reply(const std::string& order_id, const std::string& step, bool success) {
-    return R"({"messageId":")" + NextMessageId() + R"(","orderId":")" + order_id + R"(","idempotencyKey":")" +
-           order_id + ":" + step + R"(",)" + (step == "payment" ? R"("amount":59.98,)" : "") + R"("success":)" +
-           (success ? "true" : R"(false,"reason":"out_of_stock")") + "}";
+    const std::string key = order_id + ":" + step;
+    const std::string reason = success ? "" : "out_of_stock";
+    if (step == "payment") {
+      return wire::Encode(wire::PaymentProcessed{NextMessageId(), order_id, key, "", 5998, success, reason, ""});
+    }
+    return wire::Encode(wire::InventoryReserved{NextMessageId(), order_id, key, "", success, reason, ""});
   }
   // notifications/sent as services/notification/notifier.cc publishes it.
   std::string Acknowledgement(const std::string& order_id) {
-    return R"({"messageId":")" + NextMessageId() + R"(","orderId":")" + order_id + R"(","idempotencyKey":")" +
-           order_id + R"(:outcome","kind":"order_completed"})";
+    return wire::Encode(wire::NotificationSent{NextMessageId(), order_id, order_id + ":outcome", "order_completed",
+                                               FormatIso8601(clock_.Now())});
   }
 
   // One pass of TimerLoop; returns how many sagas FireDueTimers handled.

@@ -1,6 +1,6 @@
-// SagaManager with the order saga over a real SQLite file: messages go in through Consumer::Handle with
-// payloads shaped like the services' (order.cc, payments.cc, inventory.cc, notifier.cc), and what the
-// saga decides comes out in the outbox, committed in the same transaction. Time is a ManualClock.
+// SagaManager with the order saga over a real SQLite file: messages go in through Consumer::Handle, written by
+// the services' codec (wire/) as the services write them, and what the saga decides comes out in the outbox,
+// committed in the same transaction. Time is a ManualClock.
 #include "orchestrator/engine/saga_manager.h"
 
 #include <chrono>
@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "common/json.h"
-#include "common/json_writer.h"
+#include "common/money.h"
 #include "messaging/consumer.h"
 #include "migrations/service_schema.h"
 #include "orchestrator/engine/saga_store.h"
@@ -26,6 +26,10 @@
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
+#include "wire/inventory_messages.h"
+#include "wire/notification_messages.h"
+#include "wire/order_messages.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::order_saga {
 namespace {
@@ -66,103 +70,31 @@ class SagaManagerTest : public runtime::testing::ServiceTest {
 
   std::string NextMessageId() { return "msg-" + std::to_string(++message_count_); }
 
-  // orders/created as services/order/order.cc publishes it.
-  std::string OrderCreated(const std::string& order_id, bool with_items = true,
-                           const std::string& total_amount = "29.99") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("customerId")
-        .String("cust-7")
-        .Key("items")
-        .BeginArray();
-    if (with_items) {
-      json.BeginObject().Key("productId").String("p-1").Key("quantity").Int(2).Key("price").Raw("10.00").EndObject();
-      json.BeginObject().Key("productId").String("p-2").Key("quantity").Int(1).Key("price").Raw("9.99").EndObject();
-    }
-    json.EndArray()
-        .Key("totalAmount")
-        .Raw(total_amount)
-        .Key("createdAt")
-        .String("2024-01-15T10:30:00.000Z")
-        .EndObject();
-    return json.Take();
+  // The messages of the other services, written by their codec (wire/) as the services write them.
+  std::string OrderCreated(const std::string& order_id, bool with_items = true, Cents total = 2999) {
+    wire::OrderCreated created{NextMessageId(), order_id, "cust-7", {}, total, "2024-01-15T10:30:00.000Z"};
+    if (with_items) created.items = {{"p-1", 2, 1000}, {"p-2", 1, 999}};
+    return wire::Encode(created);
   }
   std::string PaymentProcessed(const std::string& order_id, bool success, const std::string& reason = "",
-                               const std::string& amount = "29.99") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(order_id + ":payment")
-        .Key("paymentId")
-        .String("pay-1")
-        .Key("amount")
-        .Raw(amount)
-        .Key("success")
-        .Bool(success);
-    if (!success) json.Key("reason").String(reason);
-    json.Key("processedAt").String("2024-01-15T10:30:01.000Z").EndObject();
-    return json.Take();
+                               Cents amount = 2999) {
+    return wire::Encode(wire::PaymentProcessed{NextMessageId(), order_id, order_id + ":payment", "pay-1", amount,
+                                               success, reason, "2024-01-15T10:30:01.000Z"});
   }
   std::string InventoryReserved(const std::string& order_id, bool success, const std::string& reason = "") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(order_id + ":inventory")
-        .Key("reservationId")
-        .String("res-1")
-        .Key("success")
-        .Bool(success);
-    if (!success) json.Key("reason").String(reason);
-    json.Key("reservedAt").String("2024-01-15T10:30:01.000Z").EndObject();
-    return json.Take();
+    return wire::Encode(wire::InventoryReserved{NextMessageId(), order_id, order_id + ":inventory", "res-1", success,
+                                                reason, "2024-01-15T10:30:01.000Z"});
   }
   // payments/refunded and inventory/released: always success, with the service's status.
   std::string Undone(const std::string& order_id, const std::string& step, const std::string& status) {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(order_id + ":" + step + ":compensation")
-        .Key("success")
-        .Bool(true)
-        .Key("status")
-        .String(status)
-        .Key(step == "payment" ? "refundedAt" : "releasedAt")
-        .String("2024-01-15T10:30:02.000Z")
-        .EndObject();
-    return json.Take();
+    const std::string key = order_id + ":" + step + ":compensation";
+    const std::string at = "2024-01-15T10:30:02.000Z";
+    if (step == "payment") return wire::Encode(wire::PaymentRefunded{NextMessageId(), order_id, key, true, status, at});
+    return wire::Encode(wire::InventoryReleased{NextMessageId(), order_id, key, true, status, at});
   }
-  // notifications/sent as services/notification/notifier.cc publishes it.
   std::string NotificationSent(const std::string& order_id, const std::string& key) {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(key)
-        .Key("kind")
-        .String("order_completed")
-        .Key("at")
-        .String("2024-01-15T10:30:03.000Z")
-        .EndObject();
-    return json.Take();
+    return wire::Encode(
+        wire::NotificationSent{NextMessageId(), order_id, key, "order_completed", "2024-01-15T10:30:03.000Z"});
   }
 
   // The outbox rows appended since the last call, progress messages left out unless asked for. They
@@ -449,12 +381,12 @@ TEST_F(SagaManagerTest, AnInvalidOrdersCreatedCancelsTheOrderWithInvalidOrderAnd
 }
 
 TEST_F(SagaManagerTest, AnOrderAboveTheTotalLimitIsCancelledAndEveryNudgeRepublishesTheOutcome) {
-  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
+  Deliver("orders/created", OrderCreated("o1", true, 10'000'000'000'001));
   auto sent = TakeSent(true);
   ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
   EXPECT_EQ(Field(sent[0].payload, "reason"), "invalid_order");
 
-  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));  // the order service's nudge
+  Deliver("orders/created", OrderCreated("o1", true, 10'000'000'000'001));  // the order service's nudge
   sent = TakeSent(true);
   ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/cancelled"});
   EXPECT_EQ(Field(sent[0].payload, "reason"), "invalid_order");
@@ -468,11 +400,11 @@ TEST_F(SagaManagerTest, AnOrderAboveTheTotalLimitIsCancelledAndEveryNudgeRepubli
   Deliver("notifications/sent", NotificationSent("o1", "o1:outcome"));
   clock_.Advance(Millis(3'600'000));
   EXPECT_EQ(FireDueTimers(), 0u);
-  Deliver("orders/created", OrderCreated("o1", true, "100000000000.01"));
+  Deliver("orders/created", OrderCreated("o1", true, 10'000'000'000'001));
   EXPECT_EQ(Topics(TakeSent(true)), std::vector<std::string>{"orders/cancelled"});
   EXPECT_EQ(SagaState("o1"), "CANCELLED");
 
-  Deliver("orders/created", OrderCreated("o2", true, "100000000000.00"));
+  Deliver("orders/created", OrderCreated("o2", true, 10'000'000'000'000));
   EXPECT_EQ(Topics(TakeSent()), (std::vector<std::string>{"payments/process", "inventory/reserve"}))
       << "the limit itself is allowed";
   EXPECT_EQ(SagaState("o2"), "RUNNING");
@@ -614,7 +546,7 @@ TEST_F(SagaManagerTest, ALateChargeAfterTheRefundWasConfirmedSendsNothing) {
 TEST_F(SagaManagerTest, AChargeOfAnotherAmountIsNotTheAnswerToOurCommandAndChangesNothing) {
   Deliver("orders/created", OrderCreated("o1"));
   TakeSent();
-  Deliver("payments/processed", PaymentProcessed("o1", true, "", "0.01"));
+  Deliver("payments/processed", PaymentProcessed("o1", true, "", 1));
   EXPECT_TRUE(TakeSent().empty());
   EXPECT_EQ(Load("o1")->Step("payment")->status, engine::StepStatus::kRunning);
   EXPECT_EQ(metrics_.Get("sagaflow_replies_ignored_total"), 1);

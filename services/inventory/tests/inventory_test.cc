@@ -19,7 +19,6 @@
 
 #include "common/clock.h"
 #include "common/json.h"
-#include "common/json_writer.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "common/random.h"
@@ -33,6 +32,8 @@
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
+#include "wire/inventory_messages.h"
+#include "wire/testing/decoded.h"
 
 namespace sagaflow::inventory {
 namespace {
@@ -97,9 +98,10 @@ struct ReservationRow {
 struct Reply {
   std::string topic;
   std::string payload;
+  std::string message_id;
   std::string order_id;
   std::string key;
-  std::optional<bool> success;
+  bool success = false;
   std::string reason;
   std::string status;
   std::string reservation_id;
@@ -137,34 +139,19 @@ class InventoryTest : public runtime::testing::ServiceTest {
   std::string NextMessageId() { return "message-" + std::to_string(++messages_); }
 
   void Reserve(const std::string& order_id, const Items& items, const std::string& key = "") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(key.empty() ? order_id + ":inventory" : key)
-        .Key("items")
-        .BeginArray();
-    for (const auto& [product, quantity] : items) {
-      json.BeginObject().Key("productId").String(product).Key("quantity").Int(quantity).EndObject();
-    }
-    json.EndArray().EndObject();
-    consumer_->Handle(messaging::IncomingMessage{std::string(topics::kInventoryReserve), json.Take()});
+    wire::InventoryReserve reserve{NextMessageId(), order_id, key.empty() ? order_id + ":inventory" : key, {}};
+    for (const auto& [product, quantity] : items) reserve.items.push_back({product, quantity});
+    Deliver(reserve);
   }
 
   void Release(const std::string& order_id, const std::string& key = "") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(key.empty() ? order_id + ":inventory:compensation" : key)
-        .EndObject();
-    consumer_->Handle(messaging::IncomingMessage{std::string(topics::kInventoryRelease), json.Take()});
+    Deliver(
+        wire::InventoryRelease{NextMessageId(), order_id, key.empty() ? order_id + ":inventory:compensation" : key});
+  }
+
+  template <typename Message>
+  void Deliver(const Message& message) {
+    consumer_->Handle(messaging::IncomingMessage{std::string(Message::kTopic), wire::Encode(message)});
   }
 
   void DeliverRaw(std::string_view topic, const std::string& payload) {
@@ -255,31 +242,35 @@ class InventoryTest : public runtime::testing::ServiceTest {
     return counts;
   }
 
+  // Every reply in the outbox, decoded as the saga's side of the contract reads it; one that does not decode fails the
+  // test.
   std::vector<Reply> Replies() {
     std::vector<Reply> replies;
     auto rows = outbox_->LoadUnpublished(100000);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    if (!rows.ok()) return replies;
-    for (const auto& row : *rows) {
-      if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see the dead_letters table
-      Reply reply{row.topic, row.payload, {}, {}, {}, {}, {}, {}};
-      simdjson::dom::parser parser;
-      auto root = ParseJson(parser, row.payload);
-      simdjson::dom::object body;
-      if (!root.ok() || root->get_object().get(body)) {
-        ADD_FAILURE() << "reply is not a JSON object: " << row.payload;
-        continue;
-      }
-      EXPECT_FALSE(GetStringOr(body, "messageId", "").empty()) << row.payload;
-      reply.order_id = GetStringOr(body, "orderId", "");
-      reply.key = GetStringOr(body, "idempotencyKey", "");
-      if (auto success = GetBool(body, "success"); success.ok()) reply.success = *success;
-      reply.reason = GetStringOr(body, "reason", "");
-      reply.status = GetStringOr(body, "status", "");
-      reply.reservation_id = GetStringOr(body, "reservationId", "");
-      replies.push_back(std::move(reply));
+    for (const auto& row : rows.ok() ? *rows : std::vector<storage::OutboxRow>{}) {
+      if (row.topic == wire::InventoryReserved::kTopic) {
+        const auto reply = wire::testing::Decoded(row.payload, wire::DecodeInventoryReserved);
+        replies.push_back({row.topic, row.payload, reply.message_id, reply.order_id, reply.idempotency_key,
+                           reply.success, reply.reason, "", reply.reservation_id});
+      } else if (row.topic == wire::InventoryReleased::kTopic) {
+        const auto reply = wire::testing::Decoded(row.payload, wire::DecodeInventoryReleased);
+        replies.push_back({row.topic, row.payload, reply.message_id, reply.order_id, reply.idempotency_key,
+                           reply.success, "", reply.status, ""});
+      }  // a dead letter is no reply: see the dead_letters table
     }
     return replies;
+  }
+
+  std::vector<std::string> DeadLetterErrors() {
+    std::vector<std::string> errors;
+    EXPECT_TRUE(db_->Read([&](storage::Sql& sql) {
+                     auto& select = sql.Prepare("SELECT error FROM dead_letters ORDER BY id");
+                     while (select.executeStep()) errors.push_back(select.getColumn(0).getString());
+                     return Status::Ok();
+                   })
+                    .ok());
+    return errors;
   }
 
   std::optional<Reply> LastReply() {
@@ -342,6 +333,38 @@ TEST_F(InventoryTest, ReserveTakesStockAndRecordsItems) {
   EXPECT_EQ(reply->reservation_id, row->reservation_id);
   EXPECT_EQ(reply->payload.find("reason"), std::string::npos) << reply->payload;
   EXPECT_NE(reply->payload.find(R"("reservedAt":"2024-01-15T10:30:00.000Z")"), std::string::npos) << reply->payload;
+}
+
+// The replies byte for byte as inventory-service publishes them, so that how they are written may change and what
+// they are may not.
+TEST_F(InventoryTest, RepliesAreTheBytesTheInventoryServicePublishes) {
+  Wire();
+  Seed({{"P001", 10}});
+  Reserve("order-1", {{"P001", 2}});
+  Reserve("order-2", {{"P001", 11}});
+  Release("order-1");
+  Release("order-3");
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 4U);
+  const std::string at = "2024-01-15T10:30:00.000Z";
+  EXPECT_EQ(replies[0].payload, R"({"messageId":")" + replies[0].message_id +
+                                    R"(","orderId":"order-1","idempotencyKey":"order-1:inventory","reservationId":")" +
+                                    Reservation("order-1")->reservation_id + R"(","success":true,"reservedAt":")" + at +
+                                    R"("})");
+  EXPECT_EQ(replies[1].payload, R"({"messageId":")" + replies[1].message_id +
+                                    R"(","orderId":"order-2","idempotencyKey":"order-2:inventory","reservationId":")" +
+                                    Reservation("order-2")->reservation_id +
+                                    R"(","success":false,"reason":"out_of_stock","reservedAt":")" + at + R"("})");
+  EXPECT_EQ(replies[2].payload,
+            R"({"messageId":")" + replies[2].message_id +
+                R"(","orderId":"order-1","idempotencyKey":"order-1:inventory:compensation","success":true,)"
+                R"("status":"RELEASED","releasedAt":")" +
+                at + R"("})");
+  EXPECT_EQ(replies[3].payload,
+            R"({"messageId":")" + replies[3].message_id +
+                R"(","orderId":"order-3","idempotencyKey":"order-3:inventory:compensation","success":true,)"
+                R"("status":"VOIDED","releasedAt":")" +
+                at + R"("})");
 }
 
 TEST_F(InventoryTest, ReserveIsAllOrNothing) {
@@ -561,19 +584,22 @@ TEST_F(InventoryTest, DuplicateReserveTakesStockOnce) {
 TEST_F(InventoryTest, MalformedItemsAreDeadLettered) {
   Wire();
   Seed({{"P001", 10}});
-  const std::string head = R"({"messageId":"m-)";
   int n = 0;
+  // Each under its order's own key, so that the items are what is refused.
   for (const char* items :
        {R"([])", R"("P001")", R"([{"productId":"P001","quantity":0}])", R"([{"productId":"P001","quantity":-1}])",
         R"([{"productId":"P001","quantity":1.5}])", R"([{"productId":"P001"}])", R"([{"quantity":1}])", R"([42])"}) {
-    ++n;
-    DeliverRaw(topics::kInventoryReserve, head + std::to_string(n) + R"(","orderId":"order-)" + std::to_string(n) +
-                                              R"(","idempotencyKey":"k-)" + std::to_string(n) + R"(","items":)" +
-                                              items + "}");
+    const std::string order = "order-" + std::to_string(++n);
+    std::string payload = R"({"messageId":"m-)" + std::to_string(n);
+    payload.append(R"(","orderId":")").append(order).append(R"(","idempotencyKey":")").append(order);
+    payload.append(R"(:inventory","items":)").append(items).append("}");
+    DeliverRaw(topics::kInventoryReserve, payload);
   }
-  DeliverRaw(topics::kInventoryReserve, R"({"messageId":"m-x","orderId":"order-x","idempotencyKey":"k-x"})");
+  DeliverRaw(topics::kInventoryReserve,
+             R"({"messageId":"m-x","orderId":"order-x","idempotencyKey":"order-x:inventory"})");
 
   EXPECT_EQ(CountRows("dead_letters"), n + 1);
+  for (const std::string& error : DeadLetterErrors()) EXPECT_NE(error.find("items"), std::string::npos) << error;
   EXPECT_EQ(CountRows("reservations"), 0);
   EXPECT_EQ(Available("P001"), 10);
 }

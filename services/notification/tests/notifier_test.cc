@@ -14,8 +14,6 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "common/json.h"
-#include "common/json_writer.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "common/random.h"
@@ -28,6 +26,11 @@
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
+#include "wire/decode_text.h"
+#include "wire/inventory_messages.h"
+#include "wire/notification_messages.h"
+#include "wire/order_messages.h"
+#include "wire/payment_messages.h"
 
 namespace sagaflow::notification {
 namespace {
@@ -80,18 +83,7 @@ class NotifierTest : public runtime::testing::ServiceTest {
     db_.reset();
   }
 
-  // A message with a fresh messageId; `fields` are extra "key": value pairs as raw JSON.
-  std::string Message(const std::string& order_id, const std::string& fields = "") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String("message-" + std::to_string(++messages_))
-        .Key("orderId")
-        .String(order_id);
-    std::string out = json.Take();
-    if (!fields.empty()) out += "," + fields;
-    return out + "}";
-  }
+  std::string NextMessageId() { return "message-" + std::to_string(++messages_); }
 
   // Each message a millisecond after the one before, so that created_at orders the rows (the table has
   // no rowid to keep the insertion order).
@@ -99,32 +91,29 @@ class NotifierTest : public runtime::testing::ServiceTest {
     clock_.Advance(Millis(1));
     consumer_->Handle(messaging::IncomingMessage{std::string(topic), payload});
   }
+  template <typename Message>
+  void Deliver(const Message& message) {
+    Deliver(Message::kTopic, wire::Encode(message));
+  }
 
   void OrderCreated(const std::string& order_id, const std::string& customer = "C123") {
-    Deliver(topics::kOrderCreated,
-            Message(order_id, R"("customerId":")" + customer +
-                                  R"(","items":[{"productId":"P001","quantity":2,"price":29.99}],)"
-                                  R"("totalAmount":59.98,"createdAt":"2024-01-15T10:30:00.000Z")"));
+    Deliver(
+        wire::OrderCreated{NextMessageId(), order_id, customer, {{"P001", 2, 2999}}, 5998, "2024-01-15T10:30:00.000Z"});
   }
   void PaymentProcessed(const std::string& order_id, bool success, const std::string& reason = "") {
-    std::string fields = R"("idempotencyKey":")" + order_id + R"(:payment","paymentId":"pay-1","amount":59.98,)" +
-                         R"("success":)" + (success ? "true" : "false");
-    if (!reason.empty()) fields += R"(,"reason":")" + reason + "\"";
-    Deliver(topics::kPaymentProcessed, Message(order_id, fields + R"(,"processedAt":"2024-01-15T10:30:01.000Z")"));
+    Deliver(wire::PaymentProcessed{NextMessageId(), order_id, order_id + ":payment", "pay-1", 5998, success, reason,
+                                   "2024-01-15T10:30:01.000Z"});
   }
   void InventoryReserved(const std::string& order_id, bool success, const std::string& reason = "") {
-    std::string fields = R"("idempotencyKey":")" + order_id + R"(:inventory","reservationId":"res-1",)" +
-                         R"("success":)" + (success ? "true" : "false");
-    if (!reason.empty()) fields += R"(,"reason":")" + reason + "\"";
-    Deliver(topics::kInventoryReserved, Message(order_id, fields + R"(,"reservedAt":"2024-01-15T10:30:01.000Z")"));
+    Deliver(wire::InventoryReserved{NextMessageId(), order_id, order_id + ":inventory", "res-1", success, reason,
+                                    "2024-01-15T10:30:01.000Z"});
   }
-  void OrderCompleted(const std::string& order_id, const std::string& key) {
-    Deliver(topics::kOrderCompleted,
-            Message(order_id, R"("idempotencyKey":")" + key + R"(","at":"2024-01-15T10:30:02.000Z")"));
+  wire::OrderCompleted Completed(const std::string& order_id, const std::string& key) {
+    return {NextMessageId(), order_id, key, "2024-01-15T10:30:02.000Z"};
   }
+  void OrderCompleted(const std::string& order_id, const std::string& key) { Deliver(Completed(order_id, key)); }
   void OrderCancelled(const std::string& order_id, const std::string& key, const std::string& reason) {
-    Deliver(topics::kOrderCancelled, Message(order_id, R"("idempotencyKey":")" + key + R"(","reason":")" + reason +
-                                                           R"(","at":"2024-01-15T10:30:02.000Z")"));
+    Deliver(wire::OrderCancelled{NextMessageId(), order_id, key, reason, "2024-01-15T10:30:02.000Z"});
   }
 
   std::vector<NotificationRow> Rows() {
@@ -163,8 +152,8 @@ class NotifierTest : public runtime::testing::ServiceTest {
   }
 
   // Runs the notifier's handler inside a transaction of our own that then commits or rolls back.
-  Status HandleInOwnTransaction(std::string_view topic, const std::string& payload, bool commit,
-                                size_t* sent_inside = nullptr) {
+  Status HandleInOwnTransaction(const wire::OrderCompleted& completed, bool commit, size_t* sent_inside = nullptr) {
+    const std::string payload = wire::Encode(completed);
     simdjson::dom::parser parser;
     simdjson::dom::object body;
     if (parser.parse(payload).get_object().get(body)) {
@@ -172,7 +161,7 @@ class NotifierTest : public runtime::testing::ServiceTest {
       return Status::InvalidArgument("test message is not JSON");
     }
     messaging::Envelope envelope{
-        topic, GetStringOr(body, "messageId", ""), GetStringOr(body, "orderId", ""), body, false, payload};
+        wire::OrderCompleted::kTopic, completed.message_id, completed.order_id, body, false, payload};
     return db_->Write([&](storage::UnitOfWork& uow) {
       Status handled = notifier_->OnMessage(uow, envelope);
       if (sent_inside != nullptr) *sent_inside = sink_.sent().size();
@@ -248,7 +237,7 @@ TEST_F(NotifierTest, DuplicatesLeaveOneRowPerOrderAndKind) {
 // The notifier claims no inbox: a redelivery (the broker's DUP) notifies nobody twice and acknowledges
 // the outcome again, as for any repeat of it.
 TEST_F(NotifierTest, ARedeliveredMessageNotifiesOnceAndIsAcknowledgedAgain) {
-  const std::string payload = Message("order-1", R"("idempotencyKey":"order-1:outcome","at":"x")");
+  const std::string payload = wire::Encode(Completed("order-1", "order-1:outcome"));
   Deliver(topics::kOrderCompleted, payload);
   Deliver(topics::kOrderCompleted, payload);
   EXPECT_EQ(Rows().size(), 1u);
@@ -269,16 +258,13 @@ TEST_F(NotifierTest, OrderCompletedIsNotifiedOnceAndAcknowledgedEveryTime) {
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_EQ(outbox[0].topic, kNotificationSent);
   {
-    simdjson::dom::parser parser;
-    auto root = ParseJson(parser, outbox[0].payload);
-    ASSERT_TRUE(root.ok()) << outbox[0].payload;
-    simdjson::dom::object body;
-    ASSERT_FALSE(root->get_object().get(body));
-    EXPECT_FALSE(GetStringOr(body, "messageId", "").empty());
-    EXPECT_EQ(GetStringOr(body, "orderId", ""), "order-1");
-    EXPECT_EQ(GetStringOr(body, "idempotencyKey", ""), "saga-1:outcome");
-    EXPECT_EQ(GetStringOr(body, "kind", ""), "order_completed");
-    EXPECT_EQ(GetStringOr(body, "at", ""), "2024-01-15T10:30:00.001Z");
+    auto sent = wire::DecodeText(outbox[0].payload, wire::DecodeNotificationSent);
+    ASSERT_TRUE(sent.ok()) << sent.status().ToString() << " in " << outbox[0].payload;
+    EXPECT_FALSE(sent->message_id.empty());
+    EXPECT_EQ(sent->order_id, "order-1");
+    EXPECT_EQ(sent->idempotency_key, "saga-1:outcome");
+    EXPECT_EQ(sent->kind, "order_completed");
+    EXPECT_EQ(sent->at, "2024-01-15T10:30:00.001Z");
   }
 
   // The orchestrator re-sends until it sees the acknowledgement: acknowledge again, notify not again.
@@ -314,14 +300,10 @@ TEST_F(NotifierTest, OrderCancelledIsNotifiedWithItsReasonAndAcknowledged) {
 }
 
 TEST_F(NotifierTest, CompensationRepliesNotifyOnlyWhatWasReallyUndone) {
-  Deliver(topics::kPaymentRefunded,
-          Message("order-1", R"("idempotencyKey":"k1","success":true,"status":"REFUNDED","refundedAt":"x")"));
-  Deliver(topics::kPaymentRefunded,
-          Message("order-2", R"("idempotencyKey":"k2","success":true,"status":"VOIDED","refundedAt":"x")"));
-  Deliver(topics::kInventoryReleased,
-          Message("order-1", R"("idempotencyKey":"k3","success":true,"status":"RELEASED","releasedAt":"x")"));
-  Deliver(topics::kInventoryReleased,
-          Message("order-2", R"("idempotencyKey":"k4","success":true,"status":"VOIDED","releasedAt":"x")"));
+  Deliver(wire::PaymentRefunded{NextMessageId(), "order-1", "k1", true, "REFUNDED", "x"});
+  Deliver(wire::PaymentRefunded{NextMessageId(), "order-2", "k2", true, "VOIDED", "x"});
+  Deliver(wire::InventoryReleased{NextMessageId(), "order-1", "k3", true, "RELEASED", "x"});
+  Deliver(wire::InventoryReleased{NextMessageId(), "order-2", "k4", true, "VOIDED", "x"});
 
   EXPECT_EQ(Kinds(), (std::vector<std::string>{"order-1/payment_refunded", "order-1/inventory_released"}));
   EXPECT_EQ(Rows()[0].message, "Refund issued for Order order-1");
@@ -348,18 +330,14 @@ TEST_F(NotifierTest, WholeSuccessfulOrderNotifiesEachKindOnce) {
 
 TEST_F(NotifierTest, SinkIsCalledOnlyAfterTheCommit) {
   size_t sent_inside = 99;
-  ASSERT_TRUE(HandleInOwnTransaction(topics::kOrderCompleted, Message("order-1", R"("idempotencyKey":"k","at":"x")"),
-                                     true, &sent_inside)
-                  .ok());
+  ASSERT_TRUE(HandleInOwnTransaction(Completed("order-1", "k"), true, &sent_inside).ok());
   EXPECT_EQ(sent_inside, 0u);  // not while the transaction was open
   EXPECT_EQ(Sent().size(), 1u);
   EXPECT_EQ(Rows().size(), 1u);
 }
 
 TEST_F(NotifierTest, RolledBackNotificationIsNeitherStoredNorSent) {
-  EXPECT_TRUE(
-      HandleInOwnTransaction(topics::kOrderCompleted, Message("order-1", R"("idempotencyKey":"k","at":"x")"), false)
-          .IsIoError());
+  EXPECT_TRUE(HandleInOwnTransaction(Completed("order-1", "k"), false).IsIoError());
   EXPECT_TRUE(Sent().empty());
   EXPECT_TRUE(Rows().empty());
   EXPECT_TRUE(Outbox().empty());
@@ -372,12 +350,26 @@ TEST_F(NotifierTest, RolledBackNotificationIsNeitherStoredNorSent) {
 }
 
 TEST_F(NotifierTest, OrderCreatedWithoutCustomerIsDeadLettered) {
-  Deliver(topics::kOrderCreated, Message("order-1", R"("items":[],"totalAmount":0)"));
-  Deliver(topics::kOrderCreated, Message("order-2", R"("customerId":7)"));
+  // Written by hand: the codec writes no such message.
+  Deliver(topics::kOrderCreated, R"({"messageId":"m-1","orderId":"order-1","items":[],"totalAmount":0})");
+  Deliver(topics::kOrderCreated, R"({"messageId":"m-2","orderId":"order-2","customerId":7})");
   EXPECT_TRUE(Rows().empty());
   EXPECT_TRUE(Sent().empty());
   EXPECT_EQ(CountRows("dead_letters"), 2);
   for (const auto& row : Outbox()) EXPECT_EQ(row.topic, "deadletter/orders/created");
+}
+
+// What docs/participants.md makes every writer send: a reply's success, an outcome's idempotencyKey (without it
+// the acknowledgement could not name the outcome, and the orchestrator would publish it for ever).
+TEST_F(NotifierTest, AReplyWithoutSuccessOrAnOutcomeWithoutKeyIsDeadLettered) {
+  Deliver(topics::kPaymentProcessed, R"({"messageId":"m-1","orderId":"order-1","idempotencyKey":"order-1:payment"})");
+  Deliver(topics::kOrderCompleted, R"({"messageId":"m-2","orderId":"order-1","at":"2024-01-15T10:30:02.000Z"})");
+  EXPECT_TRUE(Rows().empty());
+  EXPECT_EQ(CountRows("dead_letters"), 2);
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2U);
+  EXPECT_EQ(outbox[0].topic, "deadletter/payments/processed");
+  EXPECT_EQ(outbox[1].topic, "deadletter/orders/completed");
 }
 
 TEST_F(NotifierTest, RegistersTheTopicsOfTheContract) {

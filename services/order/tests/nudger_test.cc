@@ -30,6 +30,8 @@
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
+#include "wire/order_messages.h"
+#include "wire/testing/decoded.h"
 
 namespace sagaflow::order {
 namespace {
@@ -77,32 +79,32 @@ class NudgerTest : public OrderServiceTest {
     return created;
   }
 
-  Status Deliver(std::string_view topic, const std::string& payload) {
-    simdjson::dom::parser parser;
-    simdjson::dom::object body;
-    if (parser.parse(payload).get_object().get(body)) return Status::InvalidArgument("test message is not JSON");
-    messaging::Envelope envelope;
-    envelope.topic = topic;
-    envelope.message_id = GetStringOr(body, "messageId", "");
-    envelope.correlation_id = GetStringOr(body, "orderId", "");
-    envelope.body = body;
-    return db_->Write([&](storage::UnitOfWork& uow) {
-      if (topic == topics::kOrderCompleted) return updates_->OnCompleted(uow, envelope);
-      if (topic == topics::kOrderCancelled) return updates_->OnCancelled(uow, envelope);
-      return updates_->OnProgress(uow, envelope);
-    });
+  std::string NextMessageId() { return "message-" + std::to_string(++messages_); }
+
+  // The orchestrator's messages.
+  Status Completed(const std::string& order_id) {
+    return DeliverTo(*updates_, wire::OrderCompleted{NextMessageId(), order_id, order_id + ":outcome", ""});
+  }
+  Status Cancelled(const std::string& order_id, const std::string& reason) {
+    return DeliverTo(*updates_, wire::OrderCancelled{NextMessageId(), order_id, order_id + ":outcome", reason, ""});
+  }
+  Status Progress(const std::string& order_id, const std::string& event, const std::string& status) {
+    return DeliverTo(*updates_, wire::OrderProgress{NextMessageId(), order_id, event, status, ""});
+  }
+
+  // Every orders/created in the outbox, decoded; one that does not decode fails the test.
+  std::vector<wire::OrderCreated> CreatedMessages() {
+    std::vector<wire::OrderCreated> created;
+    for (const auto& row : CreatedEvents())
+      created.push_back(wire::testing::Decoded(row.payload, wire::DecodeOrderCreated));
+    return created;
   }
 
   std::unique_ptr<OrderApi> api_;
   std::unique_ptr<StatusUpdates> updates_;
   std::unique_ptr<Nudger> nudger_;
+  int messages_ = 0;
 };
-
-std::string Field(simdjson::dom::parser& parser, const std::string& json, const char* field) {
-  std::string_view value;
-  EXPECT_EQ(parser.parse(json)[field].get_string().get(value), simdjson::SUCCESS) << field << " in " << json;
-  return std::string(value);
-}
 
 TEST_F(NudgerTest, NothingIsDueBeforeNudgeAfterHasPassed) {
   CreateOrder();
@@ -119,17 +121,14 @@ TEST_F(NudgerTest, AnOrderLeftPendingHasItsOrdersCreatedAppendedAgainWithANewMes
   EXPECT_EQ(RunOnce(), 1u);
 
   const auto events = CreatedEvents();
-  ASSERT_EQ(events.size(), 2u);
-  simdjson::dom::parser original_parser, repeat_parser;
-  EXPECT_EQ(Field(original_parser, events[0].payload, "orderId"), order_id);
-  EXPECT_EQ(Field(repeat_parser, events[1].payload, "orderId"), order_id);
-  EXPECT_NE(Field(original_parser, events[0].payload, "messageId"),
-            Field(repeat_parser, events[1].payload, "messageId"));
-  // Everything but the messageId is the original event.
-  const auto without_message_id = [](const std::string& payload) {
-    return payload.substr(payload.find(R"("orderId")"));
-  };
-  EXPECT_EQ(without_message_id(events[1].payload), without_message_id(events[0].payload));
+  auto created = CreatedMessages();
+  ASSERT_EQ(created.size(), 2U);
+  EXPECT_EQ(created[0].order_id, order_id);
+  EXPECT_EQ(created[1].order_id, order_id);
+  EXPECT_NE(created[1].message_id, created[0].message_id);
+  // Everything but the messageId is the original event, byte for byte.
+  created[1].message_id = created[0].message_id;
+  EXPECT_EQ(wire::Encode(created[1]), events[0].payload);
   EXPECT_EQ(metrics_.Get("sagaflow_order_nudges_total"), 1);
 }
 
@@ -161,10 +160,8 @@ TEST_F(NudgerTest, BackOffIsCapped) {
 TEST_F(NudgerTest, ATerminalOrderIsNeverNudged) {
   const std::string completed = CreateOrder();
   const std::string cancelled = CreateOrder();
-  ASSERT_TRUE(Deliver(topics::kOrderCompleted, R"({"messageId":"m1","orderId":")" + completed + "\"}").ok());
-  ASSERT_TRUE(
-      Deliver(topics::kOrderCancelled, R"({"messageId":"m2","orderId":")" + cancelled + R"(","reason":"timeout"})")
-          .ok());
+  ASSERT_TRUE(Completed(completed).ok());
+  ASSERT_TRUE(Cancelled(cancelled, "timeout").ok());
   for (int i = 0; i < 5; ++i) {
     clock_.Advance(kMaxDelay);
     EXPECT_EQ(RunOnce(), 0u);
@@ -176,7 +173,7 @@ TEST_F(NudgerTest, AnOrderCompletedAfterBeingNudgedIsNotNudgedAgain) {
   const std::string order_id = CreateOrder();
   clock_.Advance(kNudgeAfter);
   ASSERT_EQ(RunOnce(), 1u);
-  ASSERT_TRUE(Deliver(topics::kOrderCompleted, R"({"messageId":"m1","orderId":")" + order_id + "\"}").ok());
+  ASSERT_TRUE(Completed(order_id).ok());
   clock_.Advance(kMaxDelay);
   EXPECT_EQ(RunOnce(), 0u);
 }
@@ -184,9 +181,7 @@ TEST_F(NudgerTest, AnOrderCompletedAfterBeingNudgedIsNotNudgedAgain) {
 TEST_F(NudgerTest, AProgressUpdatePushesTheDeadlineOut) {
   const std::string order_id = CreateOrder();
   clock_.Advance(kNudgeAfter - Millis(1000));
-  ASSERT_TRUE(Deliver(topics::kOrderProgress, R"({"messageId":"m1","orderId":")" + order_id +
-                                                  R"(","event":"saga started","status":"PROCESSING"})")
-                  .ok());
+  ASSERT_TRUE(Progress(order_id, "saga started", "PROCESSING").ok());
 
   clock_.Advance(Millis(2000));  // past the original deadline
   EXPECT_EQ(RunOnce(), 0u);
@@ -201,10 +196,9 @@ TEST_F(NudgerTest, OnlyTheOrdersThatAreDueAreNudged) {
   clock_.Advance(kNudgeAfter / 2);
 
   EXPECT_EQ(RunOnce(), 1u);
-  const auto events = CreatedEvents();
-  ASSERT_EQ(events.size(), 3u);
-  simdjson::dom::parser parser;
-  EXPECT_EQ(Field(parser, events[2].payload, "orderId"), old_order);
+  const auto created = CreatedMessages();
+  ASSERT_EQ(created.size(), 3U);
+  EXPECT_EQ(created[2].order_id, old_order);
 }
 
 TEST_F(NudgerTest, NudgesMoreOrdersThanOneBatchInOnePass) {

@@ -15,8 +15,6 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "common/json.h"
-#include "common/json_writer.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "common/money.h"
@@ -31,6 +29,8 @@
 #include "storage/migrator.h"
 #include "storage/outbox.h"
 #include "storage/testing/scratch_database.h"
+#include "wire/payment_messages.h"
+#include "wire/testing/decoded.h"
 
 namespace sagaflow::payment {
 namespace {
@@ -51,7 +51,7 @@ struct Reply {
   std::string message_id;
   std::string order_id;
   std::string key;
-  std::optional<bool> success;
+  bool success = false;
   std::string reason;
   std::string status;
   std::string payment_id;
@@ -114,37 +114,26 @@ class PaymentsTest : public runtime::testing::ServiceTest {
 
   std::string NextMessageId() { return "message-" + std::to_string(++messages_); }
 
-  // payments/process as the orchestrator sends it; `amount` is the raw JSON number text.
-  void Process(const std::string& order_id, const std::string& amount, const std::string& key = "") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(key.empty() ? order_id + ":payment" : key)
-        .Key("customerId")
-        .String("C123")
-        .Key("amount")
-        .Raw(amount)
-        .EndObject();
-    consumer_->Handle(messaging::IncomingMessage{std::string(topics::kPaymentProcess), json.Take()});
+  // payments/process as the orchestrator sends it.
+  void Process(const std::string& order_id, Cents amount, const std::string& key = "") {
+    Deliver(wire::PaymentProcess{NextMessageId(), order_id, key.empty() ? order_id + ":payment" : key, "C123", amount});
   }
 
-  void Refund(const std::string& order_id, const std::string& amount, const std::string& key = "") {
-    JsonWriter json;
-    json.BeginObject()
-        .Key("messageId")
-        .String(NextMessageId())
-        .Key("orderId")
-        .String(order_id)
-        .Key("idempotencyKey")
-        .String(key.empty() ? order_id + ":payment:compensation" : key)
-        .Key("amount")
-        .Raw(amount)
-        .EndObject();
-    consumer_->Handle(messaging::IncomingMessage{std::string(topics::kPaymentRefund), json.Take()});
+  // payments/process whose amount is `amount_text` as it stands, which the codec would never write ("59.985").
+  void ProcessWithAmountText(const std::string& order_id, const std::string& amount_text) {
+    DeliverRaw(topics::kPaymentProcess, R"({"messageId":")" + NextMessageId() + R"(","orderId":")" + order_id +
+                                            R"(","idempotencyKey":")" + order_id + R"(:payment","amount":)" +
+                                            amount_text + "}");
+  }
+
+  void Refund(const std::string& order_id, Cents amount, const std::string& key = "") {
+    Deliver(
+        wire::PaymentRefund{NextMessageId(), order_id, key.empty() ? order_id + ":payment:compensation" : key, amount});
+  }
+
+  template <typename Message>
+  void Deliver(const Message& message) {
+    consumer_->Handle(messaging::IncomingMessage{std::string(Message::kTopic), wire::Encode(message)});
   }
 
   void DeliverRaw(std::string_view topic, const std::string& payload) {
@@ -167,31 +156,22 @@ class PaymentsTest : public runtime::testing::ServiceTest {
     return row;
   }
 
-  // Every outbox row, parsed; a payload that is not a JSON object fails the test.
+  // Every reply in the outbox, decoded as the saga's side of the contract reads it; one that does not decode fails the
+  // test.
   std::vector<Reply> Replies() {
     std::vector<Reply> replies;
     auto rows = outbox_->LoadUnpublished(1000);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    if (!rows.ok()) return replies;
-    for (const auto& row : *rows) {
-      if (row.topic.rfind("deadletter/", 0) == 0) continue;  // not a reply: see the dead_letters table
-      Reply reply{row.topic, row.payload, {}, {}, {}, {}, {}, {}, {}, {}};
-      simdjson::dom::parser parser;
-      auto root = ParseJson(parser, row.payload);
-      simdjson::dom::object body;
-      if (!root.ok() || root->get_object().get(body)) {
-        ADD_FAILURE() << "reply is not a JSON object: " << row.payload;
-        continue;
-      }
-      reply.message_id = GetStringOr(body, "messageId", "");
-      reply.order_id = GetStringOr(body, "orderId", "");
-      reply.key = GetStringOr(body, "idempotencyKey", "");
-      if (auto success = GetBool(body, "success"); success.ok()) reply.success = *success;
-      reply.reason = GetStringOr(body, "reason", "");
-      reply.status = GetStringOr(body, "status", "");
-      reply.payment_id = GetStringOr(body, "paymentId", "");
-      if (auto amount = GetMoney(body, "amount"); amount.ok()) reply.amount = *amount;
-      replies.push_back(std::move(reply));
+    for (const auto& row : rows.ok() ? *rows : std::vector<storage::OutboxRow>{}) {
+      if (row.topic == wire::PaymentProcessed::kTopic) {
+        const auto reply = wire::testing::Decoded(row.payload, wire::DecodePaymentProcessed);
+        replies.push_back({row.topic, row.payload, reply.message_id, reply.order_id, reply.idempotency_key,
+                           reply.success, reply.reason, "", reply.payment_id, reply.amount_cents});
+      } else if (row.topic == wire::PaymentRefunded::kTopic) {
+        const auto reply = wire::testing::Decoded(row.payload, wire::DecodePaymentRefunded);
+        replies.push_back({row.topic, row.payload, reply.message_id, reply.order_id, reply.idempotency_key,
+                           reply.success, "", reply.status, "", std::nullopt});
+      }  // a dead letter is no reply: see the dead_letters table
     }
     return replies;
   }
@@ -204,12 +184,12 @@ class PaymentsTest : public runtime::testing::ServiceTest {
 
 TEST_F(PaymentsTest, MoneyMovesOncePerPaymentHoweverOftenACommandArrives) {
   Wire();
-  Process("order-1", "59.98");
-  Process("order-1", "59.98");     // a re-send
-  Process("order-2", "20000.00");  // declined: nothing to capture
-  Refund("order-1", "59.98");
-  Refund("order-1", "59.98");
-  Refund("order-3", "5.00");  // voided before any charge: nothing to refund
+  Process("order-1", 5998);
+  Process("order-1", 5998);       // a re-send
+  Process("order-2", 2'000'000);  // declined: nothing to capture
+  Refund("order-1", 5998);
+  Refund("order-1", 5998);
+  Refund("order-3", 500);  // voided before any charge: nothing to refund
   ASSERT_TRUE(db_->AwaitEffects().ok());
   const auto calls = gateway_.calls();
   ASSERT_EQ(calls.size(), 2U);
@@ -228,7 +208,7 @@ class PaymentsOnDiskTest : public PaymentsTest {
 
 TEST_F(PaymentsOnDiskTest, TheGatewayIsAskedOnlyOnceThePaymentIsOnDisk) {
   Wire();
-  Process("order-1", "59.98");
+  Process("order-1", 5998);
   ASSERT_TRUE(db_->AwaitEffects().ok());
   const auto calls = gateway_.calls();
   ASSERT_EQ(calls.size(), 1U);
@@ -236,9 +216,41 @@ TEST_F(PaymentsOnDiskTest, TheGatewayIsAskedOnlyOnceThePaymentIsOnDisk) {
   EXPECT_GE(calls[0].syncs_before, 1) << "the capture came before any fsync of its record";
 }
 
+// The replies byte for byte as payment-service publishes them (docs/participants.md shows them), so that how
+// they are written may change and what they are may not.
+TEST_F(PaymentsTest, RepliesAreTheBytesThePaymentServicePublishes) {
+  Wire();
+  Process("order-1", 5998);
+  Process("order-2", 1'000'001);
+  Refund("order-1", 5998);
+  Refund("order-3", 500);
+  const auto replies = Replies();
+  ASSERT_EQ(replies.size(), 4U);
+  const std::string at = "2024-01-15T10:30:00.000Z";
+  EXPECT_EQ(replies[0].payload, R"({"messageId":")" + replies[0].message_id +
+                                    R"(","orderId":"order-1","idempotencyKey":"order-1:payment","paymentId":")" +
+                                    Payment("order-1")->payment_id +
+                                    R"(","amount":59.98,"success":true,"processedAt":")" + at + R"("})");
+  EXPECT_EQ(replies[1].payload,
+            R"({"messageId":")" + replies[1].message_id +
+                R"(","orderId":"order-2","idempotencyKey":"order-2:payment","paymentId":")" +
+                Payment("order-2")->payment_id +
+                R"(","amount":10000.01,"success":false,"reason":"payment_declined","processedAt":")" + at + R"("})");
+  EXPECT_EQ(replies[2].payload,
+            R"({"messageId":")" + replies[2].message_id +
+                R"(","orderId":"order-1","idempotencyKey":"order-1:payment:compensation","success":true,)"
+                R"("status":"REFUNDED","refundedAt":")" +
+                at + R"("})");
+  EXPECT_EQ(replies[3].payload,
+            R"({"messageId":")" + replies[3].message_id +
+                R"(","orderId":"order-3","idempotencyKey":"order-3:payment:compensation","success":true,)"
+                R"("status":"VOIDED","refundedAt":")" +
+                at + R"("})");
+}
+
 TEST_F(PaymentsTest, ProcessUnderTheLimitCharges) {
   Wire();
-  Process("order-1", "59.98");
+  Process("order-1", 5998);
 
   const auto row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
@@ -260,9 +272,9 @@ TEST_F(PaymentsTest, ProcessUnderTheLimitCharges) {
 
 TEST_F(PaymentsTest, ReplyCarriesTheEnvelopeFields) {
   Wire();
-  Process("order-1", "59.98");
-  Refund("order-1", "59.98");
-  Process("order-2", "10000.01");
+  Process("order-1", 5998);
+  Refund("order-1", 5998);
+  Process("order-2", 1'000'001);
 
   const auto replies = Replies();
   ASSERT_EQ(replies.size(), 3u);
@@ -274,7 +286,6 @@ TEST_F(PaymentsTest, ReplyCarriesTheEnvelopeFields) {
   EXPECT_EQ(replies[2].key, "order-2:payment");
   for (const auto& reply : replies) {
     EXPECT_FALSE(reply.message_id.empty()) << reply.payload;
-    EXPECT_TRUE(reply.success.has_value()) << reply.payload;
   }
   EXPECT_NE(replies[0].message_id, replies[1].message_id);
   EXPECT_NE(replies[1].message_id, replies[2].message_id);
@@ -282,7 +293,7 @@ TEST_F(PaymentsTest, ReplyCarriesTheEnvelopeFields) {
 
 TEST_F(PaymentsTest, ProcessAboveTheLimitIsDeclined) {
   Wire();
-  Process("order-1", "10000.01");
+  Process("order-1", 1'000'001);
 
   const auto row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
@@ -298,8 +309,8 @@ TEST_F(PaymentsTest, ProcessAboveTheLimitIsDeclined) {
 
 TEST_F(PaymentsTest, ProcessOfExactlyTheLimitCharges) {
   Wire();
-  Process("order-1", "10000.00");
-  Process("order-2", "10000");
+  Process("order-1", 1'000'000);
+  ProcessWithAmountText("order-2", "10000");
 
   for (const char* order : {"order-1", "order-2"}) {
     const auto row = Payment(order);
@@ -312,7 +323,7 @@ TEST_F(PaymentsTest, ProcessOfExactlyTheLimitCharges) {
 
 TEST_F(PaymentsTest, ZeroAmountCharges) {
   Wire();
-  Process("order-1", "0");
+  Process("order-1", 0);
   const auto row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->status, "CHARGED");
@@ -323,8 +334,8 @@ TEST_F(PaymentsTest, ZeroAmountCharges) {
 
 TEST_F(PaymentsTest, RefundAfterChargeRefunds) {
   Wire();
-  Process("order-1", "59.98");
-  Refund("order-1", "59.98");
+  Process("order-1", 5998);
+  Refund("order-1", 5998);
 
   const auto row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
@@ -340,7 +351,7 @@ TEST_F(PaymentsTest, RefundAfterChargeRefunds) {
 
 TEST_F(PaymentsTest, RefundBeforeAnyChargeVoidsAndALaterProcessNeverCharges) {
   Wire();
-  Refund("order-1", "59.98");
+  Refund("order-1", 5998);
 
   auto row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
@@ -351,7 +362,7 @@ TEST_F(PaymentsTest, RefundBeforeAnyChargeVoidsAndALaterProcessNeverCharges) {
   EXPECT_EQ(replies[0].success, true);
   EXPECT_EQ(replies[0].status, "VOIDED");
 
-  Process("order-1", "59.98");  // the late charge
+  Process("order-1", 5998);  // the late charge
   row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->status, "VOIDED");
@@ -365,11 +376,11 @@ TEST_F(PaymentsTest, RefundBeforeAnyChargeVoidsAndALaterProcessNeverCharges) {
 
 TEST_F(PaymentsTest, ProcessAfterRefundIsRefusedAsCancelled) {
   Wire();
-  Process("order-1", "59.98");
-  Refund("order-1", "59.98");
+  Process("order-1", 5998);
+  Refund("order-1", 5998);
   // The same charge again after its stored reply was pruned: the executor decides from the payment row.
   ForgetStoredReplies();
-  Process("order-1", "59.98");
+  Process("order-1", 5998);
 
   const auto row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
@@ -382,8 +393,8 @@ TEST_F(PaymentsTest, ProcessAfterRefundIsRefusedAsCancelled) {
 
 TEST_F(PaymentsTest, RefundOfADeclinedPaymentStaysDeclined) {
   Wire();
-  Process("order-1", "10000.01");
-  Refund("order-1", "10000.01");
+  Process("order-1", 1'000'001);
+  Refund("order-1", 1'000'001);
 
   const auto row = Payment("order-1");
   ASSERT_TRUE(row.has_value());
@@ -396,10 +407,10 @@ TEST_F(PaymentsTest, RefundOfADeclinedPaymentStaysDeclined) {
 
 TEST_F(PaymentsTest, RefundTwiceRefundsOnce) {
   Wire();
-  Process("order-1", "59.98");
-  Refund("order-1", "59.98");
+  Process("order-1", 5998);
+  Refund("order-1", 5998);
   ForgetStoredReplies();
-  Refund("order-1", "59.98");
+  Refund("order-1", 5998);
 
   EXPECT_EQ(Payment("order-1")->status, "REFUNDED");
   const auto replies = Replies();
@@ -410,9 +421,9 @@ TEST_F(PaymentsTest, RefundTwiceRefundsOnce) {
 
 TEST_F(PaymentsTest, DuplicateProcessNeverCreatesASecondPayment) {
   Wire();
-  Process("order-1", "59.98");
-  Process("order-1", "59.98");                           // retry: same key, new messageId
-  Process("order-1", "59.98", "order-1:payment:other");  // another key is not this order's charge
+  Process("order-1", 5998);
+  Process("order-1", 5998);                           // retry: same key, new messageId
+  Process("order-1", 5998, "order-1:payment:other");  // another key is not this order's charge
 
   EXPECT_EQ(CountRows("payments"), 1);
   const auto row = Payment("order-1");
@@ -426,10 +437,10 @@ TEST_F(PaymentsTest, DuplicateProcessNeverCreatesASecondPayment) {
 
 TEST_F(PaymentsTest, ACommandIsAcceptedOnlyUnderTheKeyOfItsOwnOrderAndAction) {
   Wire();
-  Process("order-1", "59.98");
-  Refund("order-1", "59.98", "order-1:payment");               // a refund under the charge's key
-  Refund("order-1", "59.98", "order-2:payment:compensation");  // under another order's key
-  Process("order-2", "10.00", "order-1:payment");              // a charge under another order's key
+  Process("order-1", 5998);
+  Refund("order-1", 5998, "order-1:payment");               // a refund under the charge's key
+  Refund("order-1", 5998, "order-2:payment:compensation");  // under another order's key
+  Process("order-2", 1000, "order-1:payment");              // a charge under another order's key
   EXPECT_EQ(Payment("order-1")->status, "CHARGED");
   EXPECT_FALSE(Payment("order-2").has_value());
   EXPECT_EQ(CountRows("dead_letters"), 3);
@@ -438,8 +449,8 @@ TEST_F(PaymentsTest, ACommandIsAcceptedOnlyUnderTheKeyOfItsOwnOrderAndAction) {
 
 TEST_F(PaymentsTest, DuplicateRefundRepublishesTheStoredReply) {
   Wire();
-  Refund("order-1", "59.98");
-  Refund("order-1", "59.98");
+  Refund("order-1", 5998);
+  Refund("order-1", 5998);
   const auto replies = Replies();
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[1].payload, replies[0].payload);
@@ -448,9 +459,9 @@ TEST_F(PaymentsTest, DuplicateRefundRepublishesTheStoredReply) {
 
 TEST_F(PaymentsTest, MalformedAmountIsDeadLettered) {
   Wire();
-  Process("order-1", "59.985");
-  Process("order-2", R"("59.98")");
-  Process("order-3", "-1.00");
+  ProcessWithAmountText("order-1", "59.985");
+  ProcessWithAmountText("order-2", R"("59.98")");
+  ProcessWithAmountText("order-3", "-1.00");
   DeliverRaw(topics::kPaymentProcess, R"({"messageId":"m-x","orderId":"order-4","idempotencyKey":"order-4:payment"})");
 
   EXPECT_EQ(CountRows("payments"), 0);
@@ -471,7 +482,7 @@ TEST_F(PaymentsTest, RefundWithoutAmountStillVoids) {
 
 TEST_F(PaymentsTest, DelayedProcessChargesOnlyWhenDue) {
   Wire(kDelay);
-  Process("order-1", "59.98");
+  Process("order-1", 5998);
   EXPECT_FALSE(Payment("order-1").has_value());
   EXPECT_TRUE(Replies().empty());
 
@@ -490,8 +501,8 @@ TEST_F(PaymentsTest, DelayedProcessChargesOnlyWhenDue) {
 
 TEST_F(PaymentsTest, RefundWhileProcessIsPendingVoidsAndTheChargeNeverHappens) {
   Wire(kDelay);
-  Process("order-1", "59.98");
-  Refund("order-1", "59.98");  // the saga compensates (e.g. inventory failed) during the delay
+  Process("order-1", 5998);
+  Refund("order-1", 5998);  // the saga compensates (e.g. inventory failed) during the delay
   EXPECT_EQ(Payment("order-1")->status, "VOIDED");
 
   clock_.Advance(kDelay);
@@ -509,8 +520,8 @@ TEST_F(PaymentsTest, ManyOrdersEachGetOnePayment) {
   Wire();
   for (int i = 0; i < 20; ++i) {
     const std::string order = "order-" + std::to_string(i);
-    Process(order, FormatMoney(999'990 + i * 1'000));  // straddles the limit
-    Process(order, FormatMoney(999'990 + i * 1'000));
+    Process(order, 999'990 + i * 1'000);  // straddles the limit
+    Process(order, 999'990 + i * 1'000);
   }
   EXPECT_EQ(CountRows("payments"), 20);
   int charged = 0;
