@@ -1,6 +1,6 @@
 // The broker accounts a definition names: read and checked with one problem per line; each account gets exactly the
 // rights of its role, the orchestrator those of running the saga; the order saga's file asks for nothing the compiled
-// accounts do not already grant.
+// accounts do not already grant, and the trip example's adds its own accounts without widening ours.
 #include "orchestrator/definitions/definition_accounts.h"
 
 #include <fstream>
@@ -192,6 +192,35 @@ TEST(DefinitionAccounts, TheOrderSagasAccountsAreASubsetOfTheCompiledOnes) {
   const BrokerAccount& orchestrator = Named(derived, "orchestrator");
   EXPECT_EQ(orchestrator.publishes.size(), Named(compiled, "orchestrator").publishes.size());
   EXPECT_EQ(orchestrator.consumes.size(), Named(compiled, "orchestrator").consumes.size());
+}
+
+TEST(DefinitionAccounts, TheTripExampleAddsItsAccountsWithoutWideningOurs) {
+  const LoadedDefinition order = LoadFile(std::string(kSourceDir) + "/config/sagas/order.json");
+  const LoadedDefinition trip = LoadFile(std::string(kSourceDir) + "/examples/trip/trip.json");
+  const auto compiled = messaging::SagaflowAccounts();
+  const auto all = AccountsWithDefinitions({order, trip});
+  ASSERT_EQ(all.size(), compiled.size() + 5);
+  for (size_t i = 0; i < compiled.size(); ++i) {
+    if (compiled[i].name == "orchestrator") continue;
+    EXPECT_EQ(all[i].publishes, compiled[i].publishes) << compiled[i].name;
+    EXPECT_EQ(all[i].consumes, compiled[i].consumes) << compiled[i].name;
+  }
+  const BrokerAccount& orchestrator = Named(all, "orchestrator");
+  EXPECT_TRUE(orchestrator.MayConsume("trips/requested"));
+  EXPECT_TRUE(orchestrator.MayConsume("cars/rented"));
+  EXPECT_TRUE(orchestrator.MayPublish("hotels/cancel"));
+  EXPECT_TRUE(orchestrator.MayPublish("trips/cancelled"));
+  EXPECT_TRUE(orchestrator.MayPublish("payments/process")) << "its compiled rights stay";
+
+  const BrokerAccount& hotel = Named(all, "hotel-service");
+  EXPECT_EQ(hotel.consumes, (Topics{"hotels/book", "hotels/cancel"}));
+  EXPECT_EQ(hotel.publishes, (Topics{"hotels/booked", "hotels/cancelled"}));
+  EXPECT_EQ(Named(all, "car-service").consumes, (Topics{"cars/rent", "cars/cancel"}));
+  EXPECT_EQ(Named(all, "flight-service").publishes, (Topics{"flights/booked", "flights/cancelled"}));
+  EXPECT_EQ(Named(all, "trip-agent").publishes, (Topics{"trips/requested"}));
+  EXPECT_TRUE(Named(all, "trip-agent").consumes.empty());
+  EXPECT_EQ(Named(all, "trip-desk").consumes, (Topics{"trips/booked", "trips/cancelled"}));
+  EXPECT_EQ(Named(all, "trip-desk").publishes, (Topics{"trips/acknowledged"}));
 }
 
 TEST(DefinitionAccounts, AFolderIsReadWholeOrNotAtAll) {
