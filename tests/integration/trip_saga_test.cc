@@ -168,11 +168,17 @@ TEST_F(TripSagaTest, OrdersAndTripsAtOnceEndExactlyThroughKillsOfTheOrchestrator
     }
   });
 
-  ASSERT_TRUE(Eventually([&] { return trips_sent >= 20; }, seconds(60)));
+  // The orchestrator goes down while both streams go on; then the hotel goes down while the orchestrator sends it
+  // commands, which wait in the hotel's session until it is back.
+  ASSERT_TRUE(Eventually([&] { return trips_sent >= 15; }, seconds(60)));
   system_.Kill("orchestrator");
-  Named("hotel-service").Kill();
-  ASSERT_TRUE(Eventually([&] { return trips_sent >= 35; }, seconds(60)));
+  ASSERT_TRUE(Eventually([&] { return trips_sent >= 30; }, seconds(60)));
   system_.Restart("orchestrator");
+  Named("hotel-service").Kill();
+  ASSERT_TRUE(Eventually(
+      [&] { return Query(Db("orchestrator.db"), "SELECT COUNT(*) FROM sagas WHERE definition = 'trip'") >= 40; },
+      seconds(60)))
+      << Logs();
   Named("hotel-service").StartSubscribed();
   orders.join();
   trips.join();
