@@ -95,6 +95,17 @@ std::string OrderOf(int i) {
   return OrderBody("C" + std::to_string(i % 7), "P001", 1 + i % 3, "12.34");
 }
 
+constexpr char kTripSagas[] = "SELECT COUNT(*) FROM sagas WHERE definition = 'trip'";
+
+// Query's answer, or -1 while the database cannot be read (its process is being killed or restarted).
+int64_t CountOrNone(const std::string& db, const std::string& sql) {
+  try {
+    return Query(db, sql);
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
 std::string FormatViolations(const std::vector<verify::Violation>& violations) {
   std::string out;
   for (size_t i = 0; i < violations.size() && i < 20; ++i) out += verify::ToString(violations[i]) + "\n";
@@ -133,23 +144,30 @@ class TripSagaTest : public ::testing::Test {
     return QueryText(Named(account).Db(), "SELECT status FROM bookings WHERE trip_id = '" + TripId(trip) + "'");
   }
 
+  // Posts `orders` orders and requests `trips` trips at once, with kill -9 of the orchestrator, then of the hotel,
+  // in the middle; returns the orders' ids once both streams are through.
+  std::vector<std::string> RunBothStreamsThroughKills(int trips, int orders);
+  // The trip ended as its kind says, at the orchestrator, at the desk and in each participant's bookings.
+  void ExpectTripEnded(int trip);
+  // One row per trip at most, `booked` trips still booked, and a success answered for exactly the bookings made.
+  void ExpectNothingBookedTwice(int booked);
+  // Nothing dead-lettered (the orchestrator's messages are what the participants expect), every outbox drained.
+  void ExpectParticipantsClean();
+
   System system_{Options()};
   std::map<std::string, std::unique_ptr<PythonParticipant>> participants_;
 };
 
-TEST_F(TripSagaTest, OrdersAndTripsAtOnceEndExactlyThroughKillsOfTheOrchestratorAndAParticipant) {
-  constexpr int kTrips = 60;
-  constexpr int kOrders = 60;
+std::vector<std::string> TripSagaTest::RunBothStreamsThroughKills(int trips, int orders) {
   MqttProbe agent(system_.broker().uri(), system_.broker().Login("trip-agent"), {});
   agent.Connect();
-
   std::mutex mu;
   std::vector<std::string> order_ids;
   std::atomic<int> orders_posted{0};
   std::atomic<int> trips_sent{0};
-  std::thread orders([&] {
+  std::thread order_stream([&] {
     HttpClient client(system_.http_port());
-    for (int i = 0; i < kOrders; ++i) {
+    for (int i = 0; i < orders; ++i) {
       auto id = system_.PostOrder(client, OrderOf(i), "trip-test-" + std::to_string(i), seconds(90));
       if (id) {
         std::lock_guard lock(mu);
@@ -160,93 +178,114 @@ TEST_F(TripSagaTest, OrdersAndTripsAtOnceEndExactlyThroughKillsOfTheOrchestrator
   });
   // Paced by the orders, so both streams are under way when the kills come; the broker keeps the requests for the
   // orchestrator's session while it is down.
-  std::thread trips([&] {
-    for (int i = 0; i < kTrips; ++i) {
+  std::thread trip_stream([&] {
+    for (int i = 0; i < trips; ++i) {
       Eventually([&] { return orders_posted >= i; }, seconds(90));
       agent.Publish("trips/requested", TripRequest(i));
       ++trips_sent;
     }
   });
-
   // The orchestrator goes down while both streams go on; then the hotel goes down while the orchestrator sends it
-  // commands, which wait in the hotel's session until it is back.
-  ASSERT_TRUE(Eventually([&] { return trips_sent >= 15; }, seconds(60)));
-  system_.Kill("orchestrator");
-  ASSERT_TRUE(Eventually([&] { return trips_sent >= 30; }, seconds(60)));
-  system_.Restart("orchestrator");
-  Named("hotel-service").Kill();
-  ASSERT_TRUE(Eventually(
-      [&] { return Query(Db("orchestrator.db"), "SELECT COUNT(*) FROM sagas WHERE definition = 'trip'") >= 40; },
-      seconds(60)))
-      << Logs();
-  Named("hotel-service").StartSubscribed();
-  orders.join();
-  trips.join();
-  ASSERT_EQ(order_ids.size(), static_cast<size_t>(kOrders)) << "every POST must eventually be accepted";
+  // commands, which wait in the hotel's session until it is back. Whatever fails here, the streams are joined.
+  std::string failure;
+  try {
+    if (!Eventually([&] { return trips_sent >= 15; }, seconds(60))) failure += "the trips did not start; ";
+    system_.Kill("orchestrator");
+    if (!Eventually([&] { return trips_sent >= 30; }, seconds(60))) failure += "the trips stopped; ";
+    system_.Restart("orchestrator");
+    Named("hotel-service").Kill();
+    const bool piled_up = Eventually([&] { return CountOrNone(Db("orchestrator.db"), kTripSagas) >= 40; }, seconds(60));
+    if (!piled_up) failure += "the orchestrator did not go on with the trips; ";
+    Named("hotel-service").StartSubscribed();
+  } catch (const std::exception& e) {
+    failure += e.what();
+  }
+  order_stream.join();
+  trip_stream.join();
+  EXPECT_EQ(failure, "") << Logs();
+  return order_ids;
+}
 
-  // Every trip ended and its outcome reached the desk, which acknowledged it.
-  const std::string desk = Named("trip-desk").Db();
-  ASSERT_TRUE(Eventually([&] { return Query(desk, "SELECT COUNT(*) FROM trips") == kTrips; }, seconds(120))) << Logs();
-  EXPECT_TRUE(system_.WaitAllTerminal(order_ids, seconds(120))) << Logs();
-
-  int booked = 0;
-  for (int i = 0; i < kTrips; ++i) {
-    const std::string id = TripId(i);
-    const std::string saga = QueryText(Db("orchestrator.db"),
-                                       "SELECT state || ':' || COALESCE(failure_reason, '') "
-                                       "FROM sagas WHERE definition = 'trip' AND order_id = '" +
-                                           id + "'");
-    const std::string outcome =
-        QueryText(desk, "SELECT outcome || ':' || COALESCE(reason, '') FROM trips WHERE trip_id = '" + id + "'");
-    switch (KindOf(i)) {
-      case TripKind::kBooked:
-        ++booked;
-        EXPECT_EQ(saga, "COMPLETED:") << id;
-        EXPECT_EQ(outcome, "booked:") << id;
-        EXPECT_EQ(Booking("hotel-service", i), "BOOKED") << id;
-        EXPECT_EQ(Booking("flight-service", i), "BOOKED") << id;
-        EXPECT_EQ(Booking("car-service", i), "BOOKED") << id;
-        break;
-      case TripKind::kNoSuchCarClass:
-        EXPECT_EQ(saga, "CANCELLED:no_such_car_class") << id;
-        EXPECT_EQ(outcome, "cancelled:no_such_car_class") << id;
-        EXPECT_EQ(Booking("hotel-service", i), "CANCELLED") << id;  // stage 1 had succeeded: both were booked
-        EXPECT_EQ(Booking("flight-service", i), "CANCELLED") << id;
-        EXPECT_EQ(Booking("car-service", i), "DECLINED") << id;
-        break;
-      case TripKind::kSameAirport: {
-        EXPECT_EQ(saga, "CANCELLED:same_airport") << id;
-        EXPECT_EQ(outcome, "cancelled:same_airport") << id;
-        const std::string hotel = Booking("hotel-service", i);
-        EXPECT_TRUE(hotel == "CANCELLED" || hotel == "VOIDED") << id << " " << hotel;  // VOIDED: the cancel came first
-        EXPECT_EQ(Booking("flight-service", i), "DECLINED") << id;
-        EXPECT_EQ(Booking("car-service", i), "") << id << ": stage 2 never started";
-        break;
-      }
+void TripSagaTest::ExpectTripEnded(int trip) {
+  const std::string id = TripId(trip);
+  const std::string saga = QueryText(Db("orchestrator.db"),
+                                     "SELECT state || ':' || COALESCE(failure_reason, '') "
+                                     "FROM sagas WHERE definition = 'trip' AND order_id = '" +
+                                         id + "'");
+  const std::string outcome = QueryText(
+      Named("trip-desk").Db(), "SELECT outcome || ':' || COALESCE(reason, '') FROM trips WHERE trip_id = '" + id + "'");
+  switch (KindOf(trip)) {
+    case TripKind::kBooked:
+      EXPECT_EQ(saga, "COMPLETED:") << id;
+      EXPECT_EQ(outcome, "booked:") << id;
+      EXPECT_EQ(Booking("hotel-service", trip), "BOOKED") << id;
+      EXPECT_EQ(Booking("flight-service", trip), "BOOKED") << id;
+      EXPECT_EQ(Booking("car-service", trip), "BOOKED") << id;
+      break;
+    case TripKind::kNoSuchCarClass:
+      EXPECT_EQ(saga, "CANCELLED:no_such_car_class") << id;
+      EXPECT_EQ(outcome, "cancelled:no_such_car_class") << id;
+      EXPECT_EQ(Booking("hotel-service", trip), "CANCELLED") << id;  // stage 1 had succeeded: both were booked
+      EXPECT_EQ(Booking("flight-service", trip), "CANCELLED") << id;
+      EXPECT_EQ(Booking("car-service", trip), "DECLINED") << id;
+      break;
+    case TripKind::kSameAirport: {
+      EXPECT_EQ(saga, "CANCELLED:same_airport") << id;
+      EXPECT_EQ(outcome, "cancelled:same_airport") << id;
+      const std::string hotel = Booking("hotel-service", trip);
+      EXPECT_TRUE(hotel == "CANCELLED" || hotel == "VOIDED") << id << " " << hotel;  // VOIDED: the cancel came first
+      EXPECT_EQ(Booking("flight-service", trip), "DECLINED") << id;
+      EXPECT_EQ(Booking("car-service", trip), "") << id << ": stage 2 never started";
+      break;
     }
   }
-  // No double booking: one row per trip at most, and only booked trips still hold a booking.
+}
+
+void TripSagaTest::ExpectNothingBookedTwice(int booked) {
   for (const auto& account : {"hotel-service", "flight-service", "car-service"}) {
     const std::string db = Named(account).Db();
     EXPECT_EQ(Query(db, "SELECT COUNT(*) FROM bookings WHERE status = 'BOOKED'"), booked) << account;
     EXPECT_EQ(Query(db, "SELECT COUNT(*) FROM (SELECT trip_id FROM bookings GROUP BY trip_id HAVING COUNT(*) > 1)"), 0)
         << account;
-    // A success was answered exactly for the bookings that were made (and perhaps cancelled since).
+    // A booking made (and perhaps cancelled since) is the only thing answered with a success.
     EXPECT_EQ(Query(db,
                     "SELECT COUNT(*) FROM replies WHERE idempotency_key NOT LIKE '%:compensation' AND "
                     "reply_payload LIKE '%\"success\":true%'"),
               Query(db, "SELECT COUNT(*) FROM bookings WHERE status IN ('BOOKED', 'CANCELLED')"))
         << account;
   }
+}
+
+void TripSagaTest::ExpectParticipantsClean() {
   for (const auto& [account, python] : participants_) {
     const std::string db = python->Db();
-    // The orchestrator's messages are what the participants expect: nothing was dead-lettered.
     EXPECT_EQ(Query(db, "SELECT COUNT(*) FROM dead_letters"), 0) << account << "\n" << Logs();
     EXPECT_TRUE(Eventually([&] { return Query(db, "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL") == 0; },
                            seconds(30)))
         << account << ": its outbox did not drain";
   }
+}
 
+TEST_F(TripSagaTest, OrdersAndTripsAtOnceEndExactlyThroughKillsOfTheOrchestratorAndAParticipant) {
+  constexpr int kTrips = 60;
+  constexpr int kOrders = 60;
+  const std::vector<std::string> order_ids = RunBothStreamsThroughKills(kTrips, kOrders);
+  ASSERT_EQ(order_ids.size(), static_cast<size_t>(kOrders)) << "every POST must eventually be accepted";
+
+  // Every trip ended and its outcome reached the desk, which acknowledged it.
+  ASSERT_TRUE(
+      Eventually([&] { return Query(Named("trip-desk").Db(), "SELECT COUNT(*) FROM trips") == kTrips; }, seconds(120)))
+      << Logs();
+  int booked = 0;
+  for (int i = 0; i < kTrips; ++i) {
+    ExpectTripEnded(i);
+    booked += KindOf(i) == TripKind::kBooked ? 1 : 0;
+  }
+  ExpectNothingBookedTwice(booked);
+  ExpectParticipantsClean();
+
+  // The orders, beside the trips, as the other integration tests check them.
+  EXPECT_TRUE(system_.WaitAllTerminal(order_ids, seconds(120))) << Logs();
   auto violations = system_.WaitGuarantees(seconds(60));
   EXPECT_TRUE(violations.empty()) << FormatViolations(violations) << Logs();
   HttpClient client(system_.http_port());
