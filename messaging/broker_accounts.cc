@@ -1,6 +1,7 @@
 #include "messaging/broker_accounts.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "manifest/service_manifest.h"
 #include "manifest/topics.h"
@@ -11,6 +12,12 @@ namespace {
 
 bool Contains(const std::vector<std::string>& topics, std::string_view topic) {
   return std::find(topics.begin(), topics.end(), topic) != topics.end();
+}
+
+void AddMissing(std::vector<std::string>& topics, const std::vector<std::string>& more) {
+  for (const auto& topic : more) {
+    if (!Contains(topics, topic)) topics.push_back(topic);
+  }
 }
 
 }  // namespace
@@ -38,6 +45,23 @@ std::vector<BrokerAccount> SagaflowAccounts() {
                       {},
                       /*reads_everything=*/false,
                       /*keeps_session=*/false});
+  return accounts;
+}
+
+std::vector<BrokerAccount> MergeAccounts(std::vector<BrokerAccount> accounts, const std::vector<BrokerAccount>& more) {
+  for (const auto& extra : more) {
+    auto found =
+        std::find_if(accounts.begin(), accounts.end(), [&](const BrokerAccount& a) { return a.name == extra.name; });
+    if (found == accounts.end()) {
+      accounts.push_back(extra);
+      // A list that repeats a topic would repeat its ACL line.
+      accounts.back().publishes.clear();
+      accounts.back().consumes.clear();
+      found = std::prev(accounts.end());
+    }
+    AddMissing(found->publishes, extra.publishes);
+    AddMissing(found->consumes, extra.consumes);
+  }
   return accounts;
 }
 

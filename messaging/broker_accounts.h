@@ -36,6 +36,10 @@ inline constexpr std::string_view kBenchLimit = "bench/limit";
 
 // sagaflow's five services, the observer and the benchmark's probe.
 std::vector<BrokerAccount> SagaflowAccounts();
+// The union of `accounts` and `more` (the accounts saga definitions name, for example): an account of `more` whose
+// name is already in `accounts` gains the topics it lacks, keeping its own flags; a new name is appended as it is.
+// Order is kept and no topic is listed twice, so a union that adds nothing renders the same ACL.
+std::vector<BrokerAccount> MergeAccounts(std::vector<BrokerAccount> accounts, const std::vector<BrokerAccount>& more);
 // nullptr if no account has that name.
 const BrokerAccount* FindAccount(const std::vector<BrokerAccount>& accounts, std::string_view name);
 // Why `username` may not connect with this session, or nullopt if it may. MQTT 5 clients are refused for

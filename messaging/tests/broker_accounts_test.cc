@@ -78,5 +78,56 @@ TEST(BrokerAccountsTest, TheAclGrantsExactlyTheDescribedRights) {
   EXPECT_EQ(acl.find("readwrite"), std::string::npos);
 }
 
+BrokerAccount Account(std::string name, std::vector<std::string> publishes, std::vector<std::string> consumes) {
+  BrokerAccount account;
+  account.name = std::move(name);
+  account.publishes = std::move(publishes);
+  account.consumes = std::move(consumes);
+  return account;
+}
+
+TEST(BrokerAccountsTest, MergingAddsMissingTopicsToAnAccountAndKeepsItsFlags) {
+  BrokerAccount more_payment = Account("payment-service", {"payments/processed", "cards/charged"}, {"cards/charge"});
+  more_payment.keeps_session = false;
+  const auto merged = MergeAccounts(SagaflowAccounts(), {more_payment, Account("observer", {}, {"x/y"})});
+  const BrokerAccount* payment = FindAccount(merged, "payment-service");
+  ASSERT_NE(payment, nullptr);
+  EXPECT_EQ(payment->publishes, (std::vector<std::string>{"payments/processed", "payments/refunded", "cards/charged"}));
+  EXPECT_EQ(payment->consumes, (std::vector<std::string>{"payments/process", "payments/refund", "cards/charge"}));
+  EXPECT_TRUE(payment->keeps_session) << "a service's flags stay";
+  const BrokerAccount* observer = FindAccount(merged, kObserverAccount);
+  ASSERT_NE(observer, nullptr);
+  EXPECT_TRUE(observer->reads_everything);
+  EXPECT_FALSE(observer->keeps_session);
+  EXPECT_EQ(merged.size(), SagaflowAccounts().size());
+}
+
+TEST(BrokerAccountsTest, MergingAppendsANewAccountOnceWithEachTopicOnce) {
+  const auto merged = MergeAccounts(SagaflowAccounts(), {Account("hotel-service", {"hotels/booked"}, {"hotels/book"}),
+                                                         Account("hotel-service", {"hotels/booked", "hotels/cancelled"},
+                                                                 {"hotels/cancel", "hotels/cancel"})});
+  ASSERT_EQ(merged.size(), SagaflowAccounts().size() + 1);
+  EXPECT_EQ(merged.back().name, "hotel-service");
+  EXPECT_EQ(merged.back().publishes, (std::vector<std::string>{"hotels/booked", "hotels/cancelled"}));
+  EXPECT_EQ(merged.back().consumes, (std::vector<std::string>{"hotels/book", "hotels/cancel"}));
+  EXPECT_TRUE(merged.back().keeps_session);
+  const std::string acl = RenderMosquittoAcl(merged);
+  EXPECT_NE(acl.find("user hotel-service\n"
+                     "topic write hotels/booked\n"
+                     "topic write hotels/cancelled\n"
+                     "topic read hotels/book\n"
+                     "topic write deadletter/hotels/book\n"
+                     "topic read hotels/cancel\n"
+                     "topic write deadletter/hotels/cancel\n"),
+            std::string::npos)
+      << acl;
+}
+
+TEST(BrokerAccountsTest, MergingNothingNewRendersTheSameAcl) {
+  const auto compiled = SagaflowAccounts();
+  EXPECT_EQ(RenderMosquittoAcl(MergeAccounts(compiled, compiled)), RenderMosquittoAcl(compiled));
+  EXPECT_EQ(RenderMosquittoAcl(MergeAccounts(compiled, {})), RenderMosquittoAcl(compiled));
+}
+
 }  // namespace
 }  // namespace sagaflow::messaging

@@ -226,7 +226,7 @@ std::vector<engine::Stage> ReadStages(const Section& root, const std::shared_ptr
     engine::Stage read;
     for (size_t j = 0; j < steps->items().size(); ++j) {
       const Section step(steps->items()[j], stage.PathOf("steps") + "[" + std::to_string(j) + "]", root.problems(),
-                         {"name", "timeoutMs", "attempts", "command", "reply", "compensation"});
+                         {"name", "participant", "timeoutMs", "attempts", "command", "reply", "compensation"});
       if (auto built = ReadStep(step, shared, settings)) read.steps.push_back(std::move(*built));
     }
     stages.push_back(std::move(read));
@@ -255,7 +255,7 @@ void ReadOutcome(const Section& root, const std::shared_ptr<const Shared>& share
   const JsonValue* node = root.Require("outcome");
   if (node == nullptr) return;
   const Section section(*node, root.PathOf("outcome"), root.problems(),
-                        {"ackTopic", "timeoutMs", "completed", "cancelled"});
+                        {"ackTopic", "timeoutMs", "completed", "cancelled", "to", "ackFrom"});
   if (!section.valid()) return;
   if (auto topic = Topic(section, "ackTopic")) outcome.ack_topic = *topic;
   outcome.timeout = Millis(section.OptionalInteger("timeoutMs", 10, 3'600'000).value_or(settings.step_timeout.count()));
@@ -307,7 +307,7 @@ std::map<std::string, DeclaredEvent> ReadDeclaredEvents(const Section& progress,
 void ReadProgress(const Section& root, const std::shared_ptr<const Shared>& shared, engine::SagaDefinition& saga) {
   const JsonValue* node = root.Find("progress");
   if (node == nullptr) return;
-  const Section section(*node, root.PathOf("progress"), root.problems(), {"topic", "payload", "events"});
+  const Section section(*node, root.PathOf("progress"), root.problems(), {"topic", "payload", "events", "to"});
   if (!section.valid()) return;
   auto topic = Topic(section, "topic");
   auto payload = Payload(section, "payload", *shared, {"event", "status", "reason"});
@@ -332,7 +332,7 @@ void ReadStart(const Section& root, Shared& shared, engine::SagaDefinition& saga
   const JsonValue* node = root.Require("start");
   if (node == nullptr) return;
   const Section start(*node, root.PathOf("start"), root.problems(),
-                      {"topic", "correlation", "input", "rejectedReason"});
+                      {"topic", "correlation", "input", "rejectedReason", "from"});
   if (!start.valid()) return;
   if (auto topic = Topic(start, "topic")) saga.start_topic = *topic;
   shared.correlation_field = start.RequireString("correlation").value_or("");
@@ -357,7 +357,7 @@ Result<LoadedDefinition> ParseDefinition(std::string_view text, const std::strin
   }
   const Section root(*document, "$", problems,
                      {"name", "version", "description", "start", "stages", "outcome", "progress"});
-  LoadedDefinition loaded{{}, file, std::string(text)};
+  LoadedDefinition loaded{{}, file, std::string(text), {}};
   engine::SagaDefinition& saga = loaded.saga;
   if (root.valid()) {
     saga.name = root.RequireString("name").value_or("");
@@ -380,6 +380,7 @@ Result<LoadedDefinition> ParseDefinition(std::string_view text, const std::strin
     saga.stages = ReadStages(root, shared, settings);
     ReadOutcome(root, shared, settings, saga.outcome);
     ReadProgress(root, shared, saga);
+    loaded.participants = ReadParticipants(*document, problems);
   }
   // What the file's structure cannot show: topics and names that collide, a compensation without its reply.
   if (problems.empty()) {

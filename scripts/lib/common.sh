@@ -98,13 +98,21 @@ sf_port_var_of() {
   esac
 }
 
+# The broker's accounts, one per line: sagaflow's own and those the saga definitions of $SAGAFLOW_SAGAS_DIR name
+# (docs/definitions.md#broker-accounts). Fails, with one line per problem on stderr, if a definition is broken.
+sf_broker_accounts() {
+  "$(sf_bin_dir)/sagaflow-broker-acl" --sagas-dir "$SAGAFLOW_SAGAS_DIR" --accounts
+}
+
 # One random password per broker account, created once: $SAGAFLOW_HOME/secrets/mqtt/<account> (mode 0600,
-# the password alone on the first line). The services and the observer read them from there.
+# the password alone on the first line). The services, the observer and the definitions' participants read them
+# from there.
 sf_ensure_broker_secrets() {
-  local dir="$SAGAFLOW_HOME/secrets/mqtt" account
+  local dir="$SAGAFLOW_HOME/secrets/mqtt" account accounts
+  accounts=$(sf_broker_accounts) || { sf_say "cannot list the broker accounts (the lines above say why)"; return 1; }
   mkdir -p "$dir"
   chmod 700 "$SAGAFLOW_HOME/secrets" "$dir"
-  for account in $("$(sf_bin_dir)/sagaflow-broker-acl" --accounts); do
+  for account in $accounts; do
     [ -s "$dir/$account" ] && continue
     (
       umask 077
@@ -119,17 +127,19 @@ sf_ensure_broker_secrets() {
 # The broker's password file (hashed by mosquitto_passwd from the secrets) and its ACL, made anew at
 # every start so that a rotated secret or a new account takes effect with the next broker start.
 sf_write_broker_auth() {
-  local dir=$1 secrets="$SAGAFLOW_HOME/secrets/mqtt" account
-  sf_ensure_broker_secrets
+  local dir=$1 secrets="$SAGAFLOW_HOME/secrets/mqtt" account accounts
+  sf_ensure_broker_secrets || return 1
+  accounts=$(sf_broker_accounts) || return 1
   (
     umask 077
     : >"$dir/passwd.new"
-    for account in $("$(sf_bin_dir)/sagaflow-broker-acl" --accounts); do
+    for account in $accounts; do
       printf '%s:%s\n' "$account" "$(head -n 1 "$secrets/$account")" >>"$dir/passwd.new"
     done
     mosquitto_passwd -U "$dir/passwd.new" || sf_die "mosquitto_passwd could not hash $dir/passwd.new"
     mv "$dir/passwd.new" "$dir/passwd"
-    "$(sf_bin_dir)/sagaflow-broker-acl" >"$dir/acl.new" || sf_die "sagaflow-broker-acl failed"
+    "$(sf_bin_dir)/sagaflow-broker-acl" --sagas-dir "$SAGAFLOW_SAGAS_DIR" >"$dir/acl.new" \
+      || sf_die "sagaflow-broker-acl failed"
     mv "$dir/acl.new" "$dir/acl"
   )
 }
@@ -137,7 +147,8 @@ sf_write_broker_auth() {
 sf_write_mosquitto_conf() {
   local dir="$SAGAFLOW_HOME/mosquitto"
   mkdir -p "$dir"
-  sf_write_broker_auth "$dir" >&2
+  # A broken definition must not start a broker with the previous accounts: fail instead.
+  sf_write_broker_auth "$dir" >&2 || return 1
   sed -e "s|@PORT@|$SAGAFLOW_MQTT_PORT|" -e "s|@PERSISTENCE_DIR@|$dir|" -e "s|@USER@|$(id -un)|" \
     -e "s|@BROKER_PLUGIN@|$(sf_bin_dir)/sagaflow-broker-plugin.so|" \
     "$SAGAFLOW_ROOT/config/mosquitto.conf.in" >"$dir/mosquitto.conf"
@@ -159,7 +170,7 @@ sf_start() {
   local log="$SAGAFLOW_HOME/log/$name.log"
   if [ "$name" = mosquitto ]; then
     local conf
-    conf=$(sf_write_mosquitto_conf)
+    conf=$(sf_write_mosquitto_conf) || { sf_say "mosquitto not started: its accounts could not be written"; return 1; }
     setsid mosquitto -c "$conf" >>"$log" 2>&1 &
   else
     setsid "$(sf_bin_dir)/$name" --home "$SAGAFLOW_HOME" >>"$log" 2>&1 &

@@ -42,7 +42,8 @@ bool PortAccepts(int port) {
   return ok;
 }
 
-Broker::Broker(std::string home, int port) : home_(std::move(home)), port_(port), dir_(home_ + "/mosquitto") {
+Broker::Broker(std::string home, int port, std::vector<messaging::BrokerAccount> accounts)
+    : home_(std::move(home)), port_(port), dir_(home_ + "/mosquitto"), accounts_(std::move(accounts)) {
   std::filesystem::create_directories(dir_);
   std::filesystem::create_directories(home_ + "/log");
   std::string config = ReadFile(SourceDir() + "/config/mosquitto.conf.in");
@@ -52,7 +53,7 @@ Broker::Broker(std::string home, int port) : home_(std::move(home)), port_(port)
   ReplaceAll(config, "@USER@", CurrentUser());
   ReplaceAll(config, "@BROKER_PLUGIN@", BinDir() + "/sagaflow-broker-plugin.so");
   std::ofstream(dir_ + "/mosquitto.conf") << config;
-  for (const auto& account : messaging::SagaflowAccounts()) EnsureSecret(account.name);
+  for (const auto& account : accounts_) EnsureSecret(account.name);
   process_ = std::make_unique<Process>("/usr/sbin/mosquitto", std::vector<std::string>{"-c", dir_ + "/mosquitto.conf"},
                                        std::map<std::string, std::string>{}, home_ + "/log/mosquitto.log");
 }
@@ -98,7 +99,7 @@ messaging::BrokerLogin Broker::Login(const std::string& account) const {
 
 void Broker::WriteAuthFiles() {
   std::vector<std::string> accounts;
-  for (const auto& account : messaging::SagaflowAccounts()) accounts.push_back(account.name);
+  for (const auto& account : accounts_) accounts.push_back(account.name);
   for (const auto& [name, acl] : test_accounts_) accounts.push_back(name);
   std::string passwd;
   for (const auto& account : accounts) passwd += account + ":" + Login(account).password + "\n";
@@ -107,7 +108,7 @@ void Broker::WriteAuthFiles() {
                                std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   const std::string hash = "mosquitto_passwd -U '" + dir_ + "/passwd'";
   if (std::system(hash.c_str()) != 0) throw std::runtime_error("mosquitto_passwd failed: " + hash);  // NOLINT
-  std::string acl = messaging::RenderMosquittoAcl(messaging::SagaflowAccounts());
+  std::string acl = messaging::RenderMosquittoAcl(accounts_);
   for (const auto& [name, lines] : test_accounts_) acl += "\nuser " + name + "\n" + lines;
   std::ofstream(dir_ + "/acl") << acl;
 }

@@ -1,13 +1,16 @@
 // Broker: a real Mosquitto for a test, configured from config/mosquitto.conf.in (the same template
 // scripts/run uses) on a free port with persistence under the test's home. Authentication is on, as in
-// production: every sagaflow account gets a random secret under <home>/secrets/mqtt, the ACL is the one
-// generated from messaging/broker_accounts, and a test's own clients use accounts it adds.
+// production: every account gets a random secret under <home>/secrets/mqtt, the ACL is the one generated from
+// messaging/broker_accounts (by default the compiled accounts; a System passes those its saga definitions extend them
+// with, as scripts/run does), and a test's own clients use accounts it adds.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "messaging/broker_accounts.h"
 #include "messaging/broker_login.h"
 #include "tests/support/process.h"
 
@@ -15,7 +18,7 @@ namespace sagaflow::testing {
 
 class Broker {
  public:
-  Broker(std::string home, int port);
+  Broker(std::string home, int port, std::vector<messaging::BrokerAccount> accounts = messaging::SagaflowAccounts());
   // Before Start(): an account for a test's own client with these Mosquitto ACL lines (by default it reads
   // and writes every topic).
   void AddTestAccount(const std::string& name, const std::string& acl = "topic readwrite #\n");
@@ -41,6 +44,7 @@ class Broker {
   std::string home_;
   int port_;
   std::string dir_;
+  std::vector<messaging::BrokerAccount> accounts_;
   std::map<std::string, std::string> test_accounts_;  // name -> ACL lines
   std::unique_ptr<Process> process_;
 };

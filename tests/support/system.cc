@@ -4,7 +4,10 @@
 #include <simdjson.h>
 
 #include <fstream>
+#include <stdexcept>
 #include <thread>
+
+#include "orchestrator/definitions/definition_accounts.h"
 
 namespace sagaflow::testing {
 
@@ -24,8 +27,19 @@ std::string QueryText(const std::string& db_path, const std::string& sql) {
   return statement.executeStep() ? statement.getColumn(0).getString() : "";
 }
 
+namespace {
+
+std::vector<messaging::BrokerAccount> AccountsOf(const std::string& sagas_dir) {
+  auto accounts = definitions::ReadAccountsWithDefinitions(sagas_dir);
+  if (!accounts.ok()) throw std::runtime_error("the broker's accounts: " + accounts.status().message());
+  return *accounts;
+}
+
+}  // namespace
+
 System::System(SystemOptions options) : options_(std::move(options)), ports_{FreePort(), FreePortRange(5)} {
-  broker_ = std::make_unique<Broker>(home_.path(), ports_.mqtt);
+  if (options_.sagas_dir.empty()) options_.sagas_dir = SourceDir() + "/config/sagas";
+  broker_ = std::make_unique<Broker>(home_.path(), ports_.mqtt, AccountsOf(options_.sagas_dir));
   const std::string stock_file = home_.path() + "/stock.json";
   {
     std::ofstream out(stock_file);
@@ -43,6 +57,7 @@ System::System(SystemOptions options) : options_(std::move(options)), ports_{Fre
       {"SAGAFLOW_STEP_TIMEOUT_MS", std::to_string(options_.step_timeout_ms)},
       {"SAGAFLOW_NUDGE_MS", std::to_string(options_.nudge_ms)},
       {"SAGAFLOW_STOCK_FILE", stock_file},
+      {"SAGAFLOW_SAGAS_DIR", options_.sagas_dir},
   };
   for (const auto& [key, value] : options_.extra_env) env[key] = value;
   for (const auto& name : ServiceNames()) {

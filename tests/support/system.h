@@ -26,6 +26,9 @@ struct SystemOptions {
   int nudge_ms = 2000;
   std::map<std::string, int64_t> stock = {{"P001", 100000}, {"P002", 100000}, {"P003", 5}, {"LAST", 1}};
   std::map<std::string, std::string> extra_env;
+  // The folder of saga definitions (SAGAFLOW_SAGAS_DIR); empty: the repository's config/sagas. The broker's
+  // accounts are extended by those its definitions name, as scripts/run does.
+  std::string sagas_dir;
 };
 
 class System {
