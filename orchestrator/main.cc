@@ -1,5 +1,6 @@
 // orchestrator: runs the sagas defined in the folder of definitions over MQTT, with their state and timers in
 // orchestrator.db.
+#include "orchestrator/definitions/definition_accounts.h"
 #include "orchestrator/definitions/definition_folder.h"
 #include "orchestrator/definitions/definition_versions.h"
 #include "orchestrator/engine/saga_manager.h"
@@ -101,6 +102,9 @@ int main(int argc, char** argv) {
          auto loaded = definitions::ReadDefinitionFolder(sagas_dir, settings);
          if (!loaded.ok()) return Status::InvalidArgument(loaded.status().message());
          if (Status together = CheckSideBySide(*loaded); !together.ok()) return together;
+         // The broker's ACL grants what the folder's definitions name (sagaflow-broker-acl --sagas-dir); the
+         // start-up checks of what this process consumes and publishes hold it to the same.
+         config.accounts = definitions::AccountsWithDefinitions(*loaded);
          folder = std::move(*loaded);
          return Status::Ok();
        },

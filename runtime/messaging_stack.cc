@@ -13,7 +13,7 @@ Result<std::unique_ptr<MessagingStack>> MessagingStack::Create(const ServiceSpec
   std::unique_ptr<MessagingStack> stack(new MessagingStack());
   MessagingStack& s = *stack;
   s.name_ = spec.name;
-  const auto accounts = messaging::SagaflowAccounts();
+  const auto accounts = config.accounts.empty() ? messaging::SagaflowAccounts() : config.accounts;
   const messaging::BrokerAccount* account = messaging::FindAccount(accounts, spec.name);
   if (account == nullptr) return Status::FailedPrecondition("no broker account is described for " + spec.name);
   s.account_ = *account;

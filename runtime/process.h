@@ -5,10 +5,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/flags.h"
 #include "manifest/service_manifest.h"
+#include "messaging/broker_accounts.h"
 #include "runtime/front_door.h"
 #include "storage/database.h"
 
@@ -25,6 +27,9 @@ struct CommonConfig {
   std::string client_id;
   std::string mqtt_ca_file;
   int64_t outbox_batch = 500;
+  // The broker accounts the process's subscriptions and publishes are checked against at start; empty: the compiled
+  // ones (messaging::SagaflowAccounts). The orchestrator's grow with the saga definitions it runs.
+  std::vector<messaging::BrokerAccount> accounts;
 };
 
 // What the runtime needs to know of a service: its entry in the manifest.

@@ -266,10 +266,7 @@ void TripSagaTest::ExpectParticipantsClean() {
   }
 }
 
-// DISABLED_ until the orchestrator's start-up checks (runtime::MessagingStack: CheckMayPublish and the consume check)
-// read the account the definitions extend (definitions::AccountsWithDefinitions) instead of the compiled one, which
-// refuses the trip's topics. With that change it passes (run: --gtest_also_run_disabled_tests); then drop the prefix.
-TEST_F(TripSagaTest, DISABLED_OrdersAndTripsAtOnceEndExactlyThroughKillsOfTheOrchestratorAndAParticipant) {
+TEST_F(TripSagaTest, OrdersAndTripsAtOnceEndExactlyThroughKillsOfTheOrchestratorAndAParticipant) {
   constexpr int kTrips = 60;
   constexpr int kOrders = 60;
   const std::vector<std::string> order_ids = RunBothStreamsThroughKills(kTrips, kOrders);
