@@ -122,9 +122,8 @@ Status SagaManager::CheckSteps(const SagaRegistry::Entry& entry) {
       std::sort(steps.begin(), steps.end());
       if (steps == expected) continue;
       if (mismatched++ == 0) {
-        std::string shape;
-        for (const auto& step : steps) shape += (shape.empty() ? "" : ", ") + step;
-        mismatch = "saga " + saga_id + " has steps " + shape;
+        mismatch.append("saga ").append(saga_id).append(" has steps ");
+        for (size_t i = 0; i < steps.size(); ++i) mismatch.append(i == 0 ? "" : ", ").append(steps[i]);
       }
     }
     return Status::Ok();
@@ -132,7 +131,7 @@ Status SagaManager::CheckSteps(const SagaRegistry::Entry& entry) {
   if (!read.ok()) return read;
   if (mismatched == 0) return Status::Ok();
   std::string now;
-  for (const auto& step : expected) now += (now.empty() ? "" : ", ") + step;
+  for (const auto& step : expected) now.append(now.empty() ? "" : ", ").append(step);
   return Status::FailedPrecondition(
       std::to_string(mismatched) + " unfinished " + definition.name + " saga(s) began with other steps than version " +
       std::to_string(definition.version) + " of its definition now has (" + now + "; " + mismatch +

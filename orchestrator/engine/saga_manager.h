@@ -37,9 +37,9 @@ class SagaManager {
   // A start of the named definition's saga. One whose input the definition rejects is dead-lettered
   // (InvalidArgument), or, if the definition names a rejected_start_reason, recorded as a saga CANCELLED with it
   // and answered with its outcome.
-  Status OnStart(storage::UnitOfWork& uow, const std::string& definition, const messaging::Envelope& message);
+  Status OnStart(storage::UnitOfWork& uow, const std::string& name, const messaging::Envelope& message);
   // A reply or acknowledgement for a saga of the named definition.
-  Status OnReply(storage::UnitOfWork& uow, const std::string& definition, const messaging::Envelope& message);
+  Status OnReply(storage::UnitOfWork& uow, const std::string& name, const messaging::Envelope& message);
   // Acts on every saga with a due step deadline; returns for how many the engine acted. A deadline
   // whose message still waits in our own outbox (a relay backlog) is moved instead: the wait counts
   // from the publish, so an overloaded relay does not cause a storm of re-sends.

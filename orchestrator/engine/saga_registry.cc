@@ -19,11 +19,15 @@ Status SagaRegistry::Add(SagaDefinition definition, bool current) {
     Route route{definition.name, definition.correlation_field, start};
     auto held = routes_.find(topic);
     if (held != routes_.end() && held->second.name != route.name) {
-      return Status::Conflict(label + " consumes " + topic + ", which saga " + held->second.name + " consumes");
+      std::string why = label;
+      why.append(" consumes ").append(topic).append(", which saga ").append(held->second.name).append(" consumes");
+      return Status::Conflict(why);
     }
     if (held != routes_.end() &&
         (held->second.start != route.start || held->second.correlation_field != route.correlation_field)) {
-      return Status::Conflict(label + " uses " + topic + " otherwise than another version of " + route.name);
+      std::string why = label;
+      why.append(" uses ").append(topic).append(" otherwise than another version of ").append(route.name);
+      return Status::Conflict(why);
     }
     added.emplace(topic, std::move(route));
   }
