@@ -3,12 +3,12 @@
 #include <thread>
 
 #include "common/json.h"
-#include "common/json_writer.h"
 #include "common/text.h"
 #include "common/time_format.h"
 #include "manifest/topics.h"
 #include "storage/dead_letters.h"
 #include "storage/inbox.h"
+#include "wire/dead_letter_message.h"
 
 namespace sagaflow::messaging {
 
@@ -113,23 +113,13 @@ void Consumer::DeadLetter(const IncomingMessage& message, const Route& route, st
                           std::string_view correlation_id, const std::string& error) {
   const std::string at = FormatIso8601(clock_.Now());
   const std::string copy = storage::DeadLetterCopy(message.payload);
-  JsonWriter json;
-  json.BeginObject()
-      .Key("messageId")
-      .String(NewTimeOrderedUuid(clock_.Now(), random_))
-      .Key(route.correlation_field)
-      .String(correlation_id)
-      .Key("topic")
-      .String(message.topic)
-      .Key("payload")
-      .String(copy)
-      .Key("error")
-      .String(error)
-      .Key("at")
-      .String(at)
-      .Key("when")  // the contract's word for it; "at" is what our other messages use
-      .String(at)
-      .EndObject();
+  const std::string published = wire::Encode(wire::DeadLetter{.message_id = NewTimeOrderedUuid(clock_.Now(), random_),
+                                                              .correlation_field = route.correlation_field,
+                                                              .correlation_id = std::string(correlation_id),
+                                                              .topic = message.topic,
+                                                              .payload = copy,
+                                                              .error = error,
+                                                              .at = at});
   bool duplicate = false;
   Status status = db_.Write([&](storage::UnitOfWork& uow) {
     // The handler's rollback undid its claim; without this a redelivery would be dead-lettered again.
@@ -138,7 +128,7 @@ void Consumer::DeadLetter(const IncomingMessage& message, const Route& route, st
       return Status::Ok();
     }
     storage::RecordDeadLetter(uow, message.topic, copy, error, at);
-    outbox_.Append(uow, topics::DeadLetter(message.topic), json.str());
+    outbox_.Append(uow, topics::DeadLetter(message.topic), published);
     return Status::Ok();
   });
   if (!status.ok()) return on_fatal_("cannot dead-letter a message on " + message.topic + ": " + status.ToString());
