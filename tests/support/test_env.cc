@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -39,34 +40,26 @@ bool PortIsFree(int port) {
   return ok;
 }
 
-int KernelPickedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = 0;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot bind to find a free port");
-  }
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
+// Ports for the system under test come from below the kernel's ephemeral range (32768 and up on Linux): a port the
+// kernel hands out may go to an outgoing connection (a service's broker client, a test's HTTP client) between the
+// moment a test picks it and the moment its server binds it, and the server then fails with "Address already in use".
+constexpr int kLowestPort = 20000;
+constexpr int kPastHighestPort = 32768;
 
 }  // namespace
 
 int FreePort() {
-  return KernelPickedPort();
+  return FreePortRange(1);
 }
 
 int FreePortRange(int count) {
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    const int first = KernelPickedPort();
-    if (first + count >= 65535) continue;
+  // A random start, so that tests running at once seldom probe the same ports.
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> first_port(kLowestPort, kPastHighestPort - count);
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const int first = first_port(random);
     bool all_free = true;
-    for (int i = 1; i < count && all_free; ++i) all_free = PortIsFree(first + i);
+    for (int i = 0; i < count && all_free; ++i) all_free = PortIsFree(first + i);
     if (all_free) return first;
   }
   throw std::runtime_error("no range of free ports found");

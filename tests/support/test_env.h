@@ -22,7 +22,8 @@ class TempDir {
   std::string path_;
 };
 
-// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it).
+// A TCP port on 127.0.0.1 that nothing listens on right now, below the kernel's ephemeral range (20000-32767), so no
+// outgoing connection takes it before the server under test binds it.
 int FreePort();
 // `count` consecutive free ports starting at the returned one (for the HTTP port and its +1..+4).
 int FreePortRange(int count);
