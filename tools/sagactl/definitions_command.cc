@@ -2,13 +2,18 @@
 // would, every problem on its own line, and whether they can run side by side) and as the orchestrator has run them
 // (list reads orchestrator.db: every stored version, which one is current, and how many sagas still run on each).
 #include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "common/json_writer.h"
 #include "orchestrator/definitions/definition_folder.h"
+#include "orchestrator/definitions/definition_versions.h"
 #include "orchestrator/engine/saga_registry.h"
+#include "orchestrator/engine/saga_store.h"
+#include "storage/database.h"
 #include "tools/sagactl/commands.h"
 #include "tools/sagactl/table.h"
 
@@ -40,43 +45,28 @@ int CheckDefinitions(const Context& context, const std::vector<std::string>& fil
   throw Failure(2, problems.substr(0, problems.size() - 1));
 }
 
+// A stored version and how many sagas the engine may still act on that began on it.
 struct StoredVersion {
-  std::string name;
-  int version = 0;
-  bool current = false;
-  std::string file;
-  std::string first_run_at;
+  definitions::StoredDefinition stored;
   int64_t running = 0;
 };
 
+// Read through the orchestrator's own queries, so that "running" means what the orchestrator means by it.
 std::vector<StoredVersion> ReadVersions(SQLite::Database& db) {
-  // Sagas the engine may still act on, through the state and deadline indexes (never the whole history).
-  SQLite::Statement running(db,
-                            "SELECT definition, definition_version, COUNT(*) FROM sagas WHERE saga_id IN ("
-                            "SELECT saga_id FROM sagas WHERE state IN ('RUNNING', 'COMPENSATING', 'FAILED') "
-                            "UNION SELECT saga_id FROM saga_steps WHERE deadline IS NOT NULL) "
-                            "GROUP BY definition, definition_version");
-  std::map<std::pair<std::string, int>, int64_t> counts;
-  while (running.executeStep()) {
-    counts[{running.getColumn(0).getString(), running.getColumn(1).getInt()}] = running.getColumn(2).getInt64();
-  }
-  SQLite::Statement select(
-      db, "SELECT name, version, current, file, first_run_at FROM saga_definitions ORDER BY name, version");
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+  storage::Sql sql(db, statements);
+  const auto running = engine::store::ActiveSagasByVersion(sql);
   std::vector<StoredVersion> versions;
-  while (select.executeStep()) {
-    StoredVersion version{select.getColumn(0).getString(),   select.getColumn(1).getInt(),
-                          select.getColumn(2).getInt() == 1, select.getColumn(3).getString(),
-                          select.getColumn(4).getString(),   0};
-    auto count = counts.find({version.name, version.version});
-    if (count != counts.end()) version.running = count->second;
-    versions.push_back(std::move(version));
+  for (auto& stored : definitions::StoredDefinitions(sql)) {
+    auto count = running.find({stored.name, stored.version});
+    versions.push_back({std::move(stored), count == running.end() ? 0 : count->second});
   }
   return versions;
 }
 
 // What an operator should know about a version beyond its numbers.
 std::string NoteOn(const StoredVersion& version, bool name_has_current) {
-  if (version.current) return "new sagas start on it";
+  if (version.stored.current) return "new sagas start on it";
   if (version.running == 0) return "kept; nothing runs on it";
   if (!name_has_current) return "removed from the folder; its sagas run on the stored copy";
   return "replaced; its sagas finish on the stored copy";
@@ -86,27 +76,27 @@ int ListDefinitions(const Context& context) {
   auto db = context.Open(DatabaseOf("orchestrator"));
   const auto versions = ReadVersions(*db);
   std::map<std::string, bool> has_current;
-  for (const auto& version : versions) has_current[version.name] |= version.current;
+  for (const auto& version : versions) has_current[version.stored.name] |= version.stored.current;
   Table table({"definition", "version", "current", "running", "first run", "file", "note"});
   JsonWriter json;
   json.BeginArray();
-  for (const auto& version : versions) {
-    const std::string note = NoteOn(version, has_current[version.name]);
-    table.Add({version.name, std::to_string(version.version), version.current ? "yes" : "no",
-               std::to_string(version.running), version.first_run_at, version.file, note});
+  for (const auto& [stored, running] : versions) {
+    const std::string note = NoteOn({stored, running}, has_current[stored.name]);
+    table.Add({stored.name, std::to_string(stored.version), stored.current ? "yes" : "no", std::to_string(running),
+               stored.first_run_at, stored.file, note});
     json.BeginObject()
         .Key("name")
-        .String(version.name)
+        .String(stored.name)
         .Key("version")
-        .Int(version.version)
+        .Int(stored.version)
         .Key("current")
-        .Bool(version.current)
+        .Bool(stored.current)
         .Key("running")
-        .Int(version.running)
+        .Int(running)
         .Key("firstRunAt")
-        .String(version.first_run_at)
+        .String(stored.first_run_at)
         .Key("file")
-        .String(version.file)
+        .String(stored.file)
         .Key("note")
         .String(note)
         .EndObject();
