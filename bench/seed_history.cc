@@ -70,7 +70,7 @@ std::string CreatedPayload(const HistoryPlan& plan, const FinishedOrder& order) 
 
 std::string Progress(const FinishedOrder& order, const std::string& message_id, const std::string& event,
                      const std::string& status, TimePoint at) {
-  return wire::Encode(wire::OrderProgress{message_id, order.order_id, event, status, At(at)});
+  return wire::Encode(wire::OrderProgress{message_id, order.order_id, event, status, At(at), ""});
 }
 
 std::string PaymentReply(const HistoryPlan& plan, const FinishedOrder& order) {

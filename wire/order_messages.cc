@@ -45,6 +45,7 @@ std::string Encode(const OrderProgress& message) {
   JsonWriter json = BeginMessage(message.message_id, message.order_id);
   json.Key("event").String(message.event);
   WriteIfSet(json, "status", message.status);
+  WriteIfSet(json, "reason", message.reason);
   WriteIfSet(json, "at", message.at);
   json.EndObject();
   return json.Take();
@@ -86,6 +87,7 @@ Result<OrderProgress> DecodeOrderProgress(simdjson::dom::object body) {
   ReadMessageStart(read, message);
   message.event = read.String("event");
   message.status = read.OptionalString("status");
+  message.reason = read.OptionalString("reason");
   message.at = read.OptionalString("at");
   return read.Finish(std::move(message));
 }

@@ -55,7 +55,8 @@ struct OrderCancelled {
   std::string at;               // optional
 };
 
-// orders/progress: a step of the saga, for the order's history, and the status it implies if any.
+// orders/progress: a step of the saga, for the order's history, and the status it implies if any. On the wire
+// `reason` stands between status and at.
 struct OrderProgress {
   static constexpr std::string_view kTopic = topics::kOrderProgress;
   std::string message_id;
@@ -63,6 +64,7 @@ struct OrderProgress {
   std::string event;
   std::string status;  // optional
   std::string at;      // optional
+  std::string reason;  // optional: why a step failed ("payment_declined", "timeout")
 };
 
 std::string Encode(const OrderCreated& message);

@@ -42,7 +42,9 @@ Status StatusUpdates::OnProgress(storage::UnitOfWork& uow, const messaging::Enve
   if (!status.empty() && (!IsKnownStatus(status) || IsTerminal(status))) {
     return Status::InvalidArgument("status '" + status + "' is not a progress status");
   }
-  return Apply(uow, message, status, "", progress->event, progress->at);
+  // A failed step's reason is part of what happened to the order, as a cancellation's is.
+  const std::string event = progress->reason.empty() ? progress->event : progress->event + ": " + progress->reason;
+  return Apply(uow, message, status, "", event, progress->at);
 }
 
 Status StatusUpdates::Apply(storage::UnitOfWork& uow, const messaging::Envelope& message, std::string_view status,

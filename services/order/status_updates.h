@@ -1,5 +1,6 @@
 // StatusUpdates: applies the orchestrator's events to orders (orders/completed, orders/cancelled,
-// orders/progress), each inside the Consumer's transaction for that message.
+// orders/progress), each inside the Consumer's transaction for that message. A progress event goes into the
+// history as "<event>" or, when it carries a reason, "<event>: <reason>" (as "cancelled: <reason>" does).
 //
 // Idempotent: history entries are unique per (order, event) and status only moves forward (order.h),
 // so a redelivered or re-published outcome changes nothing. An event for an unknown order is rejected

@@ -286,7 +286,7 @@ TEST_F(OrderServiceTest, OrderCompletedMovesTheOrderToCompletedWithHistory) {
 
   const std::string key = order_id + ":outcome";
   probe.Publish("orders/progress", wire::Encode(wire::OrderProgress{"p1", order_id, "saga started", "PROCESSING",
-                                                                    "2026-01-01T00:00:00.000Z"}));
+                                                                    "2026-01-01T00:00:00.000Z", ""}));
   probe.Publish("orders/completed",
                 wire::Encode(wire::OrderCompleted{"c1", order_id, key, "2026-01-01T00:00:01.000Z"}));
   // A duplicate outcome with another message id changes nothing.

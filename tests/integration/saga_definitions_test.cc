@@ -34,6 +34,17 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text;
 }
 
+// The definition with its version set to `version`, so that a test says which version it runs.
+std::string WithVersion(std::string definition, int version) {
+  const std::string key = R"("version": )";
+  const size_t at = definition.find(key);
+  EXPECT_NE(at, std::string::npos);
+  if (at == std::string::npos) return definition;
+  const size_t digits = definition.find_first_not_of("0123456789", at + key.size());
+  definition.replace(at + key.size(), digits - at - key.size(), std::to_string(version));
+  return definition;
+}
+
 class SagaDefinitionsTest : public ::testing::Test {
  protected:
   // Starts the orchestrator on `folder` and returns its exit code and log; it must exit by itself.
@@ -69,7 +80,7 @@ TEST_F(SagaDefinitionsTest, ABrokenDefinitionStopsTheOrchestratorWithOneLinePerP
 }
 
 TEST_F(SagaDefinitionsTest, TwoDefinitionsClaimingOneTopicAreRefused) {
-  const std::string order = ReadFile(SourceDir() + "/config/sagas/order.json");
+  const std::string order = WithVersion(ReadFile(SourceDir() + "/config/sagas/order.json"), 1);
   std::ofstream(sagas_.path() + "/order.json") << order;
   const std::string copy = sagas_.path() + "/shop.json";
   std::ofstream(copy) << Replace(order, R"("name": "order")", R"("name": "shop")");
@@ -82,7 +93,7 @@ TEST_F(SagaDefinitionsTest, TwoDefinitionsClaimingOneTopicAreRefused) {
 }
 
 TEST_F(SagaDefinitionsTest, ADefinitionChangedWithoutANewVersionIsRefusedOnceItHasRun) {
-  const std::string order = ReadFile(SourceDir() + "/config/sagas/order.json");
+  const std::string order = WithVersion(ReadFile(SourceDir() + "/config/sagas/order.json"), 1);
   const std::string file = sagas_.path() + "/order.json";
   std::ofstream(file) << order;
   const SystemPorts ports{FreePort(), FreePortRange(5)};

@@ -132,6 +132,20 @@ std::string System::StatusOf(HttpClient& client, const std::string& order_id) {
   return std::string(status);
 }
 
+std::vector<std::string> System::HistoryOf(HttpClient& client, const std::string& order_id) {
+  auto response = client.Get("/api/orders/" + order_id);
+  std::vector<std::string> events;
+  if (response.status != 200) return events;
+  simdjson::dom::parser parser;
+  simdjson::dom::array history;
+  if (parser.parse(response.body).get_object()["history"].get_array().get(history)) return events;
+  for (simdjson::dom::element entry : history) {
+    std::string_view event;
+    if (!entry["event"].get_string().get(event)) events.emplace_back(event);
+  }
+  return events;
+}
+
 bool System::WaitAllTerminal(const std::vector<std::string>& order_ids, std::chrono::milliseconds timeout) {
   HttpClient client(ports_.http);
   size_t next = 0;  // orders before this one are known to be terminal

@@ -56,6 +56,8 @@ class System {
                                        std::chrono::milliseconds deadline = std::chrono::seconds(60));
   // The order's status from GET /api/orders/<id> ("" if unavailable).
   std::string StatusOf(HttpClient& client, const std::string& order_id);
+  // The events of the order's history, oldest first (empty if unavailable).
+  std::vector<std::string> HistoryOf(HttpClient& client, const std::string& order_id);
   bool WaitAllTerminal(const std::vector<std::string>& order_ids, std::chrono::milliseconds timeout);
   // Polls until every guarantee holds (outboxes drain last), returning the final violations.
   std::vector<verify::Violation> WaitGuarantees(std::chrono::milliseconds timeout);

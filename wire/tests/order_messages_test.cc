@@ -30,6 +30,9 @@ constexpr std::string_view kProgress =
     R"("at":"2024-01-15T10:30:00.100Z"})";
 constexpr std::string_view kProgressWithoutStatus =
     R"({"messageId":"id-p","orderId":"order-1","event":"payment_succeeded","at":"2024-01-15T10:30:00.100Z"})";
+constexpr std::string_view kProgressWithReason =
+    R"({"messageId":"id-p","orderId":"order-1","event":"payment_failed","reason":"payment_declined",)"
+    R"("at":"2024-01-15T10:30:00.100Z"})";
 
 TEST(OrderMessagesTest, EncodeWritesThePinnedBytes) {
   EXPECT_EQ(Encode(OrderCreated{
@@ -46,10 +49,13 @@ TEST(OrderMessagesTest, EncodeWritesThePinnedBytes) {
   EXPECT_EQ(
       Encode(OrderCancelled{"id-o", "order-1", "order-1:outcome", "payment_declined", "2024-01-15T10:30:02.000Z"}),
       kCancelled);
-  EXPECT_EQ(Encode(OrderProgress{"id-p", "order-1", "saga_started", "PROCESSING", "2024-01-15T10:30:00.100Z"}),
+  EXPECT_EQ(Encode(OrderProgress{"id-p", "order-1", "saga_started", "PROCESSING", "2024-01-15T10:30:00.100Z", ""}),
             kProgress);
-  EXPECT_EQ(Encode(OrderProgress{"id-p", "order-1", "payment_succeeded", "", "2024-01-15T10:30:00.100Z"}),
+  EXPECT_EQ(Encode(OrderProgress{"id-p", "order-1", "payment_succeeded", "", "2024-01-15T10:30:00.100Z", ""}),
             kProgressWithoutStatus);
+  EXPECT_EQ(
+      Encode(OrderProgress{"id-p", "order-1", "payment_failed", "", "2024-01-15T10:30:00.100Z", "payment_declined"}),
+      kProgressWithReason);
 }
 
 TEST(OrderMessagesTest, EveryPinnedMessageDecodesAndEncodesBackToItsBytes) {
@@ -71,11 +77,12 @@ TEST(OrderMessagesTest, EveryPinnedMessageDecodesAndEncodesBackToItsBytes) {
   ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
   EXPECT_EQ(cancelled->reason, "payment_declined");
   EXPECT_EQ(Encode(*cancelled), kCancelled);
-  for (std::string_view text : {kProgress, kProgressWithoutStatus}) {
+  for (std::string_view text : {kProgress, kProgressWithoutStatus, kProgressWithReason}) {
     auto progress = DecodeText(text, DecodeOrderProgress);
     ASSERT_TRUE(progress.ok()) << progress.status().ToString();
     EXPECT_EQ(Encode(*progress), text);
   }
+  EXPECT_EQ(DecodeText(kProgressWithReason, DecodeOrderProgress)->reason, "payment_declined");
 }
 
 TEST(OrderMessagesTest, OrdersCreatedNamesTheFieldThatIsWrong) {

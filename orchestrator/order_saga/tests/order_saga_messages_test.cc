@@ -59,9 +59,11 @@ std::vector<Sent> AllMessages(const engine::SagaDefinition& saga, const std::str
       sent.push_back({"outcome " + outcome.topic, outcome.payload});
     }
   }
-  const auto progress =
-      saga.build_progress(context, {"saga_started", "PROCESSING"}, "id-p", "2024-01-15T10:30:00.100Z");
+  const auto progress = saga.build_progress(context, {"saga_started", ""}, "id-p", "2024-01-15T10:30:00.100Z");
   if (progress) sent.push_back({"progress " + progress->topic, progress->payload});
+  const auto step_failed =
+      saga.build_progress(context, {"payment_failed", "payment_declined"}, "id-s", "2024-01-15T10:30:01.000Z");
+  if (step_failed) sent.push_back({"progress " + step_failed->topic, step_failed->payload});
   return sent;
 }
 
@@ -92,6 +94,8 @@ TEST(OrderSagaMessages, APlainOrder) {
            R"json({"messageId":"id-o","orderId":"order-1","idempotencyKey":"order-1:outcome","reason":"payment_declined","at":"2024-01-15T10:30:02.000Z"})json"},
           {"progress orders/progress",
            R"json({"messageId":"id-p","orderId":"order-1","event":"saga_started","status":"PROCESSING","at":"2024-01-15T10:30:00.100Z"})json"},
+          {"progress orders/progress",
+           R"json({"messageId":"id-s","orderId":"order-1","event":"payment_failed","reason":"payment_declined","at":"2024-01-15T10:30:01.000Z"})json"},
       });
 }
 
@@ -113,6 +117,8 @@ TEST(OrderSagaMessages, AnOrderWithEscapesUnicodeAndTheLargestTotal) {
            R"json({"messageId":"id-o","orderId":"o/\"2\"","idempotencyKey":"o/\"2\":outcome","reason":"payment_declined","at":"2024-01-15T10:30:02.000Z"})json"},
           {"progress orders/progress",
            R"json({"messageId":"id-p","orderId":"o/\"2\"","event":"saga_started","status":"PROCESSING","at":"2024-01-15T10:30:00.100Z"})json"},
+          {"progress orders/progress",
+           R"json({"messageId":"id-s","orderId":"o/\"2\"","event":"payment_failed","reason":"payment_declined","at":"2024-01-15T10:30:01.000Z"})json"},
       });
 }
 
@@ -153,14 +159,14 @@ TEST(OrderSagaMessages, EveryMessageIsWhatItsConsumerDecodes) {
   for (const auto& [order_id, data] :
        {std::pair<std::string, std::string>{"order-1", kPlain}, {R"(o/"2")", kUnusual}}) {
     const auto sent = AllMessages(Definition(), order_id, data);
-    ASSERT_EQ(sent.size(), 7U);
+    ASSERT_EQ(sent.size(), 8U);
     for (const auto& message : sent) EXPECT_EQ(AsTheConsumerReadsIt(message), message.payload) << message.name;
   }
 }
 
 TEST(OrderSagaMessages, TheServicesReadTheOrdersValuesFromThem) {
   const auto sent = AllMessages(Definition(), "order-1", kPlain);
-  ASSERT_EQ(sent.size(), 7U);
+  ASSERT_EQ(sent.size(), 8U);
   auto process = wire::DecodeText(sent[0].payload, wire::DecodePaymentProcess);
   ASSERT_TRUE(process.ok()) << process.status().ToString();
   EXPECT_EQ(process->amount_cents, 6498);
@@ -183,6 +189,11 @@ TEST(OrderSagaMessages, TheServicesReadTheOrdersValuesFromThem) {
   ASSERT_TRUE(progress.ok()) << progress.status().ToString();
   EXPECT_EQ(progress->event, "saga_started");
   EXPECT_EQ(progress->status, "PROCESSING");
+  auto step_failed = wire::DecodeText(sent[7].payload, wire::DecodeOrderProgress);
+  ASSERT_TRUE(step_failed.ok()) << step_failed.status().ToString();
+  EXPECT_EQ(step_failed->event, "payment_failed");
+  EXPECT_EQ(step_failed->reason, "payment_declined");
+  EXPECT_TRUE(step_failed->status.empty());
 }
 
 }  // namespace

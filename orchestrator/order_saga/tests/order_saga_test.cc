@@ -197,9 +197,24 @@ TEST_F(OrderSagaDefinitionTest, StatusChangesGoToOrdersProgress) {
   EXPECT_EQ(progress->topic, "orders/progress");
   EXPECT_EQ(Field(progress->payload, "event"), R"("compensating")");
   EXPECT_EQ(Field(progress->payload, "status"), R"("COMPENSATING")");
-  // A step event that changes no status costs the order service a commit and is not published.
-  EXPECT_FALSE(saga_.build_progress(context_, {"payment_succeeded", ""}, "msg-2", "t").has_value());
-  EXPECT_FALSE(saga_.build_progress(context_, {"payment_failed: declined", ""}, "msg-3", "t").has_value());
+}
+
+TEST_F(OrderSagaDefinitionTest, StepEventsGoToOrdersProgressWithoutAStatusAndWithTheirReason) {
+  auto charged = saga_.build_progress(context_, {"payment_succeeded", ""}, "msg-2", "t");
+  ASSERT_TRUE(charged.has_value());
+  EXPECT_EQ(Field(charged->payload, "event"), R"("payment_succeeded")");
+  EXPECT_EQ(Field(charged->payload, "status"), "<missing>") << "a step event implies no status";
+  EXPECT_EQ(Field(charged->payload, "reason"), "<missing>");
+  auto declined = saga_.build_progress(context_, {"payment_failed", "payment_declined"}, "msg-3", "t");
+  ASSERT_TRUE(declined.has_value());
+  EXPECT_EQ(Field(declined->payload, "event"), R"("payment_failed")");
+  EXPECT_EQ(Field(declined->payload, "reason"), R"("payment_declined")");
+  for (const char* event : {"inventory_succeeded", "inventory_failed", "payment_compensated", "inventory_compensated",
+                            "payment_succeeded_late", "inventory_compensation_failed"}) {
+    EXPECT_TRUE(saga_.build_progress(context_, {event, ""}, "msg-4", "t").has_value()) << event;
+  }
+  // The order service has nothing to show for a start it never made.
+  EXPECT_FALSE(saga_.build_progress(context_, {"start_rejected", "invalid_order"}, "msg-5", "t").has_value());
 }
 
 TEST_F(OrderSagaDefinitionTest, RepliesAreReadWithTheServicesReasonsAndDefaults) {

@@ -89,7 +89,7 @@ class NudgerTest : public OrderServiceTest {
     return DeliverTo(*updates_, wire::OrderCancelled{NextMessageId(), order_id, order_id + ":outcome", reason, ""});
   }
   Status Progress(const std::string& order_id, const std::string& event, const std::string& status) {
-    return DeliverTo(*updates_, wire::OrderProgress{NextMessageId(), order_id, event, status, ""});
+    return DeliverTo(*updates_, wire::OrderProgress{NextMessageId(), order_id, event, status, "", ""});
   }
 
   // Every orders/created in the outbox, decoded; one that does not decode fails the test.

@@ -88,7 +88,7 @@ class StatusUpdatesTest : public OrderServiceTest {
   }
   wire::OrderProgress ProgressMessage(const std::string& order_id, const std::string& event,
                                       const std::string& status = "") {
-    return {NextMessageId(), order_id, event, status, ""};
+    return {NextMessageId(), order_id, event, status, "", ""};
   }
   Status Completed(const std::string& order_id) { return Deliver(CompletedMessage(order_id)); }
   Status Cancelled(const std::string& order_id, const std::string& reason) {
@@ -189,6 +189,18 @@ TEST_F(StatusUpdatesTest, ProgressWithoutStatusOnlyRecordsHistory) {
   const Order order = Load(id);
   EXPECT_EQ(order.status, kPending);
   EXPECT_THAT(Events(order), ElementsAre("created", "payment charged"));
+}
+
+TEST_F(StatusUpdatesTest, AFailedStepsReasonFollowsItsEventInTheHistory) {
+  const std::string id = InsertPendingOrder();
+  ASSERT_TRUE(Progress(id, "saga_started", "PROCESSING").ok());
+  wire::OrderProgress failed = ProgressMessage(id, "payment_failed");
+  failed.reason = "payment_declined";
+  ASSERT_TRUE(Deliver(failed).ok());
+  const Order order = Load(id);
+  EXPECT_EQ(order.status, kProcessing) << "a step event implies no status";
+  EXPECT_TRUE(order.reason.empty()) << "the order's reason is its cancellation's";
+  EXPECT_THAT(Events(order), ElementsAre("created", "saga_started", "payment_failed: payment_declined"));
 }
 
 TEST_F(StatusUpdatesTest, ATerminalOrderNeverChangesStatus) {

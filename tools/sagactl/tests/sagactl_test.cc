@@ -527,7 +527,7 @@ TEST_F(SagactlTest, DefinitionsCheckValidatesFilesOfflineAndSaysWhatIsWrong) {
   env_["SAGAFLOW_HOME"] = (home() / "no-such-home").string();  // checking files needs no running system
   auto ok = Sagactl({"definitions", "check", order});
   EXPECT_EQ(ok.code, 0) << ok;
-  EXPECT_EQ(ok.out, order + ": ok: order version 1, 1 stage(s), 2 step(s), correlated by orderId\n");
+  EXPECT_EQ(ok.out, order + ": ok: order version 2, 1 stage(s), 2 step(s), correlated by orderId\n");
 
   const auto broken = home() / "broken.json";
   std::ofstream(broken) << R"({"name": "broken", "version": 0})";
@@ -539,7 +539,7 @@ TEST_F(SagactlTest, DefinitionsCheckValidatesFilesOfflineAndSaysWhatIsWrong) {
   // Each file alone is valid; together they claim the same topics.
   auto twice = Sagactl({"definitions", "check", order, order});
   EXPECT_EQ(twice.code, 2) << twice;
-  EXPECT_THAT(twice.err, HasSubstr("order version 1 is held already"));
+  EXPECT_THAT(twice.err, HasSubstr("order version 2 is held already"));
   EXPECT_EQ(Sagactl({"definitions", "check"}).code, 2);
   EXPECT_EQ(Sagactl({"definitions", "frob"}).code, 2);
 }
