@@ -44,8 +44,8 @@ void FlagSet::AddChoice(std::string name, std::string env, std::string default_v
   std::string joined;
   for (const auto& choice : choices) joined += (joined.empty() ? "" : "|") + choice;
   const std::string flag_name = name;
-  flags_.push_back({std::move(name), std::move(env), std::move(default_value), help + " (" + joined + ")",
-                    [target, choices, joined, flag_name](const std::string& value) {
+  flags_.push_back({std::move(name), std::move(env), std::move(default_value), std::move(help) + " (" + joined + ")",
+                    [target, choices = std::move(choices), joined, flag_name](const std::string& value) {
                       if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
                         return Status::InvalidArgument("--" + flag_name + " must be one of " + joined + ", got '" +
                                                        value + "'");
@@ -73,52 +73,89 @@ void FlagSet::AddSwitch(std::string name, std::string env, std::string help, boo
                     /*is_switch=*/true});
 }
 
-const FlagSet::Flag* FlagSet::Find(const std::string& name) const {
-  for (const auto& flag : flags_) {
+void FlagSet::AddParsed(std::string name, std::string env, std::string default_text, std::string help,
+                        ValueParser parse) {
+  flags_.push_back({std::move(name), std::move(env), std::move(default_text), std::move(help), std::move(parse)});
+}
+
+void FlagSet::AllowPositional(std::string usage_name, std::vector<std::string>* target) {
+  target->clear();
+  positional_usage_ = std::move(usage_name);
+  positional_ = target;
+}
+
+FlagSet::Flag* FlagSet::Find(const std::string& name) {
+  for (auto& flag : flags_) {
     if (flag.name == name) return &flag;
   }
   return nullptr;
 }
 
-Status FlagSet::Parse(int argc, const char* const* argv, const EnvLookup& getenv) {
+std::string FlagSet::SourceOf(const std::string& name) const {
   for (const auto& flag : flags_) {
+    if (flag.name == name) return flag.source;
+  }
+  return "";
+}
+
+Status FlagSet::ReadEnvironment(const EnvLookup& getenv) {
+  for (auto& flag : flags_) {
     if (flag.env.empty()) continue;
     const char* value = getenv(flag.env.c_str());
     if (value == nullptr || *value == '\0') continue;
     Status status = flag.set(value);
     if (!status.ok()) return Status::InvalidArgument(flag.env + ": " + status.message());
+    flag.source = flag.env;
   }
+  return Status::Ok();
+}
+
+Status FlagSet::ReadFlag(int argc, const char* const* argv, int& i) {
+  std::string name = std::string(argv[i]).substr(2);
+  std::string value;
+  bool has_value = false;
+  if (auto eq = name.find('='); eq != std::string::npos) {
+    value = name.substr(eq + 1);
+    name = name.substr(0, eq);
+    has_value = true;
+  }
+  Flag* flag = Find(name);
+  if (flag == nullptr) return Status::InvalidArgument("unknown flag --" + name + " (see --help)");
+  if (!has_value && flag->is_switch) {
+    value = "true";
+  } else if (!has_value) {
+    if (i + 1 >= argc) return Status::InvalidArgument("flag --" + name + " needs a value");
+    value = argv[++i];
+  }
+  Status status = flag->set(value);
+  if (!status.ok()) return status;
+  flag->source = "--" + name;
+  return Status::Ok();
+}
+
+Status FlagSet::Parse(int argc, const char* const* argv, const EnvLookup& getenv) {
+  if (Status status = ReadEnvironment(getenv); !status.ok()) return status;
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
+    const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       help_requested_ = true;
       return Status::Ok();
     }
-    if (arg.rfind("--", 0) != 0) return Status::InvalidArgument("unexpected argument '" + arg + "' (see --help)");
-    std::string name = arg.substr(2);
-    std::string value;
-    bool has_value = false;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
+    if (arg.rfind("--", 0) == 0) {
+      if (Status status = ReadFlag(argc, argv, i); !status.ok()) return status;
+    } else if (positional_ != nullptr) {
+      positional_->push_back(arg);
+    } else {
+      return Status::InvalidArgument("unexpected argument '" + arg + "' (see --help)");
     }
-    const Flag* flag = Find(name);
-    if (flag == nullptr) return Status::InvalidArgument("unknown flag --" + name + " (see --help)");
-    if (!has_value && flag->is_switch) {
-      value = "true";
-    } else if (!has_value) {
-      if (i + 1 >= argc) return Status::InvalidArgument("flag --" + name + " needs a value");
-      value = argv[++i];
-    }
-    Status status = flag->set(value);
-    if (!status.ok()) return status;
   }
   return Status::Ok();
 }
 
 std::string FlagSet::Usage() const {
-  std::string out = "usage: " + program_ + " [--flag value]...\n" + summary_ + "\n\nflags:\n";
+  std::string out = "usage: " + program_ + " [--flag value]...";
+  if (positional_ != nullptr) out += " " + positional_usage_;
+  out += "\n" + summary_ + "\n\nflags:\n";
   for (const auto& flag : flags_) {
     out += "  --" + flag.name + "  " + flag.help + " [default: " + flag.default_text + "]";
     if (!flag.env.empty()) out += " (env " + flag.env + ")";

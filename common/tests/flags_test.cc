@@ -1,5 +1,6 @@
 #include "common/flags.h"
 
+#include <charconv>
 #include <initializer_list>
 #include <map>
 #include <string>
@@ -181,6 +182,169 @@ TEST(FlagSet, HelpStopsParsingAndIsNotAnError) {
     EXPECT_TRUE(p.status.ok()) << help;
     EXPECT_TRUE(p.help) << help;
   }
+}
+
+// A command-style tool: a command and its operands among the flags.
+struct CommandParsed {
+  Status status;
+  std::vector<std::string> words = {"left over"};  // AllowPositional must clear it
+  bool json = false;
+  std::string state;
+  int64_t limit = 0;
+  bool help = false;
+};
+
+CommandParsed ParseCommand(std::vector<const char*> args, const FakeEnv& env = {}) {
+  CommandParsed out;
+  FlagSet flags("sagactl", "Sees sagas.");
+  flags.AddSwitch("json", "", "JSON output", &out.json);
+  flags.AddString("state", "", "", "only this state", &out.state);
+  flags.AddInt("limit", "SAGAFLOW_LIMIT", 10, 1, 100, "rows", &out.limit);
+  flags.AllowPositional("<command> [operand]...", &out.words);
+  args.insert(args.begin(), "sagactl");
+  out.status = flags.Parse(static_cast<int>(args.size()), args.data(), env.Lookup());
+  out.help = flags.help_requested();
+  return out;
+}
+
+TEST(FlagSet, AllowPositionalCollectsWordsInOrderAmongTheFlags) {
+  const CommandParsed p = ParseCommand({"--json", "list", "--state", "FAILED", "a", "--limit=5", "-", "-x", "b"});
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.words, (std::vector<std::string>{"list", "a", "-", "-x", "b"}))
+      << "a flag's separate value is not a positional word, and a single-dash word is one";
+  EXPECT_TRUE(p.json);
+  EXPECT_EQ(p.state, "FAILED");
+  EXPECT_EQ(p.limit, 5);
+}
+
+TEST(FlagSet, AllowPositionalWithoutWordsLeavesThemEmpty) {
+  const CommandParsed p = ParseCommand({"--json"});
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_TRUE(p.words.empty());
+}
+
+TEST(FlagSet, ASwitchNeverTakesTheNextPositionalWord) {
+  const CommandParsed p = ParseCommand({"--json", "verify"});
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_TRUE(p.json);
+  EXPECT_EQ(p.words, std::vector<std::string>{"verify"});
+}
+
+TEST(FlagSet, ASeparateValueIsTheNextWordEvenIfItLooksLikeAFlag) {
+  const CommandParsed p = ParseCommand({"list", "--state", "--json"});
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.state, "--json");
+  EXPECT_FALSE(p.json);
+}
+
+TEST(FlagSet, AllowPositionalStillRejectsBadFlagsAmongTheWords) {
+  const CommandParsed unknown = ParseCommand({"list", "--frob", "a"});
+  ASSERT_TRUE(unknown.status.IsInvalidArgument());
+  EXPECT_EQ(unknown.status.message(), "unknown flag --frob (see --help)");
+  const CommandParsed missing = ParseCommand({"list", "--state"});
+  ASSERT_TRUE(missing.status.IsInvalidArgument());
+  EXPECT_EQ(missing.status.message(), "flag --state needs a value");
+  const CommandParsed range = ParseCommand({"list", "--limit", "0"});
+  ASSERT_TRUE(range.status.IsInvalidArgument());
+  EXPECT_EQ(range.status.message(), "--limit must be between 1 and 100, got 0");
+}
+
+TEST(FlagSet, HelpAmongPositionalWordsStopsTheParse) {
+  for (const char* help : {"--help", "-h"}) {
+    const CommandParsed p = ParseCommand({"status", help, "--frob"});
+    EXPECT_TRUE(p.status.ok()) << help;
+    EXPECT_TRUE(p.help) << help;
+  }
+}
+
+TEST(FlagSet, UsageNamesThePositionalWords) {
+  std::vector<std::string> words;
+  FlagSet flags("sagactl", "Sees sagas.");
+  EXPECT_EQ(flags.Usage().rfind("usage: sagactl [--flag value]...\n", 0), 0U) << flags.Usage();
+  flags.AllowPositional("<command> [operand]...", &words);
+  EXPECT_EQ(flags.Usage().rfind("usage: sagactl [--flag value]... <command> [operand]...\nSees sagas.\n", 0), 0U)
+      << flags.Usage();
+}
+
+// A flag of the caller's own type: an even number, as sagactl reads a duration.
+struct EvenParsed {
+  Status status;
+  int64_t even = -1;  // the caller's own default
+  std::vector<std::string> seen;
+  std::string usage;
+};
+
+EvenParsed ParseEven(std::vector<const char*> args, const FakeEnv& env = {}) {
+  EvenParsed out;
+  FlagSet flags("tool", "Reads an even number.");
+  flags.AddParsed("even", "SAGAFLOW_EVEN", "none", "an even number", [&out](const std::string& value) {
+    out.seen.push_back(value);
+    int64_t parsed = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+    if (ec != std::errc() || ptr != value.data() + value.size() || parsed % 2 != 0) {
+      return Status::InvalidArgument("--even takes an even number, not '" + value + "'");
+    }
+    out.even = parsed;
+    return Status::Ok();
+  });
+  args.insert(args.begin(), "tool");
+  out.status = flags.Parse(static_cast<int>(args.size()), args.data(), env.Lookup());
+  out.usage = flags.Usage();
+  return out;
+}
+
+TEST(FlagSet, AddParsedHandsEachValueToTheCallersParser) {
+  const EvenParsed none = ParseEven({});
+  ASSERT_TRUE(none.status.ok()) << none.status.ToString();
+  EXPECT_EQ(none.even, -1) << "without a value the parser is not called and the caller's default stays";
+  EXPECT_TRUE(none.seen.empty());
+
+  const EvenParsed both = ParseEven({"--even", "4", "--even=6"}, FakeEnv({{"SAGAFLOW_EVEN", "2"}}));
+  ASSERT_TRUE(both.status.ok()) << both.status.ToString();
+  EXPECT_EQ(both.seen, (std::vector<std::string>{"2", "4", "6"})) << "the variable first, then each flag in order";
+  EXPECT_EQ(both.even, 6);
+}
+
+TEST(FlagSet, AddParsedReturnsTheParsersErrorAndNamesABadVariable) {
+  const EvenParsed flag = ParseEven({"--even", "3"});
+  ASSERT_TRUE(flag.status.IsInvalidArgument());
+  EXPECT_EQ(flag.status.message(), "--even takes an even number, not '3'");
+  const EvenParsed env = ParseEven({}, FakeEnv({{"SAGAFLOW_EVEN", "x"}}));
+  ASSERT_TRUE(env.status.IsInvalidArgument());
+  EXPECT_EQ(env.status.message(), "SAGAFLOW_EVEN: --even takes an even number, not 'x'");
+}
+
+TEST(FlagSet, AddParsedShowsItsDefaultTextInUsage) {
+  EXPECT_NE(ParseEven({}).usage.find("--even  an even number [default: none] (env SAGAFLOW_EVEN)\n"), std::string::npos)
+      << ParseEven({}).usage;
+}
+
+TEST(FlagSet, SourceOfSaysWhetherTheFlagTheVariableOrTheDefaultChose) {
+  std::string host;
+  int64_t port = 0;
+  FlagSet flags("order-service", "Serves the order API.");
+  flags.AddString("host", "SAGAFLOW_HOST", "127.0.0.1", "address", &host);
+  flags.AddInt("port", "SAGAFLOW_PORT", 3000, 1, 65535, "HTTP port", &port);
+  std::string limit;
+  flags.AddString("limit", "SAGAFLOW_LIMIT", "10", "rows", &limit);
+  const std::vector<const char*> args = {"order-service", "--port=4000"};
+  const FakeEnv env({{"SAGAFLOW_PORT", "5000"}, {"SAGAFLOW_LIMIT", "20"}});
+  ASSERT_TRUE(flags.Parse(static_cast<int>(args.size()), args.data(), env.Lookup()).ok());
+  EXPECT_EQ(flags.SourceOf("port"), "--port") << "the flag overrides the variable";
+  EXPECT_EQ(flags.SourceOf("limit"), "SAGAFLOW_LIMIT");
+  EXPECT_EQ(flags.SourceOf("host"), "");
+  EXPECT_EQ(flags.SourceOf("no-such-flag"), "");
+}
+
+TEST(FlagSet, AStringFlagOverridesABadVariableForACallerThatChecksAfterParse) {
+  std::string port_text;
+  FlagSet flags("tool", "Checks its port itself.");
+  flags.AddString("port", "SAGAFLOW_PORT", "5000", "port", &port_text);
+  const std::vector<const char*> args = {"tool", "--port", "6000"};
+  const FakeEnv env({{"SAGAFLOW_PORT", "http"}});
+  ASSERT_TRUE(flags.Parse(static_cast<int>(args.size()), args.data(), env.Lookup()).ok());
+  EXPECT_EQ(port_text, "6000");
+  EXPECT_EQ(flags.SourceOf("port"), "--port");
 }
 
 TEST(FlagSet, UsageListsFlagsDefaultsEnvironmentAndChoices) {

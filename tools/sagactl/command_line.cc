@@ -1,63 +1,42 @@
 #include "tools/sagactl/command_line.h"
 
-#include <optional>
 #include <string>
+#include <vector>
+
+#include "common/flags.h"
+#include "common/status.h"
 
 namespace sagaflow::sagactl {
 
 namespace {
 
-// Where the order service's port came from (the flag or the variable, as its error names it), and its text.
-struct PortSetting {
-  std::string source;
-  std::string text;
-};
-
-// The variable's value, or nullptr if it is unset or empty.
-const char* Setting(const EnvLookup& getenv, const char* name) {
-  const char* value = getenv(name);
-  return value != nullptr && *value != '\0' ? value : nullptr;
-}
-
-// Applies argv[i], and its value if it takes one (advancing i). False for --help, which ends the parse.
-bool ReadArgument(int argc, const char* const* argv, int& i, Invocation& invocation, std::optional<PortSetting>& port) {
-  const std::string arg = argv[i];
-  const auto value = [&]() -> std::string {
-    if (i + 1 >= argc) throw Failure(2, arg + " needs a value");
-    return argv[++i];
-  };
+// Every flag of every command; `port_text` is checked after the parse (CheckedPort).
+void DefineFlags(FlagSet& flags, Invocation& invocation, std::string& port_text) {
   Context& context = invocation.context;
   CommandLine& command = invocation.command;
-  if (arg == "--help" || arg == "-h") return false;
-  if (arg == "--json") {
-    context.json = true;
-  } else if (arg == "--home") {
-    context.home = value();
-  } else if (arg == "--http-port") {
-    port = PortSetting{"--http-port", value()};
-  } else if (arg == "--stock-file") {
-    context.stock_file = value();
-  } else if (arg == "--state") {
-    command.state = value();
-  } else if (arg == "--older-than") {
-    const std::string text = value();
-    command.older_than = ParseDuration(text);
-    if (!command.older_than) throw Failure(2, "--older-than takes a duration like 30s, 5m or 2h, not '" + text + "'");
-  } else if (arg.rfind("--", 0) == 0) {
-    throw Failure(2, "unknown flag " + arg + " (see sagactl --help)");
-  } else if (command.name.empty()) {
-    command.name = arg;
-  } else {
-    command.operands.push_back(arg);
-  }
-  return true;
+  flags.AddString("home", "SAGAFLOW_HOME", "var", "the home whose data/*.db it reads", &context.home);
+  flags.AddSwitch("json", "", "one JSON document on stdout instead of text tables", &context.json);
+  flags.AddString("http-port", "SAGAFLOW_HTTP_PORT", std::to_string(context.http_port),
+                  "the order service's port (1-65534); retry calls the orchestrator on it + 1", &port_text);
+  flags.AddString("stock-file", "SAGAFLOW_STOCK_FILE", "config/stock.json",
+                  "the initial stock that verify checks guarantee 3 against", &context.stock_file);
+  flags.AddString("state", "", "", "list: only sagas in this state (empty: any)", &command.state);
+  flags.AddParsed(
+      "older-than", "", "list: any, stuck: 60s",
+      "list, stuck: only sagas not updated for this long (30s, 5m, 2h, 1500ms)", [&command](const std::string& text) {
+        command.older_than = ParseDuration(text);
+        if (!command.older_than) {
+          return Status::InvalidArgument("--older-than takes a duration like 30s, 5m or 2h, not '" + text + "'");
+        }
+        return Status::Ok();
+      });
 }
 
-int CheckedPort(const PortSetting& port) {
-  auto parsed = ParsePort(port.text);
+// The port `text` that `source` (--http-port or SAGAFLOW_HTTP_PORT) chose.
+int CheckedPort(const std::string& source, const std::string& text) {
+  auto parsed = ParsePort(text);
   if (!parsed) {
-    throw Failure(
-        2, port.source + " must be a port from 1 to 65534 (the orchestrator's is it + 1), not '" + port.text + "'");
+    throw Failure(2, source + " must be a port from 1 to 65534 (the orchestrator's is it + 1), not '" + text + "'");
   }
   return *parsed;
 }
@@ -66,20 +45,28 @@ int CheckedPort(const PortSetting& port) {
 
 Invocation ParseCommandLine(int argc, const char* const* argv, const EnvLookup& getenv) {
   Invocation invocation;
-  Context& context = invocation.context;
-  const char* home = Setting(getenv, "SAGAFLOW_HOME");
-  context.home = home != nullptr ? home : "var";
-  std::optional<PortSetting> port;
-  if (const char* text = Setting(getenv, "SAGAFLOW_HTTP_PORT")) port = PortSetting{"SAGAFLOW_HTTP_PORT", text};
-  const char* stock = Setting(getenv, "SAGAFLOW_STOCK_FILE");
-  context.stock_file = stock != nullptr ? stock : "config/stock.json";
-  for (int i = 1; i < argc; ++i) {
-    if (!ReadArgument(argc, argv, i, invocation, port)) {
-      invocation.help_requested = true;
-      return invocation;
-    }
+  std::string port_text;
+  std::vector<std::string> words;
+  FlagSet flags("sagactl",
+                "Sees, checks and repairs sagas: reads <home>/data/*.db read-only; retry asks the "
+                "orchestrator's admin endpoint.");
+  DefineFlags(flags, invocation, port_text);
+  flags.AllowPositional("<command> [operand]...", &words);
+  Status parsed = flags.Parse(argc, argv, getenv);
+  if (!parsed.ok()) throw Failure(2, parsed.message());
+  invocation.usage = flags.Usage();
+  if (flags.help_requested()) {
+    invocation.help_requested = true;
+    return invocation;
   }
-  if (port) context.http_port = CheckedPort(*port);
+  // The default (never wrong) is not checked, as before: only a port someone chose.
+  if (const std::string source = flags.SourceOf("http-port"); !source.empty()) {
+    invocation.context.http_port = CheckedPort(source, port_text);
+  }
+  if (!words.empty()) {
+    invocation.command.name = words.front();
+    invocation.command.operands.assign(words.begin() + 1, words.end());
+  }
   return invocation;
 }
 

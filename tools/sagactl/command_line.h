@@ -1,11 +1,13 @@
-// sagactl's command line: flags may stand anywhere among the words (before the command, after it, between its
-// operands); each takes effect as it is read, so the first bad one ends the parse. Environment variables give the
-// defaults (SAGAFLOW_HOME, SAGAFLOW_HTTP_PORT, SAGAFLOW_STOCK_FILE), the flags override them, and the port is
-// checked once all flags are read, whichever of the two chose it. Not common/flags.h's FlagSet: that takes no
-// command or operands among the flags, reads --flag=value, checks the variables before the flags, and words its
-// errors and usage otherwise, and sagactl's command line stays as operators and scripts/sagactl know it.
+// sagactl's command line, read by common/flags.h's FlagSet: `sagactl [--flag value]... <command> [operand]...`, the
+// flags anywhere among the words (before the command, after it, between its operands), as `--name value` or
+// `--name=value`; the first word that is not a flag names the command and the others are its operands. Each flag
+// takes effect as it is read, so the first bad one ends the parse. Environment variables give the defaults
+// (SAGAFLOW_HOME, SAGAFLOW_HTTP_PORT, SAGAFLOW_STOCK_FILE) and the flags override them; the port is checked once all
+// flags are read, so --http-port overrides a bad SAGAFLOW_HTTP_PORT and its error names whichever chose it.
 // Internal to tools/sagactl.
 #pragma once
+
+#include <string>
 
 #include "tools/sagactl/commands.h"
 #include "tools/sagactl/context.h"
@@ -15,6 +17,7 @@ namespace sagaflow::sagactl {
 
 struct Invocation {
   bool help_requested = false;  // --help or -h, which ends the parse
+  std::string usage;            // the usage line and every flag (FlagSet::Usage), without the commands
   Context context;              // all but out and now, which Run sets
   CommandLine command;
 };

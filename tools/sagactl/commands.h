@@ -2,7 +2,7 @@
 // them from one table. A command reads what it needs through `context` (read-only databases, the admin endpoint),
 // writes its answer to *context.out (JSON with --json), returns its exit code (0, or 1 when the answer is "no")
 // and throws Failure for any other ending. Adding a command: its file, its declaration here, its row in kCommands
-// and its line in kUsage (both in sagactl.cc). Internal to tools/sagactl.
+// and its line in kCommandsHelp (both in sagactl.cc). Internal to tools/sagactl.
 #pragma once
 
 #include <optional>

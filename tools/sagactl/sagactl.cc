@@ -13,9 +13,9 @@ namespace sagaflow::sagactl {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: sagactl [--home DIR] [--json] [--http-port N] [--stock-file F] <command>\n"
-    "commands:\n"
+// Follows FlagSet's usage (the usage line and the flags) in --help.
+constexpr const char* kCommandsHelp =
+    "\ncommands:\n"
     "  status <orderId>                  everything about one order across all databases, and why it waits\n"
     "  list [--state S] [--older-than D]  sagas by state (D like 30s, 5m, 2h)\n"
     "  stuck [--older-than D]            non-terminal sagas with no pending timer, or not updated for D (60s);\n"
@@ -65,11 +65,11 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     return failure.exit_code;
   }
   if (invocation.help_requested) {
-    out << kUsage;
+    out << invocation.usage << kCommandsHelp;
     return 0;
   }
   if (invocation.command.name.empty()) {
-    err << kUsage;
+    err << invocation.usage << kCommandsHelp;
     return 2;
   }
   Context& context = invocation.context;

@@ -179,7 +179,7 @@ TEST_P(SagactlVerifyViolationTest, ExitsOneWithOneLineNamingTheGuarantee) {
   for (const auto& [file, sql] : GetParam().changes) ASSERT_TRUE(Exec(file, sql).ok());
   auto outcome = Sagactl({"verify"});
   EXPECT_EQ(outcome.code, 1) << outcome;
-  EXPECT_EQ(Lines(outcome.out), 1u) << outcome;
+  EXPECT_EQ(Lines(outcome.out), 1U) << outcome;
   EXPECT_THAT(outcome.out, AllOf(StartsWith("guarantee " + std::to_string(GetParam().guarantee) + ": "),
                                  HasSubstr(GetParam().names)));
   EXPECT_THAT(outcome.out, Not(HasSubstr("ok:")));
@@ -269,7 +269,7 @@ TEST_F(SagactlTest, JsonVerifyListsTheViolations) {
     ASSERT_FALSE(violation["detail"].get(detail));
     found[guarantee] = std::string(detail);
   }
-  ASSERT_EQ(found.size(), 2u) << outcome;
+  ASSERT_EQ(found.size(), 2U) << outcome;
   EXPECT_THAT(found[3], HasSubstr("product P001"));
   EXPECT_THAT(found[5], HasSubstr("payments.db"));
 }
@@ -286,7 +286,7 @@ TEST_F(SagactlTest, JsonVerifyOnAConsistentHomeIsOk) {
   EXPECT_TRUE(ok);
   simdjson::dom::array violations;
   ASSERT_FALSE(root["violations"].get(violations));
-  EXPECT_EQ(violations.size(), 0u);
+  EXPECT_EQ(violations.size(), 0U);
 }
 
 // --- status ---------------------------------------------------------------------------------------
@@ -514,7 +514,7 @@ TEST_F(SagactlTest, JsonOutputOfEveryReadingCommandIsValid) {
   simdjson::padded_string text(status.out);
   simdjson::dom::array waiting;
   ASSERT_FALSE(parser.parse(text)["saga"]["waiting"].get(waiting)) << status;
-  ASSERT_EQ(waiting.size(), 1u);
+  ASSERT_EQ(waiting.size(), 1U);
   std::string_view line;
   ASSERT_FALSE(waiting.at(0).get(line));
   EXPECT_THAT(std::string(line), AllOf(HasSubstr("step payment"), HasSubstr("next retry at")));
@@ -576,7 +576,7 @@ TEST_F(SagactlTest, MissingHomeIsExitTwoWithOneLineNamingIt) {
   for (const char* command : {"verify", "list", "outbox"}) {
     auto outcome = Sagactl({command});
     EXPECT_EQ(outcome.code, 2) << outcome;
-    EXPECT_EQ(Lines(outcome.err), 1u) << outcome;
+    EXPECT_EQ(Lines(outcome.err), 1U) << outcome;
     EXPECT_THAT(outcome.err, HasSubstr(missing));
     EXPECT_EQ(outcome.out, "");
   }
@@ -591,7 +591,7 @@ TEST_F(SagactlTest, MissingDatabaseIsExitTwoNamingTheFile) {
   for (const auto& args : std::vector<std::vector<std::string>>{{"verify"}, {"status", "order-1"}, {"outbox"}}) {
     auto outcome = Sagactl(args);
     EXPECT_EQ(outcome.code, 2) << args[0] << ": " << outcome;
-    EXPECT_EQ(Lines(outcome.err), 1u) << outcome;
+    EXPECT_EQ(Lines(outcome.err), 1U) << outcome;
     EXPECT_THAT(outcome.err, HasSubstr((home() / "data" / "payments.db").string()));
   }
 }
@@ -626,6 +626,39 @@ TEST_F(SagactlTest, HelpIsExitZero) {
   EXPECT_THAT(outcome.out, AllOf(StartsWith("usage: sagactl"), HasSubstr("verify"), HasSubstr("dlq")));
 }
 
+TEST_F(SagactlTest, HelpListsEveryCommandFlagAndVariable) {
+  for (const char* help : {"--help", "-h"}) {
+    auto outcome = Sagactl({"status", help});
+    EXPECT_EQ(outcome.code, 0) << outcome;
+    EXPECT_EQ(outcome.err, "");
+    for (const char* command :
+         {"status", "list", "stuck", "retry", "verify", "outbox", "dlq", "definitions check", "definitions list"}) {
+      EXPECT_THAT(outcome.out, HasSubstr("\n  " + std::string(command) + " ")) << help;
+    }
+    for (const char* flag : {"--home", "--json", "--http-port", "--stock-file", "--state", "--older-than"}) {
+      EXPECT_THAT(outcome.out, HasSubstr("\n  " + std::string(flag) + "  ")) << help;
+    }
+    for (const char* variable : {"SAGAFLOW_HOME", "SAGAFLOW_HTTP_PORT", "SAGAFLOW_STOCK_FILE"}) {
+      EXPECT_THAT(outcome.out, HasSubstr("(env " + std::string(variable) + ")")) << help;
+    }
+  }
+  auto none = Sagactl({"--json"});
+  EXPECT_EQ(none.code, 2) << none;
+  EXPECT_THAT(none.err, AllOf(StartsWith("usage: sagactl"), HasSubstr("\n  verify ")));
+}
+
+TEST_F(SagactlTest, FlagsTakeTheirValueAfterAnEqualsSignToo) {
+  auto older = Sagactl({"list", "--older-than=30s", "--state=CANCELLED"});
+  ASSERT_EQ(older.code, 0) << older;
+  EXPECT_THAT(older.out, AllOf(HasSubstr("order-2"), Not(HasSubstr("order-1")), EndsWith("\n1 saga(s)\n")));
+  auto json = Sagactl({"verify", "--json=true"});
+  EXPECT_EQ(json.code, 0) << json;
+  EXPECT_THAT(json.out, StartsWith("{"));
+  auto bad = Sagactl({"--json=maybe", "verify"});
+  EXPECT_EQ(bad.code, 2) << bad;
+  EXPECT_THAT(bad.err, HasSubstr("--json"));
+}
+
 TEST_F(SagactlTest, BadOlderThanIsExitTwo) {
   for (const char* bad : {"5x", "soon", "-5s", "", "1.5m", "s"}) {
     auto outcome = Sagactl({"list", "--older-than", bad});
@@ -640,7 +673,7 @@ TEST_F(SagactlTest, BadOlderThanIsExitTwo) {
 TEST_F(SagactlTest, RetryWithoutTheAdminTokenIsExitTwoNamingItsFile) {
   auto outcome = Sagactl({"retry", "order-1"});
   EXPECT_EQ(outcome.code, 2) << outcome;
-  EXPECT_EQ(Lines(outcome.err), 1u) << outcome;
+  EXPECT_EQ(Lines(outcome.err), 1U) << outcome;
   EXPECT_THAT(outcome.err, HasSubstr("secrets/admin-token"));
 }
 
@@ -654,7 +687,7 @@ TEST_F(SagactlTest, RetryAgainstAClosedPortIsExitTwoNamingThePort) {
   env_["SAGAFLOW_HTTP_PORT"] = std::to_string(port - 1);
   auto outcome = Sagactl({"retry", "order-1"});
   EXPECT_EQ(outcome.code, 2) << outcome;
-  EXPECT_EQ(Lines(outcome.err), 1u) << outcome;
+  EXPECT_EQ(Lines(outcome.err), 1U) << outcome;
   EXPECT_THAT(outcome.err, HasSubstr("port " + std::to_string(port)));
 
   env_["SAGAFLOW_HTTP_PORT"] = "5000";
@@ -691,6 +724,19 @@ TEST_F(SagactlTest, HttpPortThatIsNotAPortIsAUsageError) {
   }
 }
 
+// The port is checked once every flag is read: --http-port overrides a bad SAGAFLOW_HTTP_PORT (the variable alone
+// is refused, above), and only the last --http-port counts.
+TEST_F(SagactlTest, HttpPortFlagOverridesABadVariable) {
+  env_["SAGAFLOW_HTTP_PORT"] = "abc";
+  auto flag = Sagactl({"--http-port", "5000", "verify"});
+  EXPECT_EQ(flag.code, 0) << flag;
+  auto last = Sagactl({"--http-port", "abc", "verify", "--http-port=5000"});
+  EXPECT_EQ(last.code, 0) << last;
+  auto env = Sagactl({"verify"});
+  EXPECT_EQ(env.code, 2) << env;
+  EXPECT_THAT(env.err, HasSubstr("SAGAFLOW_HTTP_PORT must be a port from 1 to 65534"));
+}
+
 // The stock file was parsed by hand, skipping whatever it did not understand: a file that is not a JSON
 // object of non-negative integers gave an empty or wrong initial stock, so guarantee 3 (stock conservation) went
 // unchecked (verify said "ok") or was misreported. It is now an environment error naming the file.
@@ -700,7 +746,7 @@ TEST_F(SagactlTest, MalformedStockFileIsExitTwoNamingIt) {
     WriteStockFile(bad);
     auto outcome = Sagactl({"verify"});
     EXPECT_EQ(outcome.code, 2) << bad << ": " << outcome;
-    EXPECT_EQ(Lines(outcome.err), 1u) << outcome;
+    EXPECT_EQ(Lines(outcome.err), 1U) << outcome;
     EXPECT_THAT(outcome.err, HasSubstr((home() / "stock.json").string())) << bad;
     EXPECT_EQ(outcome.out, "") << bad;
   }
