@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "common/percent_encoding.h"
+
 namespace sagaflow::http {
 
 namespace beast_http = boost::beast::http;
@@ -22,8 +24,8 @@ void ParseQuery(std::string_view query, std::map<std::string, std::string>& into
     const std::string_view pair = query.substr(0, amp);
     if (!pair.empty()) {
       const size_t equals = pair.find('=');
-      into[std::string(pair.substr(0, equals))] =
-          equals == std::string_view::npos ? std::string() : std::string(pair.substr(equals + 1));
+      into[PercentDecode(pair.substr(0, equals))] =
+          equals == std::string_view::npos ? std::string() : PercentDecode(pair.substr(equals + 1));
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);

@@ -12,7 +12,7 @@ namespace sagaflow::http {
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
-// Method, path, query (split on & and =, not percent-decoded, as before), lower-case header names (for a
+// Method, path, query (split on & and =, each name and value percent-decoded), lower-case header names (for a
 // repeated field the last wins) and, if `with_body`, the body (moved out of `request`).
 HttpRequest ToHttpRequest(BeastRequest& request, bool with_body);
 

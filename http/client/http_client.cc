@@ -14,8 +14,6 @@ namespace sagaflow::http {
 
 namespace {
 
-constexpr int kTimeoutMs = 15'000;
-
 std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
@@ -117,7 +115,7 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& pat
         return result;
       }
       pollfd waiting{fd_, POLLIN, 0};
-      if (poll(&waiting, 1, kTimeoutMs) <= 0) {
+      if (poll(&waiting, 1, static_cast<int>(timeout_.count())) <= 0) {
         failed = true;
         break;
       }

@@ -3,6 +3,7 @@
 // to close. A failed connection is status 0. Not thread-safe: one client per thread.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -24,7 +25,9 @@ ResponseHead ParseResponseHead(const std::string& head);
 
 class HttpClient {
  public:
-  explicit HttpClient(int port) : port_(port) {}
+  // A response that does not arrive within `timeout` fails (status 0).
+  explicit HttpClient(int port, std::chrono::milliseconds timeout = std::chrono::seconds(15))
+      : port_(port), timeout_(timeout) {}
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -42,6 +45,7 @@ class HttpClient {
   void Close();
 
   int port_;
+  std::chrono::milliseconds timeout_;
   int fd_ = -1;
 };
 
