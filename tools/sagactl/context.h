@@ -1,20 +1,18 @@
-// What every sagactl command runs with: the settings the command line chose (Context), the error that ends a
-// command with its exit code and one line (Failure), the services' database files from the manifest, and the
-// helpers that turn durations, ports, columns and times into what the commands print. Internal to tools/sagactl.
+// What every sagactl command runs with: the settings the command line chose (Context), the read model of its home
+// (readmodel/read_model.h, where every query of the databases lives), the error that ends a command with its exit
+// code and one line (Failure, also made from the read model's errors by Checked), and the helpers that turn
+// durations, ports and times into what the commands print. Internal to tools/sagactl.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
-#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <utility>
-#include <vector>
 
 #include "common/clock.h"
+#include "common/status.h"
+#include "readmodel/read_model.h"
 
 namespace sagaflow::sagactl {
 
@@ -32,15 +30,17 @@ struct Context {
   std::ostream* out = nullptr;
   TimePoint now{};
 
-  // <home>/data/<file>, read-only; Failure (exit 2) naming it if it does not exist.
-  std::unique_ptr<SQLite::Database> Open(const std::string& file) const;
+  // The databases of `home`, read-only.
+  readmodel::ReadModel read_model() const { return readmodel::ReadModel(home); }
 };
 
-// Each service's database file, from the manifest.
-std::string DatabaseOf(std::string_view service);
-
-// (service, database file) for each service, in the manifest's order.
-std::vector<std::pair<std::string, std::string>> ServiceDatabases();
+// The read model's answer, or Failure with its message: exit 1 for NotFound (the answer is "no"), 2 for any other
+// error (a missing database, SQLite's).
+template <typename T>
+T Checked(Result<T> result) {
+  if (!result.ok()) throw Failure(result.status().IsNotFound() ? 1 : 2, result.status().message());
+  return std::move(result).value();
+}
 
 // "30s", "5m", "2h", "1500ms" or a bare number of seconds; nullopt if malformed, negative or too large.
 std::optional<Millis> ParseDuration(const std::string& text);
@@ -48,13 +48,7 @@ std::optional<Millis> ParseDuration(const std::string& text);
 // The order service's port; the orchestrator's admin port (what retry calls) is above it (the manifest's offset).
 std::optional<int> ParsePort(const std::string& text);
 
-// The column as text, "" for NULL.
-std::string Text(SQLite::Statement& row, int column);
-
 // How long before `context.now` the ISO 8601 time `iso` was, as "42s", "5m" or "3h"; "?" if it is not a time.
 std::string Age(const Context& context, const std::string& iso);
-
-// The column, epoch milliseconds, as an ISO 8601 time; "" for NULL.
-std::string Deadline(SQLite::Statement& row, int column);
 
 }  // namespace sagaflow::sagactl

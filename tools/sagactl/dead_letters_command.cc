@@ -1,38 +1,57 @@
-// dlq: the messages each service refused (malformed, unknown, failing), newest last; the text shortens long
-// payloads, the JSON keeps them whole.
+// dlq: the messages each service refused (malformed, unknown, failing), service by service and oldest first: every
+// page of readmodel::ReadModel::DeadLetters (newest first), turned around. The text shortens long payloads, the JSON
+// keeps them whole.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "common/json_writer.h"
+#include "manifest/service_manifest.h"
 #include "tools/sagactl/commands.h"
 #include "tools/sagactl/table.h"
 
 namespace sagaflow::sagactl {
 
+namespace {
+
+// Every dead letter of `service`, oldest first.
+std::vector<readmodel::DeadLetter> AllDeadLetters(const readmodel::ReadModel& read_model, const std::string& service) {
+  std::vector<readmodel::DeadLetter> letters;
+  readmodel::PageRequest page{"", readmodel::kMaxPageSize};
+  do {
+    auto next = Checked(read_model.DeadLetters(service, page));
+    letters.insert(letters.end(), next.rows.begin(), next.rows.end());
+    page.cursor = next.next_cursor;
+  } while (!page.cursor.empty());
+  std::reverse(letters.begin(), letters.end());
+  return letters;
+}
+
+}  // namespace
+
 int DeadLettersCommand(const Context& context, const CommandLine& /*command_line*/) {
+  const readmodel::ReadModel read_model = context.read_model();
   Table table({"service", "received", "topic", "error", "payload"});
   JsonWriter json;
   json.BeginArray();
   int count = 0;
-  for (const auto& [service, file] : ServiceDatabases()) {
-    auto db = context.Open(file);
-    SQLite::Statement select(*db, "SELECT received_at, topic, error, payload FROM dead_letters ORDER BY id");
-    while (select.executeStep()) {
+  for (const auto& service : SagaflowServices()) {
+    for (const auto& letter : AllDeadLetters(read_model, service.name)) {
       ++count;
-      std::string payload = select.getColumn(3).getString();
+      std::string payload = letter.payload;
       if (payload.size() > 60) payload = payload.substr(0, 57) + "...";
-      table.Add({service, select.getColumn(0).getString(), select.getColumn(1).getString(),
-                 select.getColumn(2).getString(), payload});
+      table.Add({letter.service, letter.received_at, letter.topic, letter.error, payload});
       json.BeginObject()
           .Key("service")
-          .String(service)
+          .String(letter.service)
           .Key("receivedAt")
-          .String(select.getColumn(0).getString())
+          .String(letter.received_at)
           .Key("topic")
-          .String(select.getColumn(1).getString())
+          .String(letter.topic)
           .Key("error")
-          .String(select.getColumn(2).getString())
+          .String(letter.error)
           .Key("payload")
-          .String(select.getColumn(3).getString())
+          .String(letter.payload)
           .EndObject();
     }
   }

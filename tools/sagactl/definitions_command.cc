@@ -1,19 +1,12 @@
 // definitions check FILE... | definitions list: saga definitions, offline (check reads the files as the orchestrator
 // would, every problem on its own line, and whether they can run side by side) and as the orchestrator has run them
-// (list reads orchestrator.db: every stored version, which one is current, and how many sagas still run on each).
-#include <map>
-#include <memory>
+// (list: the read model's every stored version, which one is current, and how many sagas still run on each).
 #include <string>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "common/json_writer.h"
 #include "orchestrator/definitions/definition_folder.h"
-#include "orchestrator/definitions/definition_versions.h"
 #include "orchestrator/engine/saga_registry.h"
-#include "orchestrator/engine/saga_store.h"
-#include "storage/database.h"
 #include "tools/sagactl/commands.h"
 #include "tools/sagactl/table.h"
 
@@ -45,43 +38,13 @@ int CheckDefinitions(const Context& context, const std::vector<std::string>& fil
   throw Failure(2, problems.substr(0, problems.size() - 1));
 }
 
-// A stored version and how many sagas the engine may still act on that began on it.
-struct StoredVersion {
-  definitions::StoredDefinition stored;
-  int64_t running = 0;
-};
-
-// Read through the orchestrator's own queries, so that "running" means what the orchestrator means by it.
-std::vector<StoredVersion> ReadVersions(SQLite::Database& db) {
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
-  storage::Sql sql(db, statements);
-  const auto running = engine::store::ActiveSagasByVersion(sql);
-  std::vector<StoredVersion> versions;
-  for (auto& stored : definitions::StoredDefinitions(sql)) {
-    auto count = running.find({stored.name, stored.version});
-    versions.push_back({std::move(stored), count == running.end() ? 0 : count->second});
-  }
-  return versions;
-}
-
-// What an operator should know about a version beyond its numbers.
-std::string NoteOn(const StoredVersion& version, bool name_has_current) {
-  if (version.stored.current) return "new sagas start on it";
-  if (version.running == 0) return "kept; nothing runs on it";
-  if (!name_has_current) return "removed from the folder; its sagas run on the stored copy";
-  return "replaced; its sagas finish on the stored copy";
-}
-
 int ListDefinitions(const Context& context) {
-  auto db = context.Open(DatabaseOf("orchestrator"));
-  const auto versions = ReadVersions(*db);
-  std::map<std::string, bool> has_current;
-  for (const auto& version : versions) has_current[version.stored.name] |= version.stored.current;
+  const auto versions = Checked(context.read_model().DefinitionVersions());
   Table table({"definition", "version", "current", "running", "first run", "file", "note"});
   JsonWriter json;
   json.BeginArray();
-  for (const auto& [stored, running] : versions) {
-    const std::string note = NoteOn({stored, running}, has_current[stored.name]);
+  for (const auto& [stored, running, role] : versions) {
+    const std::string note(readmodel::Describe(role));
     table.Add({stored.name, std::to_string(stored.version), stored.current ? "yes" : "no", std::to_string(running),
                stored.first_run_at, stored.file, note});
     json.BeginObject()

@@ -1,5 +1,6 @@
-// list and stuck: one listing of sagas, filtered by state and age (list) or by whether anything will still move
-// them (stuck), which also lists the orders that never got a saga.
+// list and stuck: the read model's listings of sagas (readmodel::ReadModel::SagasByLastUpdate and Stuck) as one
+// table or JSON array: by state and age (list), or what nothing will move (stuck), which also lists the orders that
+// never got a saga.
 #include <optional>
 #include <string>
 
@@ -13,12 +14,17 @@ namespace sagaflow::sagactl {
 
 namespace {
 
-// An order normally has its saga within milliseconds; after the nudge has re-published it twice, it is not
-// in flight but refused (see the orchestrator's dead letters).
-constexpr Millis kNoSagaGrace{60'000};
-
-// How long a saga may go without an update before stuck lists it, unless --older-than says otherwise.
+// How long a saga may go without an update before stuck lists it, and how long an order may go without a saga
+// (after the nudge has re-published it twice, it is not in flight but refused: see the orchestrator's dead
+// letters), unless --older-than says otherwise.
 constexpr Millis kStuckAfter{60'000};
+
+// The listing, as a table and as a JSON array, row by row.
+struct Listing {
+  Table table{{"id", "definition", "saga", "state", "reason", "updated", "age", "next timer"}};
+  JsonWriter json;
+  int count = 0;
+};
 
 // One listed row in the JSON array; an order without a saga has "" for its saga and next timer. orderId is the saga's
 // correlation id, whatever its definition calls it.
@@ -43,73 +49,30 @@ void WriteListed(JsonWriter& json, const std::string& order_id, const std::strin
       .EndObject();
 }
 
-// Orders that are not terminal, older than `grace`, and that the orchestrator has no saga for: their
-// orders/created never started one. Adds them to both outputs; returns how many.
-int AddOrdersWithoutSaga(const Context& context, SQLite::Database& sagas, Millis grace, Table& table,
-                         JsonWriter& json) {
-  auto orders = context.Open(DatabaseOf("order-service"));
-  SQLite::Statement pending(*orders,
-                            "SELECT order_id, status, created_at FROM orders "
-                            "WHERE status NOT IN ('COMPLETED', 'CANCELLED') ORDER BY created_at");
-  SQLite::Statement saga(sagas, "SELECT 1 FROM sagas WHERE order_id = ? AND definition = ?");
-  const std::string reason = "no saga: the orchestrator did not start one (sagactl dlq)";
-  int count = 0;
-  while (pending.executeStep()) {
-    const std::string created = pending.getColumn(2).getString();
-    auto created_at = ParseIso8601(created);
-    if (!created_at.ok() || context.now - *created_at < grace) continue;
-    const std::string order_id = pending.getColumn(0).getString();
-    saga.reset();
-    saga.bind(1, order_id);
-    saga.bind(2, std::string(kOrderSagaName));
-    if (saga.executeStep()) continue;
-    ++count;
-    table.Add({order_id, std::string(kOrderSagaName), "none", pending.getColumn(1).getString(), reason, created,
-               Age(context, created), "none"});
-    WriteListed(json, order_id, std::string(kOrderSagaName), "", pending.getColumn(1).getString(), reason, created, "");
-  }
-  return count;
+void AddSaga(const Context& context, const readmodel::SagaRow& saga, Listing& listing) {
+  const std::string next_timer = saga.next_timer ? FormatIso8601(*saga.next_timer) : "";
+  listing.table.Add({saga.correlation_id, saga.definition, saga.saga_id, saga.state, saga.failure_reason,
+                     saga.updated_at, Age(context, saga.updated_at), next_timer.empty() ? "none" : next_timer});
+  WriteListed(listing.json, saga.correlation_id, saga.definition, saga.saga_id, saga.state, saga.failure_reason,
+              saga.updated_at, next_timer);
+  ++listing.count;
 }
 
-int ListSagas(const Context& context, const std::string& state, std::optional<Millis> older_than, bool stuck_only) {
-  auto sagas = context.Open(DatabaseOf("orchestrator"));
-  std::string sql =
-      "SELECT s.saga_id, s.order_id, s.state, s.failure_reason, s.updated_at, "
-      "(SELECT MIN(deadline) FROM saga_steps t WHERE t.saga_id = s.saga_id AND t.deadline IS NOT NULL), "
-      "s.definition FROM sagas s";
-  if (stuck_only) {
-    sql += " WHERE s.state IN ('RUNNING', 'COMPENSATING', 'FAILED')";
-  } else if (!state.empty()) {
-    sql += " WHERE s.state = ?";
-  }
-  sql += " ORDER BY s.updated_at";
-  SQLite::Statement select(*sagas, sql);
-  if (!stuck_only && !state.empty()) select.bind(1, state);
-  Table table({"id", "definition", "saga", "state", "reason", "updated", "age", "next timer"});
-  JsonWriter json;
-  json.BeginArray();
-  int count = 0;
-  while (select.executeStep()) {
-    const std::string updated = select.getColumn(4).getString();
-    auto updated_at = ParseIso8601(updated);
-    const bool old = older_than && updated_at.ok() && context.now - *updated_at >= *older_than;
-    const bool no_timer = select.getColumn(5).isNull();
-    if (stuck_only && !(no_timer || old)) continue;
-    if (!stuck_only && older_than && !old) continue;
-    ++count;
-    const std::string definition = select.getColumn(6).getString();
-    table.Add({select.getColumn(1).getString(), definition, select.getColumn(0).getString(),
-               select.getColumn(2).getString(), Text(select, 3), updated, Age(context, updated),
-               no_timer ? "none" : Deadline(select, 5)});
-    WriteListed(json, select.getColumn(1).getString(), definition, select.getColumn(0).getString(),
-                select.getColumn(2).getString(), Text(select, 3), updated, no_timer ? "" : Deadline(select, 5));
-  }
-  if (stuck_only) count += AddOrdersWithoutSaga(context, *sagas, older_than.value_or(kNoSagaGrace), table, json);
-  json.EndArray();
+void AddOrderWithoutSaga(const Context& context, const readmodel::OrderWithoutSaga& order, Listing& listing) {
+  const std::string reason = "no saga: the orchestrator did not start one (sagactl dlq)";
+  const std::string definition(kOrderSagaName);
+  listing.table.Add({order.order_id, definition, "none", order.status, reason, order.created_at,
+                     Age(context, order.created_at), "none"});
+  WriteListed(listing.json, order.order_id, definition, "", order.status, reason, order.created_at, "");
+  ++listing.count;
+}
+
+int Print(const Context& context, Listing& listing, const std::string& what) {
+  listing.json.EndArray();
   if (context.json) {
-    *context.out << json.str() << "\n";
+    *context.out << listing.json.str() << "\n";
   } else {
-    *context.out << table.Render() << count << (stuck_only ? " stuck saga(s)\n" : " saga(s)\n");
+    *context.out << listing.table.Render() << listing.count << what;
   }
   return 0;
 }
@@ -117,11 +80,22 @@ int ListSagas(const Context& context, const std::string& state, std::optional<Mi
 }  // namespace
 
 int ListCommand(const Context& context, const CommandLine& command_line) {
-  return ListSagas(context, command_line.state, command_line.older_than, false);
+  const std::optional<std::string> state =
+      command_line.state.empty() ? std::nullopt : std::optional<std::string>(command_line.state);
+  const auto sagas = Checked(context.read_model().SagasByLastUpdate(state, command_line.older_than, context.now));
+  Listing listing;
+  listing.json.BeginArray();
+  for (const auto& saga : sagas) AddSaga(context, saga, listing);
+  return Print(context, listing, " saga(s)\n");
 }
 
 int StuckCommand(const Context& context, const CommandLine& command_line) {
-  return ListSagas(context, "", command_line.older_than ? command_line.older_than : kStuckAfter, true);
+  const auto stuck = Checked(context.read_model().Stuck(command_line.older_than.value_or(kStuckAfter), context.now));
+  Listing listing;
+  listing.json.BeginArray();
+  for (const auto& saga : stuck.sagas) AddSaga(context, saga, listing);
+  for (const auto& order : stuck.orders_without_saga) AddOrderWithoutSaga(context, order, listing);
+  return Print(context, listing, " stuck saga(s)\n");
 }
 
 }  // namespace sagaflow::sagactl

@@ -1,6 +1,5 @@
-// outbox: how many rows each service has not yet published, and since when; a backlog that grows means its relay
-// cannot reach the broker.
-#include <cstdint>
+// outbox: how many rows each service has not yet published, and since when (readmodel::ReadModel::OutboxBacklogs);
+// a backlog that grows means its relay cannot reach the broker.
 #include <string>
 
 #include "common/json_writer.h"
@@ -10,21 +9,19 @@
 namespace sagaflow::sagactl {
 
 int OutboxCommand(const Context& context, const CommandLine& /*command_line*/) {
+  const auto backlogs = Checked(context.read_model().OutboxBacklogs());
   Table table({"service", "unpublished", "oldest", "age"});
   JsonWriter json;
   json.BeginArray();
-  for (const auto& [service, file] : ServiceDatabases()) {
-    auto db = context.Open(file);
-    SQLite::Statement select(*db, "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE published_at IS NULL");
-    select.executeStep();
-    const int64_t count = select.getColumn(0).getInt64();
-    const std::string oldest = Text(select, 1);
-    table.Add({service, std::to_string(count), oldest, oldest.empty() ? "" : Age(context, oldest)});
+  for (const auto& backlog : backlogs) {
+    const std::string& oldest = backlog.oldest_created_at;
+    table.Add(
+        {backlog.service, std::to_string(backlog.unpublished), oldest, oldest.empty() ? "" : Age(context, oldest)});
     json.BeginObject()
         .Key("service")
-        .String(service)
+        .String(backlog.service)
         .Key("unpublished")
-        .Int(count)
+        .Int(backlog.unpublished)
         .Key("oldest")
         .String(oldest)
         .EndObject();

@@ -9,7 +9,6 @@
 
 #include "common/json_writer.h"
 #include "common/stock_file.h"
-#include "manifest/service_manifest.h"
 #include "tools/sagactl/commands.h"
 #include "tools/verify/verify.h"
 
@@ -49,7 +48,8 @@ void PrintViolations(const Context& context, const std::vector<verify::Violation
 
 int VerifyCommand(const Context& context, const CommandLine& /*command_line*/) {
   const std::map<std::string, int64_t> stock = ReadStockFile(context);
-  for (const auto& service : SagaflowServices()) context.Open(service.db_file);  // clear error for a missing one
+  // A clear error for a missing database, before verify's own.
+  if (Status found = context.read_model().CheckDatabases(); !found.ok()) throw Failure(2, found.message());
   auto result = verify::VerifyGuarantees({context.home + "/data", stock});
   if (!result.ok()) throw Failure(2, result.status().message());
   PrintViolations(context, *result);
