@@ -10,6 +10,7 @@
 
 #include "common/time_format.h"
 #include "manifest/service_manifest.h"
+#include "orchestrator/engine/saga_events.h"
 #include "storage/database.h"
 #include "wire/inventory_messages.h"
 #include "wire/notification_messages.h"
@@ -143,6 +144,12 @@ std::string CompletedOutcome(const FinishedOrder& order) {
                                            At(order.payment_done_at)});
 }
 
+// The notification service's acknowledgement of the outcome.
+std::string Acknowledgement(const FinishedOrder& order) {
+  return wire::Encode(wire::NotificationSent{order.ack_message, order.order_id, order.order_id + ":outcome",
+                                             "order_completed", At(order.notified_at)});
+}
+
 Status InsertSaga(UnitOfWork& uow, simdjson::dom::parser& parser, const HistoryPlan& plan, const FinishedOrder& order) {
   // The saga keeps orders/created as the orchestrator re-serialized it (simdjson prints 1.00 as 1.0).
   simdjson::dom::element created;
@@ -178,6 +185,60 @@ void InsertSagaSteps(UnitOfWork& uow, const FinishedOrder& order) {
   }
 }
 
+// The saga's timeline as the SagaManager records it: each message in and out, and the state's change.
+void InsertTimeline(UnitOfWork& uow, const HistoryPlan& plan, const FinishedOrder& order) {
+  using engine::EventKind;
+  const struct {
+    EventKind kind;
+    TimePoint at;
+    const char* step;
+    std::optional<int> attempt;
+    const char* topic;
+    std::string payload;
+    const char* detail;
+  } events[] = {
+      // The version InsertSaga's row has (the column's default).
+      {EventKind::kSagaStarted,
+       order.started_at,
+       "",
+       {},
+       "orders/created",
+       CreatedPayload(plan, order),
+       "order version 1"},
+      {EventKind::kCommandSent, order.started_at, "payment", 1, "payments/process", PaymentCommand(plan, order), ""},
+      {EventKind::kCommandSent, order.started_at, "inventory", 1, "inventory/reserve", InventoryCommand(plan, order),
+       ""},
+      {EventKind::kReplyApplied,
+       order.inventory_done_at,
+       "inventory",
+       {},
+       "inventory/reserved",
+       InventoryReply(order),
+       "success"},
+      {EventKind::kReplyApplied,
+       order.payment_done_at,
+       "payment",
+       {},
+       "payments/processed",
+       PaymentReply(plan, order),
+       "success"},
+      {EventKind::kStateChanged, order.payment_done_at, "", {}, "", "", "RUNNING -> COMPLETED"},
+      {EventKind::kOutcomeSent, order.payment_done_at, "outcome", 1, "orders/completed", CompletedOutcome(order), ""},
+      {EventKind::kOutcomeAcknowledged,
+       order.finished_at,
+       "outcome",
+       {},
+       "notifications/sent",
+       Acknowledgement(order),
+       "acknowledged"},
+  };
+  int64_t seq = 0;
+  for (const auto& event : events) {
+    engine::store::AppendEvent(uow, {order.saga_id, ++seq, At(event.at), event.kind, event.step, event.attempt,
+                                     event.topic, event.payload, event.detail});
+  }
+}
+
 // What the orchestrator published for one saga, in the order it did.
 void AppendSagaMessages(UnitOfWork& uow, const HistoryPlan& plan, const FinishedOrder& order) {
   AppendPublished(uow, "orders/progress",
@@ -200,6 +261,7 @@ Status WriteSagas(UnitOfWork& uow, const HistoryPlan& plan, int64_t begin, int64
     const FinishedOrder order = MakeFinishedOrder(plan, index);
     if (Status saga = InsertSaga(uow, parser, plan, order); !saga.ok()) return saga;
     InsertSagaSteps(uow, order);
+    InsertTimeline(uow, plan, order);
     AppendSagaMessages(uow, plan, order);
     Claim(uow, order.created_message, order.started_at);
     Claim(uow, order.inventory_reply, order.inventory_done_at);
@@ -291,9 +353,7 @@ Status WriteNotifications(UnitOfWork& uow, const HistoryPlan& plan, int64_t begi
       insert.bind(5, At(at + kPublishDelay));
       insert.exec();
     }
-    const wire::NotificationSent ack{order.ack_message, order.order_id, order.order_id + ":outcome", "order_completed",
-                                     At(order.notified_at)};
-    AppendPublished(uow, "notifications/sent", wire::Encode(ack), order.notified_at);
+    AppendPublished(uow, "notifications/sent", Acknowledgement(order), order.notified_at);
     Claim(uow, order.created_message, order.started_at);
     Claim(uow, order.inventory_reply, order.reserved_at + kPublishDelay);
     Claim(uow, order.payment_reply, order.charged_at + kPublishDelay);

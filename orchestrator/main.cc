@@ -3,6 +3,7 @@
 #include "orchestrator/definitions/definition_accounts.h"
 #include "orchestrator/definitions/definition_folder.h"
 #include "orchestrator/definitions/definition_versions.h"
+#include "orchestrator/engine/saga_events.h"
 #include "orchestrator/engine/saga_manager.h"
 #include "orchestrator/engine/timer_loop.h"
 #include "runtime/run_service.h"
@@ -12,12 +13,14 @@ namespace {
 
 struct Orchestrator final : runtime::Service {
   Orchestrator(runtime::Runtime& rt, std::vector<definitions::LoadedDefinition> loaded,
-               definitions::DefinitionSettings defaults)
+               definitions::DefinitionSettings defaults, Millis keep_timelines)
       : folder(std::move(loaded)),
         settings(defaults),
         manager(registry, rt.db(), rt.outbox(), rt.clock(), rt.random(), rt.logger(), rt.metrics()),
         timers(manager, rt.clock(), rt.logger()),
-        process(rt) {}
+        process(rt) {
+    rt.retention().Add(engine::TimelineRetention(rt.db(), keep_timelines));
+  }
   // POST /admin/sagas/retry?id=<correlation id or saga id>[&definition=<name>]: an operator re-drives a FAILED or
   // stuck saga.
   std::optional<std::map<std::string, http::Route>> AdminRoutes() override {
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
   int64_t step_timeout_ms = 10'000;
   int64_t step_attempts = 4;
   int64_t compensation_attempts = 20;
+  int64_t saga_events_retention_ms = engine::kDefaultTimelineRetention.count();
   std::string sagas_dir;
   FlagSet flags(spec.name,
                 "Runs the sagas defined in the folder of definitions (the order saga: config/sagas/order.json).");
@@ -93,6 +97,10 @@ int main(int argc, char** argv) {
                   "the folder of saga definitions (*.json); a definition may set its own timeouts and attempts, "
                   "the three flags above are what it leaves unsaid",
                   &sagas_dir);
+  flags.AddInt("saga-events-retention-ms", "SAGAFLOW_SAGA_EVENTS_RETENTION_MS",
+               engine::kDefaultTimelineRetention.count(), 60'000, 315'360'000'000,
+               "a settled saga's timeline (saga_events) is deleted this long after its last event; the saga stays",
+               &saga_events_retention_ms);
   definitions::DefinitionSettings settings;
   std::vector<definitions::LoadedDefinition> folder;
   return runtime::RunService(
@@ -109,7 +117,7 @@ int main(int argc, char** argv) {
          return Status::Ok();
        },
        .make = [&](runtime::Runtime& rt) -> Result<std::unique_ptr<runtime::Service>> {
-         return runtime::MakeService<Orchestrator>(rt, std::move(folder), settings);
+         return runtime::MakeService<Orchestrator>(rt, std::move(folder), settings, Millis(saga_events_retention_ms));
        }},
       flags, config, argc, argv);
 }

@@ -122,6 +122,11 @@ TEST_F(SeedHistoryTest, WritesWhatARealRunLeavesPerOrder) {
   EXPECT_EQ(Count("orchestrator.db", "SELECT COUNT(*) FROM sagas WHERE state = 'COMPLETED'"), 300);
   EXPECT_EQ(Count("orchestrator.db", "SELECT COUNT(*) FROM saga_steps WHERE status = 'SUCCEEDED' AND deadline IS NULL"),
             3 * 300);
+  EXPECT_EQ(Count("orchestrator.db", "SELECT COUNT(*) FROM saga_events"), 8 * 300);
+  EXPECT_EQ(Count("orchestrator.db",
+                  "SELECT COUNT(*) FROM saga_events WHERE seq = 8 AND kind = 'outcome_acknowledged' AND at = "
+                  "(SELECT updated_at FROM sagas WHERE sagas.saga_id = saga_events.saga_id)"),
+            300);
   EXPECT_EQ(Count("orchestrator.db", "SELECT COUNT(*) FROM outbox"), 6 * 300);
   EXPECT_EQ(Count("orchestrator.db", "SELECT COUNT(*) FROM inbox"), 4 * 300);
   EXPECT_EQ(Count("payments.db", "SELECT COUNT(*) FROM payments WHERE status = 'CHARGED' AND amount_cents = 100"), 300);

@@ -15,6 +15,13 @@ std::string Named(const SagaDefinition& definition, std::string_view correlation
   return definition.correlation_field + "=" + std::string(correlation_id);
 }
 
+// What a repeated start found and did, for the saga's timeline.
+std::string RepeatedStartDetail(SagaState state, bool sent) {
+  const std::string found = "saga is " + std::string(ToString(state));
+  if (!sent) return found + ": nothing sent";
+  return found + (IsFinished(state) ? ": outcome sent again" : ": its failed progress event sent again");
+}
+
 }  // namespace
 
 SagaManager::SagaManager(const SagaRegistry& registry, storage::Database& db, storage::Outbox& outbox,
@@ -160,10 +167,14 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const std::string& name, c
     auto actions = entry.engine.OnRepeatedStart(*existing, now);
     logger_->info("{} {} again: saga is {}{}", Named(definition, correlation_id), message.topic,
                   ToString(existing->state), actions.empty() ? "" : "; publishing its outcome again");
+    Timeline timeline(existing->saga_id, now);
+    timeline.Repeat(uow, EventKind::kStartRepeated, "", std::string(message.topic), message.payload,
+                    RepeatedStartDetail(stored.state, !actions.empty()));
     if (!actions.empty()) {
-      Apply(uow, entry.definition, *existing, stored.state, actions, now);
+      Apply(uow, entry.definition, *existing, stored.state, actions, now, timeline);
       store::Save(uow, *existing, &stored);
     }
+    timeline.Flush(uow);
     return Status::Ok();
   }
   Status valid = definition.validate_start ? definition.validate_start(message.payload) : Status::Ok();
@@ -171,19 +182,25 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const std::string& name, c
   // As received: a copied number keeps its text (re-serialising the parsed body would turn 5.00 into 5.0).
   std::string data(message.payload);
   SagaInstance saga = current.engine.Create(NewTimeOrderedUuid(now, random_), correlation_id, std::move(data), now);
+  Timeline timeline(saga.saga_id, now);
   if (!valid.ok()) {
     // Dead-lettering it would leave whoever sent it waiting for an outcome, and asking again for ever.
     auto actions = current.engine.Reject(saga, now);
-    Apply(uow, definition, saga, SagaState::kRunning, actions, now);
+    timeline.Cause(EventKind::kStartRejected, "", std::string(message.topic), saga.data, valid.message());
+    Apply(uow, definition, saga, SagaState::kRunning, actions, now, timeline);
     store::Save(uow, saga);
+    timeline.Flush(uow);
     metrics_.Add("sagaflow_sagas_rejected_total");
     logger_->warn("{} {} rejected: {}; saga {} recorded CANCELLED with reason {}", Named(definition, correlation_id),
                   message.topic, valid.message(), saga.saga_id, saga.failure_reason);
     return Status::Ok();
   }
   auto actions = current.engine.Start(saga, now);
-  Apply(uow, definition, saga, SagaState::kRunning, actions, now);
+  timeline.Cause(EventKind::kSagaStarted, "", std::string(message.topic), saga.data,
+                 name + " version " + std::to_string(definition.version));
+  Apply(uow, definition, saga, SagaState::kRunning, actions, now, timeline);
   store::Save(uow, saga);
+  timeline.Flush(uow);
   metrics_.Add("sagaflow_sagas_started_total");
   logger_->info("{} saga {} started ({} version {})", Named(definition, correlation_id), saga.saga_id, name,
                 definition.version);
@@ -244,6 +261,10 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const std::string& name, c
     if (Status ours = replying_step->verify_reply(context, message.body); !ours.ok()) {
       metrics_.Add("sagaflow_replies_ignored_total");
       logger_->warn("{} reply on {} ignored: {}", Named(definition, saga->correlation_id), topic, ours.message());
+      Timeline timeline(saga->saga_id, now);
+      timeline.Repeat(uow, EventKind::kReplyIgnored, reply.step, topic, message.payload,
+                      "not the reply to our command: " + ours.message());
+      timeline.Flush(uow);
       return Status::Ok();
     }
   }
@@ -255,8 +276,11 @@ Status SagaManager::OnReply(storage::UnitOfWork& uow, const std::string& name, c
   const StepStatus status_before = step_before != nullptr ? step_before->status : StepStatus::kPending;
   auto actions = entry->engine.OnReply(*saga, reply, now, random_.NextUnit());
   RecordReply(definition, *saga, topic, reply, status_before, was_sent, sent_at, now);
-  Apply(uow, definition, *saga, stored.state, actions, now);
+  Timeline timeline(saga->saga_id, now);
+  timeline.Replied(uow, stored, *saga, reply, topic, std::string(message.payload), !actions.empty());
+  Apply(uow, definition, *saga, stored.state, actions, now, timeline);
   store::Save(uow, *saga, &stored);
+  timeline.Flush(uow);
   return Status::Ok();
 }
 
@@ -294,7 +318,7 @@ void SagaManager::RecordReply(const SagaDefinition& definition, const SagaInstan
 }
 
 void SagaManager::Apply(storage::UnitOfWork& uow, const SagaDefinition& definition, SagaInstance& saga,
-                        SagaState before, const std::vector<Action>& actions, TimePoint now) {
+                        SagaState before, const std::vector<Action>& actions, TimePoint now, Timeline& timeline) {
   const std::string who = Named(definition, saga.correlation_id);
   const std::string at = FormatIso8601(now);
   const SagaContext context{saga.saga_id, saga.correlation_id, saga.data, at};
@@ -306,9 +330,11 @@ void SagaManager::Apply(storage::UnitOfWork& uow, const SagaDefinition& definiti
         const bool compensation = action.kind == ActionKind::kSendCompensation;
         const std::string& topic = compensation ? step.compensation_topic : step.command_topic;
         const auto& build = compensation ? step.build_compensation : step.build_command;
-        const int64_t row =
-            outbox_.Append(uow, topic, build(context, action.idempotency_key, NewTimeOrderedUuid(now, random_)));
+        std::string payload = build(context, action.idempotency_key, NewTimeOrderedUuid(now, random_));
+        const int64_t row = outbox_.Append(uow, topic, payload);
         Track(saga, action.step, row, now);
+        timeline.Sent(compensation ? EventKind::kCompensationSent : EventKind::kCommandSent, action.step,
+                      action.attempt, topic, std::move(payload));
         metrics_.Add("sagaflow_saga_commands_sent_total");
         if (action.attempt > 1) {
           logger_->warn("{} {} sent again (attempt {}, key {})", who, topic, action.attempt, action.idempotency_key);
@@ -324,6 +350,7 @@ void SagaManager::Apply(storage::UnitOfWork& uow, const SagaDefinition& definiti
                                                       NewTimeOrderedUuid(now, random_), at)) {
           const int64_t row = outbox_.Append(uow, message.topic, message.payload);
           if (!first_row) first_row = row;
+          timeline.Sent(EventKind::kOutcomeSent, action.step, action.attempt, message.topic, message.payload);
         }
         if (first_row) Track(saga, std::string(kOutcomeStep), *first_row, now);
         metrics_.Add("sagaflow_saga_commands_sent_total");
@@ -341,19 +368,22 @@ void SagaManager::Apply(storage::UnitOfWork& uow, const SagaDefinition& definiti
       }
     }
   }
-  if (saga.state != before) {
-    if (saga.state == SagaState::kFailed) {
-      logger_->error(
-          "{} saga {} FAILED: a compensation was never confirmed; an operator must retry it "
-          "(sagactl retry {})",
-          who, saga.saga_id, saga.saga_id);
-    } else {
-      logger_->info("{} saga {} -> {}{}", who, ToString(before), ToString(saga.state),
-                    saga.failure_reason.empty() ? "" : " reason=" + saga.failure_reason);
-    }
-    if (saga.state != SagaState::kRunning && saga.state != SagaState::kCompensating) {
-      metrics_.Add("sagaflow_sagas_finished_total{state=\"" + std::string(ToString(saga.state)) + "\"}");
-    }
+  if (saga.state != before) StateChanged(who, saga, before, timeline);
+}
+
+void SagaManager::StateChanged(const std::string& who, const SagaInstance& saga, SagaState before, Timeline& timeline) {
+  timeline.StateChanged(before, saga);
+  if (saga.state == SagaState::kFailed) {
+    logger_->error(
+        "{} saga {} FAILED: a compensation was never confirmed; an operator must retry it "
+        "(sagactl retry {})",
+        who, saga.saga_id, saga.saga_id);
+  } else {
+    logger_->info("{} saga {} -> {}{}", who, ToString(before), ToString(saga.state),
+                  saga.failure_reason.empty() ? "" : " reason=" + saga.failure_reason);
+  }
+  if (saga.state != SagaState::kRunning && saga.state != SagaState::kCompensating) {
+    metrics_.Add("sagaflow_sagas_finished_total{state=\"" + std::string(ToString(saga.state)) + "\"}");
   }
 }
 
@@ -409,9 +439,13 @@ Result<size_t> SagaManager::FireDueTimers() {
           store::Save(uow, *saga, &stored);  // every due deadline moved: nothing timed out yet
           continue;
         }
+        const SagaInstance due = *saga;
         auto actions = entry->engine.OnTimers(*saga, now, random_.NextUnit());
-        Apply(uow, entry->definition, *saga, stored.state, actions, now);
+        Timeline timeline(saga->saga_id, now);
+        timeline.TimedOut(due, *saga, now);
+        Apply(uow, entry->definition, *saga, stored.state, actions, now, timeline);
         store::Save(uow, *saga, &stored);
+        timeline.Flush(uow);
         ++fired;
       }
       return Status::Ok();
@@ -455,10 +489,13 @@ Result<std::string> SagaManager::Redrive(const std::string& id, const std::strin
     const TimePoint now = clock_.Now();
     const SagaInstance stored = *saga;
     auto actions = entry->engine.Redrive(*saga, now);
-    Apply(uow, entry->definition, *saga, stored.state, actions, now);
+    Timeline timeline(saga->saga_id, now);
+    Apply(uow, entry->definition, *saga, stored.state, actions, now, timeline);
     store::Save(uow, *saga, &stored);
     description = "saga " + saga->saga_id + " was " + std::string(ToString(stored.state)) + ", is " +
                   std::string(ToString(saga->state)) + "; " + std::to_string(actions.size()) + " messages sent";
+    timeline.Cause(EventKind::kRedrive, "", "", "", "operator retry: " + description);
+    timeline.Flush(uow);
     logger_->warn("{} operator retry: {}", Named(entry->definition, saga->correlation_id), description);
     return Status::Ok();
   });

@@ -1,7 +1,9 @@
 // SagaManager: the one place where sagas meet I/O. For each start message, reply, timer or operator
 // retry it runs, in one SQLite transaction: (the Consumer's inbox claim), load the instance, let the
-// SagaEngine of the definition version it began on decide, save sagas/saga_steps, and append the resulting
-// messages to the outbox. It runs every definition of its registry; a saga is named by (definition, correlation id).
+// SagaEngine of the definition version it began on decide, save sagas/saga_steps, append the resulting
+// messages to the outbox, and record what happened on the saga's timeline (saga_events, through a Timeline:
+// what came in, the state's change, what went out). It runs every definition of its registry; a saga is named by
+// (definition, correlation id).
 //
 // Message handlers run inside the Consumer's transaction (on the bus thread); FireDueTimers and
 // Redrive open their own. Thread-safe through storage::Database.
@@ -16,6 +18,7 @@
 #include "messaging/consumer.h"
 #include "orchestrator/engine/saga_engine.h"
 #include "orchestrator/engine/saga_registry.h"
+#include "orchestrator/engine/saga_timeline.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
 
@@ -62,8 +65,11 @@ class SagaManager {
   // Logs and counts what the engine made of a reply: a late or contradicting one, an ignored one, a step's latency.
   void RecordReply(const SagaDefinition& definition, const SagaInstance& saga, const std::string& topic,
                    const Reply& reply, StepStatus status_before, bool was_sent, TimePoint sent_at, TimePoint now);
+  // Sends what the engine decided and records it, with the state's change, on `timeline`.
   void Apply(storage::UnitOfWork& uow, const SagaDefinition& definition, SagaInstance& saga, SagaState before,
-             const std::vector<Action>& actions, TimePoint now);
+             const std::vector<Action>& actions, TimePoint now, Timeline& timeline);
+  // Logs, counts and records on `timeline` the saga's move from `before` to its state.
+  void StateChanged(const std::string& who, const SagaInstance& saga, SagaState before, Timeline& timeline);
   // Remembers the outbox row of a message just sent for a step, and the wait the engine gave it.
   static void Track(SagaInstance& saga, const std::string& step_name, int64_t outbox_row, TimePoint now);
   // Moves the due deadlines of steps whose message was queued in the outbox; true if any stays due.

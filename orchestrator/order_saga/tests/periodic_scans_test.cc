@@ -2,7 +2,8 @@
 // then EarliestDeadline) finds the steps whose deadline passed — command time-outs, compensations to send again, and
 // outcomes not yet acknowledged by the notification service — through saga_steps_deadline, never by walking the
 // finished sagas. Against a history of finished order sagas and a few live ones made by the real order saga, one pass
-// must leave Database::FullScanSteps empty. (The outbox and inbox of orchestrator.db:
+// must leave Database::FullScanSteps empty. So must the clean-up's pass over the timelines (saga_events), which finds
+// the settled ones through saga_events_begun. (The outbox and inbox of orchestrator.db:
 // storage/tests/periodic_scans_test.cc.)
 #include <chrono>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "common/wake_signal.h"
 #include "messaging/consumer.h"
 #include "migrations/service_schema.h"
+#include "orchestrator/engine/saga_events.h"
 #include "orchestrator/engine/saga_manager.h"
 #include "orchestrator/order_saga/order_saga.h"
 #include "storage/database.h"
@@ -114,7 +116,7 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
   }
 
   // A day of finished sagas as the engine leaves them: COMPLETED with every step SUCCEEDED, or CANCELLED with the
-  // payment refunded; the outcome acknowledged; no deadline anywhere.
+  // payment refunded; the outcome acknowledged; no deadline anywhere; a timeline of eight events each.
   void WriteHistory(storage::UnitOfWork& uow) {
     const TimePoint start = clock_.Now() - std::chrono::hours(24);
     auto& saga = uow.Prepare(
@@ -174,6 +176,19 @@ class OrchestratorPeriodicScansTest : public ::testing::Test {
         step.bind(9, updated_at);
         step.exec();
       }
+      WriteTimeline(uow, saga_id, created);
+    }
+  }
+  void WriteTimeline(storage::UnitOfWork& uow, const std::string& saga_id, TimePoint created) {
+    const engine::EventKind kinds[] = {engine::EventKind::kSagaStarted,  engine::EventKind::kCommandSent,
+                                       engine::EventKind::kCommandSent,  engine::EventKind::kReplyApplied,
+                                       engine::EventKind::kReplyApplied, engine::EventKind::kStateChanged,
+                                       engine::EventKind::kOutcomeSent,  engine::EventKind::kOutcomeAcknowledged};
+    int64_t seq = 0;
+    for (const engine::EventKind kind : kinds) {
+      engine::store::AppendEvent(
+          uow,
+          {saga_id, ++seq, FormatIso8601(created + Millis(seq * 100)), kind, "", {}, "", R"({"messageId":"m"})", ""});
     }
   }
 
@@ -260,6 +275,30 @@ TEST_F(OrchestratorPeriodicScansTest, WithoutTheDeadlineIndexTheScansAreCaught) 
   const Scans scans = db_->FullScanSteps();
   EXPECT_TRUE(Caught(scans, "GROUP BY saga_id ORDER BY MIN(deadline)")) << storage::scratch::DescribeScans(scans);
   EXPECT_TRUE(Caught(scans, "SELECT MIN(deadline) FROM saga_steps")) << storage::scratch::DescribeScans(scans);
+}
+
+// The clean-up's pass over the timelines, once a minute: with nothing old enough it walks nothing, and when a day
+// of history is old enough, it deletes a batch through the index, not by walking the sagas or the timelines.
+TEST_F(OrchestratorPeriodicScansTest, TheTimelineRetentionPassDoesNotWalkTheHistory) {
+  Build();
+  auto pruned = engine::store::PruneSettledTimelines(*db_, clock_.Now() - engine::kDefaultTimelineRetention, 10'000);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  EXPECT_EQ(*pruned, 0);
+  clock_.Advance(engine::kDefaultTimelineRetention + std::chrono::hours(1));
+  pruned = engine::store::PruneSettledTimelines(*db_, clock_.Now() - engine::kDefaultTimelineRetention, 10'000);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  EXPECT_EQ(*pruned, 10'000) << "a full batch of the history's timelines";
+  const Scans scans = db_->FullScanSteps();
+  EXPECT_TRUE(scans.empty()) << "periodic statements that walk the history:" << storage::scratch::DescribeScans(scans);
+}
+
+// The check itself: without saga_events_begun, the pass walks every timeline.
+TEST_F(OrchestratorPeriodicScansTest, WithoutTheTimelinesIndexTheRetentionPassIsCaught) {
+  Build("saga_events_begun");
+  auto pruned = engine::store::PruneSettledTimelines(*db_, clock_.Now() - engine::kDefaultTimelineRetention, 10'000);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  const Scans scans = db_->FullScanSteps();
+  EXPECT_TRUE(Caught(scans, "DELETE FROM saga_events")) << storage::scratch::DescribeScans(scans);
 }
 
 // Every GET /metrics refreshes the sagas{state=...} gauge. It once counted every state with "GROUP BY state",
