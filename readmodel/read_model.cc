@@ -1,5 +1,6 @@
 // ReadModel's calls that sagactl's list, stuck and verify make; the others live with what they read
-// (saga_listing.cc, saga_detail.cc, order_status.cc, service_queues.cc, definition_versions.cc, overview.cc).
+// (saga_listing.cc, saga_reads.cc, saga_timeline.cc, order_status.cc, service_queues.cc, definition_versions.cc,
+// overview.cc).
 #include "readmodel/read_model.h"
 
 #include <limits>

@@ -26,6 +26,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "orchestrator/engine/saga_events.h"
 #include "readmodel/order_records.h"
 #include "readmodel/saga_records.h"
 #include "readmodel/service_records.h"
@@ -56,6 +57,9 @@ class ReadModel {
   Result<OrderStatus> StatusOfOrder(const std::string& order_id) const;
   // One saga by its id: NotFound if there is none.
   Result<SagaDetail> LoadSaga(const std::string& saga_id) const;
+  // The saga's timeline (orchestrator.db's saga_events), oldest first; empty if it has none (a saga whose settled
+  // timeline was pruned, or one begun before timelines were kept).
+  Result<std::vector<engine::SagaEvent>> Timeline(const std::string& saga_id) const;
   // Every saga with this correlation id (one per definition that has it), by definition name; empty if none.
   Result<std::vector<SagaDetail>> FindSagas(const std::string& correlation_id) const;
 

@@ -58,9 +58,16 @@ sf_manifest() {
 
 sf_services() { sf_manifest | cut -d' ' -f1; }
 
+# The web console listens on the port after the five services' (the contract's port scheme).
+SF_CONSOLE_PORT_OFFSET=5
+
 sf_port_of() {  # the port a component listens on
   if [ "$1" = mosquitto ]; then
     echo "$SAGAFLOW_MQTT_PORT"
+    return
+  fi
+  if [ "$1" = console ]; then
+    echo $((SAGAFLOW_HTTP_PORT + SF_CONSOLE_PORT_OFFSET))
     return
   fi
   local offset
@@ -94,6 +101,7 @@ sf_port_var_of() {
   case "$1" in
     mosquitto) echo SAGAFLOW_MQTT_PORT ;;
     order-service) echo SAGAFLOW_HTTP_PORT ;;
+    console) echo "SAGAFLOW_HTTP_PORT (the console listens on it + $SF_CONSOLE_PORT_OFFSET)" ;;
     *) echo "SAGAFLOW_HTTP_PORT (the admin ports are above it)" ;;
   esac
 }
@@ -172,6 +180,11 @@ sf_start() {
     local conf
     conf=$(sf_write_mosquitto_conf) || { sf_say "mosquitto not started: its accounts could not be written"; return 1; }
     setsid mosquitto -c "$conf" >>"$log" 2>&1 &
+  elif [ "$name" = console ]; then
+    # The console redrives through the orchestrator with the admin token, which the first service to start writes.
+    local waited=0
+    while [ ! -s "$SAGAFLOW_HOME/secrets/admin-token" ] && [ $waited -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
+    setsid "$(sf_bin_dir)/sagaflow-console" --home "$SAGAFLOW_HOME" >>"$log" 2>&1 &
   else
     setsid "$(sf_bin_dir)/$name" --home "$SAGAFLOW_HOME" >>"$log" 2>&1 &
   fi
@@ -179,13 +192,16 @@ sf_start() {
   sf_say "started $name (pid $!, port $port, log $log)"
 }
 
-# The components this checkout can start: the broker (unless SAGAFLOW_MQTT_URL) and each built service.
+# The components this checkout can start: the broker (unless SAGAFLOW_MQTT_URL), each built service, and the
+# web console last (it reads what the services write).
 sf_components() {
   [ -z "${SAGAFLOW_MQTT_URL:-}" ] && echo mosquitto
   local name
   for name in $(sf_services); do
     [ -x "$(sf_bin_dir)/$name" ] && echo "$name"
   done
+  [ -x "$(sf_bin_dir)/sagaflow-console" ] && echo console
+  return 0
 }
 
 sf_wait_port() {  # port seconds
