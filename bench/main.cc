@@ -1,5 +1,5 @@
 // sagaflow-bench: measures a running sagaflow (it starts nothing). See bench/load.h, bench/limits.h,
-// bench/recovery.h and bench/seed_history.h.
+// bench/recovery.h, bench/seed_history.h and bench/console_reads.h.
 //   sagaflow-bench --mode orders [--orders N --clients C | --rate R --seconds S] [--json]
 //       the order load; with every process's CPU, I/O system calls, context switches, peak memory and
 //       resident memory over the run (sampled once a second from the pid files under --home: at the end of
@@ -11,6 +11,10 @@
 //   sagaflow-bench --mode seed-history --orders N --home DIR [--stock-file F] [--seed S] [--json]
 //       writes N finished orders into the five databases of a stopped, migrated system (start it once
 //       with scripts/run --detach and stop it with scripts/stop first); sagactl verify still passes
+//   sagaflow-bench --mode console [--pages N] [--depth K] [--json]
+//       the web console's answers (at --http-port + 5) over the history under --home: the newest page, by
+//       definition, by state, stuck only, a time range, a correlation id and one saga, each N (50) times, and
+//       a walk K (100) pages deep by cursor, N times: rows, p50, p99 and max ms of each, and the sagas held
 //   sagaflow-bench --mode sqlite [--durability full|normal] [--seconds S]
 //   sagaflow-bench --mode mqtt [--messages N]
 #include <algorithm>
@@ -29,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/console_reads.h"
 #include "bench/limits.h"
 #include "bench/load.h"
 #include "bench/process_control.h"
@@ -57,7 +62,7 @@ constexpr char kFsyncsMetric[] = "sagaflow_db_fsyncs_total";
 struct BenchFlags {
   std::string mode, home, mqtt_url, durability, freeze, stock_file;
   int64_t mqtt_port = 1883, http_port = 5000, orders = 20000, clients = 64, messages = 20000;
-  int64_t rate = 0, seconds = 30, seed = 0;
+  int64_t rate = 0, seconds = 30, seed = 0, pages = 50, depth = 100;
   std::string json_flag;
 
   bool JsonOutput() const { return json_flag == "yes"; }
@@ -430,15 +435,58 @@ ModeEnd MqttMode(const BenchFlags& flags, JsonWriter& json) {
   return {};
 }
 
+void WriteConsoleReads(JsonWriter& json, const ConsoleReadsOptions& options, const ConsoleReadsResult& result) {
+  json.Key("consolePort").Int(options.console_port).Key("sagas").Int(result.sagas);
+  json.Key("repeats").Int(options.repeats).Key("depth").Int(options.depth).Key("queries").BeginArray();
+  for (const QueryTiming& query : result.queries) {
+    json.BeginObject().Key("name").String(query.name).Key("path").String(query.path);
+    json.Key("rows").Int(query.rows).Key("requests").Int(query.requests);
+    if (query.pages > 0) json.Key("pages").Int(query.pages);
+    json.Key("p50Ms").Raw(Number(query.p50_ms)).Key("p99Ms").Raw(Number(query.p99_ms));
+    json.Key("maxMs").Raw(Number(query.max_ms)).EndObject();
+  }
+  json.EndArray();
+  if (!result.status.ok()) json.Key("error").String(result.status.message());
+}
+
+void PrintConsoleReads(const ConsoleReadsOptions& options, const ConsoleReadsResult& result) {
+  std::printf("console on port %d over %lld sagas, each query %d times:\n", options.console_port,
+              static_cast<long long>(result.sagas), options.repeats);
+  for (const QueryTiming& query : result.queries) {
+    const std::string pages = query.pages > 0 ? " (" + std::to_string(query.pages) + " pages)" : "";
+    std::printf("  %-34s %6lld rows%-12s p50 %8.2f  p99 %8.2f  max %8.2f ms\n", query.name.c_str(),
+                static_cast<long long>(query.rows), pages.c_str(), query.p50_ms, query.p99_ms, query.max_ms);
+  }
+  if (!result.status.ok()) std::printf("  error: %s\n", result.status.message().c_str());
+}
+
+ModeEnd ConsoleMode(const BenchFlags& flags, JsonWriter& json) {
+  if (flags.http_port + kConsolePortOffset > 65535) {
+    std::fprintf(stderr, "sagaflow-bench: no console port above --http-port %lld\n",
+                 static_cast<long long>(flags.http_port));
+    return NoReport(2);
+  }
+  ConsoleReadsOptions options;
+  options.home = flags.home;
+  options.console_port = static_cast<int>(flags.http_port) + kConsolePortOffset;
+  options.repeats = static_cast<int>(flags.pages);
+  options.depth = static_cast<int>(flags.depth);
+  const ConsoleReadsResult result = MeasureConsoleReads(options);
+  WriteConsoleReads(json, options, result);
+  if (!flags.JsonOutput()) PrintConsoleReads(options, result);
+  return {result.status.ok() ? 0 : 1};
+}
+
 struct Mode {
   std::string_view name;
   ModeEnd (*run)(const BenchFlags&, JsonWriter&);
 };
 
 // The --mode choices, in the order --help lists them; the first is the default.
-constexpr std::array<Mode, 5> kModes = {{{"orders", OrdersMode},
+constexpr std::array<Mode, 6> kModes = {{{"orders", OrdersMode},
                                          {"recovery", RecoveryMode},
                                          {"seed-history", SeedHistoryMode},
+                                         {"console", ConsoleMode},
                                          {"sqlite", SqliteMode},
                                          {"mqtt", MqttMode}}};
 
@@ -463,7 +511,8 @@ void DefineFlags(FlagSet& flags, BenchFlags& values) {
   flags.AddString("mqtt-url", "SAGAFLOW_MQTT_URL", "", "broker URI (default tcp://127.0.0.1:<mqtt-port>)",
                   &values.mqtt_url);
   flags.AddInt("mqtt-port", "SAGAFLOW_MQTT_PORT", 1883, 1, 65535, "broker port", &values.mqtt_port);
-  flags.AddInt("http-port", "SAGAFLOW_HTTP_PORT", 5000, 1, 65535, "order service port", &values.http_port);
+  flags.AddInt("http-port", "SAGAFLOW_HTTP_PORT", 5000, 1, 65535, "order service port (the console's is this + 5)",
+               &values.http_port);
   flags.AddInt("orders", "", 20000, 1, 100'000'000,
                "closed loop and recovery: orders to post; seed-history: finished orders to write", &values.orders);
   flags.AddInt("clients", "", 64, 1, 1024, "concurrent HTTP clients (keep-alive)", &values.clients);
@@ -477,6 +526,8 @@ void DefineFlags(FlagSet& flags, BenchFlags& values) {
   flags.AddString("stock-file", "SAGAFLOW_STOCK_FILE", "config/stock.json",
                   "seed-history: initial stock of a product not yet in inventory.db", &values.stock_file);
   flags.AddInt("seed", "", 0, 0, INT64_MAX, "seed-history: random seed of the ids (0: random)", &values.seed);
+  flags.AddInt("pages", "", 50, 1, 100'000, "console: requests per query, and walks", &values.pages);
+  flags.AddInt("depth", "", 100, 1, 100'000, "console: pages per walk by cursor", &values.depth);
   flags.AddChoice("json", "", "no", {"no", "yes"}, "print one JSON object instead of text", &values.json_flag);
 }
 
