@@ -254,7 +254,7 @@ async function showSaga(page, sagaId) {
     const detail = await getJson(`/api/saga?id=${encodeURIComponent(sagaId)}`);
     const saga = detail.saga;
     const parts = [
-      el('h2', { text: `Saga ${saga.correlationId}` }),
+      el('h2', { text: `${saga.definition} saga for ${saga.correlationId}` }),
       facts([['saga id', saga.sagaId], ['definition', `${saga.definition} version ${saga.definitionVersion}`],
         ['state', saga.state], ['reason', saga.failureReason], ['created', saga.createdAt], ['updated', saga.updatedAt]]),
     ];

@@ -44,6 +44,11 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     system = ConsoleSystem(preset='release', SAGAFLOW_STEP_TIMEOUT_MS=60000, SAGAFLOW_PAYMENT_DELAY_MS=200,
                            SAGAFLOW_INVENTORY_DELAY_MS=150)
+    # Enough P001 for the whole stream; P006 stays scarce, so that some orders are out of stock.
+    stock = os.path.join(system.home, 'stock.json')
+    with open(stock, 'w') as out:
+        out.write('{"P001": 1000000, "P002": 1000, "P006": 1}')
+    system.env['SAGAFLOW_STOCK_FILE'] = stock
     driver = None
     try:
         system.start()
@@ -53,11 +58,13 @@ def main():
         eventually(lambda: all(system.order_status(o) in ('COMPLETED', 'CANCELLED') for o in orders[-5:]),
                    timeout=60, what='the stream finished')
         cancelled = next(o for o in orders if system.order_status(o) == 'CANCELLED')
+        # The list while every saga can move: completed and cancelled ones, the newest still running.
+        run_orders(system, 2)
+        shoot(driver, '#/sagas', system.console_url, 'sagas', '#sagas-table tbody tr')
         system.freeze('payment-service')
         waiting = system.post_order(customer='C-waiting', product='P001', price='19.99')
         run_orders(system, 5)
         shoot(driver, '#/overview', system.console_url, 'overview', '#services-table')
-        shoot(driver, '#/sagas', system.console_url, 'sagas', '#sagas-table tbody tr')
         status, body = system.console_api(f'/api/sagas?correlation={cancelled}')
         shoot(driver, f'#/saga/{body["sagas"][0]["sagaId"]}', system.console_url, 'saga-cancelled',
               '#timeline-table tbody tr')
