@@ -4,13 +4,23 @@
 
 #include "common/time_format.h"
 #include "readmodel/saga_rows.h"
+#include "readmodel/stuck.h"
 
 namespace sagaflow::readmodel {
 
-std::string ListingSql(const SagaFilter& filter, bool by_state, bool after) {
+std::string ListingSql(const SagaFilter& filter, const std::optional<std::string>& state, bool after) {
+  // SQLite keeps no statistics here, so where two indexes fit it cannot know which filter is selective; a unary +
+  // keeps a term from using its index. A correlation id names at most one saga per definition: its index always
+  // wins over the state's, which would walk every saga of a finished state. An unfinished state holds only the
+  // sagas in flight or waiting for an operator: its index wins over the definition's, which would walk every
+  // finished saga of the definition.
+  const bool by_correlation = filter.correlation_id.has_value();
+  const bool rare_state = state && IsUnfinished(*state);
   std::vector<std::string> terms;
-  if (by_state) terms.emplace_back("s.state = :state");
-  if (filter.definition) terms.emplace_back("s.definition = :definition");
+  if (state) terms.emplace_back(by_correlation ? "+s.state = :state" : "s.state = :state");
+  if (filter.definition) {
+    terms.emplace_back(rare_state && !by_correlation ? "+s.definition = :definition" : "s.definition = :definition");
+  }
   if (filter.correlation_id) terms.emplace_back("s.order_id = :correlation");
   if (filter.created_from) terms.emplace_back("s.created_at >= :from");
   if (filter.created_to) terms.emplace_back("s.created_at < :to");
@@ -36,7 +46,7 @@ void BindListing(SQLite::Statement& select, const SagaFilter& filter, const std:
 std::unique_ptr<SQLite::Statement> OpenListingQuery(SQLite::Database& db, const SagaFilter& filter,
                                                     const std::optional<std::string>& state,
                                                     const std::optional<Position>& after) {
-  auto select = std::make_unique<SQLite::Statement>(db, ListingSql(filter, state.has_value(), after.has_value()));
+  auto select = std::make_unique<SQLite::Statement>(db, ListingSql(filter, state, after.has_value()));
   BindListing(*select, filter, state, after);
   return select;
 }
