@@ -15,9 +15,21 @@ std::string Named(const SagaDefinition& definition, std::string_view correlation
   return definition.correlation_field + "=" + std::string(correlation_id);
 }
 
+// Whether the last copy of a finished saga's outcome is still in our outbox, not yet published. A repeated start
+// then has nothing to add: that copy goes out, and another would only lengthen the backlog that made the sender
+// repeat itself.
+bool OutcomeStillQueued(storage::Sql& sql, const SagaInstance& saga) {
+  if (!IsFinished(saga.state)) return false;
+  const StepState* outcome = saga.Step(kOutcomeStep);
+  if (outcome == nullptr || !outcome->outbox_id) return false;
+  const auto times = storage::Outbox::Times(sql, *outcome->outbox_id);
+  return times && !times->published_at;
+}
+
 // What a repeated start found and did, for the saga's timeline.
-std::string RepeatedStartDetail(SagaState state, bool sent) {
+std::string RepeatedStartDetail(SagaState state, bool sent, bool outcome_queued) {
   const std::string found = "saga is " + std::string(ToString(state));
+  if (outcome_queued) return found + ": its outcome is still in our outbox, nothing sent";
   if (!sent) return found + ": nothing sent";
   return found + (IsFinished(state) ? ": outcome sent again" : ": its failed progress event sent again");
 }
@@ -164,12 +176,14 @@ Status SagaManager::OnStart(storage::UnitOfWork& uow, const std::string& name, c
     // A finished saga of a version no longer held republishes its outcome as the current version words it.
     const SagaRegistry::Entry& entry = began_on != nullptr ? *began_on : current;
     const SagaInstance stored = *existing;
-    auto actions = entry.engine.OnRepeatedStart(*existing, now);
-    logger_->info("{} {} again: saga is {}{}", Named(definition, correlation_id), message.topic,
-                  ToString(existing->state), actions.empty() ? "" : "; publishing its outcome again");
+    const bool queued = OutcomeStillQueued(uow, *existing);
+    auto actions = queued ? std::vector<Action>{} : entry.engine.OnRepeatedStart(*existing, now);
+    logger_->info(
+        "{} {} again: saga is {}{}", Named(definition, correlation_id), message.topic, ToString(existing->state),
+        queued ? "; its outcome is still in our outbox" : (actions.empty() ? "" : "; publishing its outcome again"));
     Timeline timeline(existing->saga_id, now);
     timeline.Repeat(uow, EventKind::kStartRepeated, "", std::string(message.topic), message.payload,
-                    RepeatedStartDetail(stored.state, !actions.empty()));
+                    RepeatedStartDetail(stored.state, !actions.empty(), queued));
     if (!actions.empty()) {
       Apply(uow, entry.definition, *existing, stored.state, actions, now, timeline);
       store::Save(uow, *existing, &stored);

@@ -1,5 +1,8 @@
 #include "orchestrator/engine/saga_store.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "common/time_format.h"
 
 namespace sagaflow::engine::store {
@@ -175,13 +178,17 @@ void Save(storage::UnitOfWork& uow, const SagaInstance& saga, const SagaInstance
 }
 
 std::vector<std::string> DueSagas(storage::Sql& sql, TimePoint now, int limit) {
-  std::vector<std::string> ids;
-  auto& select = sql.Prepare(
-      "SELECT saga_id FROM saga_steps WHERE deadline IS NOT NULL AND deadline <= ? "
-      "GROUP BY saga_id ORDER BY MIN(deadline) LIMIT ?");
+  // Walks the deadline index in order and stops at the limit. Grouping by saga in SQL would sort every due step for
+  // each batch, so a backlog of due sagas (an outbox that fell behind) cost the square of its size, on the lock
+  // every consumed message waits for.
+  auto& select =
+      sql.Prepare("SELECT saga_id FROM saga_steps WHERE deadline IS NOT NULL AND deadline <= ? ORDER BY deadline");
   select.bind(1, ToEpochMillis(now));
-  select.bind(2, limit);
-  while (select.executeStep()) ids.push_back(select.getColumn(0).getString());
+  std::vector<std::string> ids;
+  while (std::cmp_less(ids.size(), limit) && select.executeStep()) {
+    std::string id = select.getColumn(0).getString();
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+  }
   return ids;
 }
 

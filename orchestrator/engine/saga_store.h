@@ -24,7 +24,8 @@ std::vector<std::string> DefinitionsWithCorrelation(storage::Sql& sql, const std
 // commit writes is a WAL frame under its fsync, so a reply that changes one step and not the saga's
 // state leaves the other steps and the state index untouched.
 void Save(storage::UnitOfWork& uow, const SagaInstance& saga, const SagaInstance* stored = nullptr);
-// Saga ids with a step deadline at or before `now`, earliest first.
+// At most `limit` saga ids with a step deadline at or before `now`, earliest first; the work is that of the steps
+// read to find them, whatever the number due.
 std::vector<std::string> DueSagas(storage::Sql& sql, TimePoint now, int limit);
 std::optional<TimePoint> EarliestDeadline(storage::Sql& sql);
 // The steps ("<step>@<stage>", in stage and step order) of every saga begun on this version of `definition` that

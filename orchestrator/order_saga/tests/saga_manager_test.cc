@@ -318,6 +318,24 @@ TEST_F(SagaManagerTest, ARepeatedOrdersCreatedForAFinishedSagaAppendsItsOutcomeA
   EXPECT_EQ(metrics_.Get("sagaflow_sagas_started_total"), 1);
 }
 
+// A relay that fell behind makes the order service nudge: each nudge must not queue one more copy of an outcome
+// whose last copy has not left yet, or the backlog feeds itself.
+TEST_F(SagaManagerTest, ARepeatedOrdersCreatedWhileTheOutcomeIsStillInOurOutboxQueuesNoOtherCopy) {
+  Complete("o1");  // orders/completed appended, not published
+  Deliver("orders/created", OrderCreated("o1"));
+  Deliver("orders/created", OrderCreated("o1"));
+  EXPECT_EQ(Topics(TakeSent()),
+            (std::vector<std::string>{"payments/process", "inventory/reserve", "orders/completed"}));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM saga_events WHERE kind = 'start_repeated'"), 2);
+  EXPECT_EQ(storage::scratch::QueryText(*db_, "SELECT detail FROM saga_events WHERE kind = 'start_repeated' LIMIT 1"),
+            "saga is COMPLETED: its outcome is still in our outbox, nothing sent");
+
+  Deliver("orders/created", OrderCreated("o1"));  // published now: the nudge gets its copy
+  const auto sent = TakeSent();
+  ASSERT_EQ(Topics(sent), std::vector<std::string>{"orders/completed"});
+  EXPECT_EQ(Field(sent[0].payload, "idempotencyKey"), "o1:outcome");
+}
+
 TEST_F(SagaManagerTest, ARepeatedOrdersCreatedForARunningSagaSendsNothing) {
   Deliver("orders/created", OrderCreated("o1"));
   TakeSent();
