@@ -13,11 +13,9 @@
 
 #include "bench/stats.h"
 #include "common/status.h"
+#include "manifest/service_manifest.h"
 
 namespace sagaflow::bench {
-
-// console/main.cc listens at SAGAFLOW_HTTP_PORT + 5, the port after the five services'.
-inline constexpr int kConsolePortOffset = 5;
 
 struct ConsoleReadsOptions {
   std::string home;  // the system's SAGAFLOW_HOME

@@ -19,9 +19,6 @@
 namespace sagaflow::console {
 namespace {
 
-// The console's port is the one after the five services' ports.
-constexpr int kConsolePortOffset = 5;
-
 struct Settings {
   std::string home;
   int64_t http_port = 5000;

@@ -33,6 +33,9 @@ const ServiceManifest& ServiceNamed(std::string_view name);
 // The ports are SAGAFLOW_HTTP_PORT + 0 .. + (this - 1).
 int ServicePortCount();
 
+// The operators' web console (sagaflow-console) listens on SAGAFLOW_HTTP_PORT + this, above the services' ports.
+inline constexpr int kConsolePortOffset = 5;
+
 // The name of the saga the order service's orders run (config/sagas/order.json); its correlation id is the order id.
 inline constexpr std::string_view kOrderSagaName = "order";
 
