@@ -51,27 +51,42 @@ void Consumer::Handle(const IncomingMessage& message) {
     return;
   }
   const Route& route = found->second;
+  if (const std::optional<Envelope> envelope = Admit(message, route)) Store(message, route, *envelope);
+}
+
+std::optional<Envelope> Consumer::Admit(const IncomingMessage& message, const Route& route) {
   if (message.payload.size() > kMaxMessageBytes) {
-    return DeadLetter(message, route, "", "",
-                      "payload of " + std::to_string(message.payload.size()) + " bytes is over the limit of " +
-                          std::to_string(kMaxMessageBytes));
+    DeadLetter(message, route, "", "",
+               "payload of " + std::to_string(message.payload.size()) + " bytes is over the limit of " +
+                   std::to_string(kMaxMessageBytes));
+    return std::nullopt;
   }
   auto root = ParseJson(parser_, message.payload);
-  if (!root.ok()) return DeadLetter(message, route, "", "", root.status().message());
+  if (!root.ok()) {
+    DeadLetter(message, route, "", "", root.status().message());
+    return std::nullopt;
+  }
   simdjson::dom::object body;
-  if (root->get_object().get(body)) return DeadLetter(message, route, "", "", "payload must be a JSON object");
+  if (root->get_object().get(body)) {
+    DeadLetter(message, route, "", "", "payload must be a JSON object");
+    return std::nullopt;
+  }
   // Ids are logged and copied into other messages: one with a control character could forge a log line.
   auto message_id = GetString(body, "messageId");
   if (!message_id.ok() || message_id->empty() || HasControlCharacters(*message_id)) {
-    return DeadLetter(message, route, "", "", "messageId must be a non-empty string without control characters");
+    DeadLetter(message, route, "", "", "messageId must be a non-empty string without control characters");
+    return std::nullopt;
   }
   auto correlation_id = GetString(body, route.correlation_field);
   if (!correlation_id.ok() || correlation_id->empty() || HasControlCharacters(*correlation_id)) {
-    return DeadLetter(message, route, *message_id, "",
-                      route.correlation_field + " must be a non-empty string without control characters");
+    DeadLetter(message, route, *message_id, "",
+               route.correlation_field + " must be a non-empty string without control characters");
+    return std::nullopt;
   }
+  return Envelope{message.topic, *message_id, *correlation_id, body, message.redelivered, message.payload};
+}
 
-  const Envelope envelope{message.topic, *message_id, *correlation_id, body, message.redelivered, message.payload};
+void Consumer::Store(const IncomingMessage& message, const Route& route, const Envelope& envelope) {
   for (int attempt = 1;; ++attempt) {
     bool duplicate = false;
     Status rejected;

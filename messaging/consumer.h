@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,12 @@ class Consumer {
     Dedupe dedupe;
     std::string correlation_field;
   };
+  // The message's envelope, or nullopt once it was dead-lettered as malformed (too large, not a JSON object, no
+  // usable messageId or correlation id). The envelope points into parser_ and `message`.
+  std::optional<Envelope> Admit(const IncomingMessage& message, const Route& route);
+  // Runs the route's handler in one transaction with the inbox claim, retrying a transient storage error; a
+  // message whose effects cannot be stored is fatal (acknowledging it would lose them).
+  void Store(const IncomingMessage& message, const Route& route, const Envelope& envelope);
   // Claims `message_id` (if known) with the dead letter, so a redelivery is not dead-lettered twice.
   void DeadLetter(const IncomingMessage& message, const Route& route, std::string_view message_id,
                   std::string_view correlation_id, const std::string& error);
