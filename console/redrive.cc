@@ -3,8 +3,7 @@
 #include <simdjson.h>
 
 #include "common/json.h"
-#include "common/percent_encoding.h"
-#include "http/client/http_client.h"
+#include "http/client/saga_retry.h"
 
 namespace sagaflow::console {
 
@@ -25,8 +24,7 @@ std::string AnswerText(const std::string& body) {
 
 RedriveResult Redriver::Redrive(const std::string& saga_id) const {
   http::HttpClient client(port_, std::chrono::seconds(10));
-  const auto response = client.Request("POST", "/admin/sagas/retry?id=" + PercentEncode(saga_id), "",
-                                       {{"Authorization", "Bearer " + admin_token_}});
+  const auto response = http::RequestSagaRetry(client, saga_id, admin_token_);
   RedriveResult result{saga_id, response.status,
                        response.status == 0 ? "the orchestrator did not answer" : AnswerText(response.body)};
   if (result.ok()) {

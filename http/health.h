@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "common/metrics.h"
 #include "http/http_types.h"
@@ -26,5 +27,8 @@ Route MakeAdminRouter(std::function<HealthReport()> health, Metrics& metrics, st
 
 // Where the token that admin actions require lives: written by the services, read by sagactl.
 std::string AdminTokenPath(const std::string& home);
+
+// The orchestrator's admin endpoint for an operator's retry of a saga (http/client/saga_retry.h sends it).
+inline constexpr std::string_view kSagaRetryPath = "/admin/sagas/retry";
 
 }  // namespace sagaflow::http

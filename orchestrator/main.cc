@@ -1,5 +1,6 @@
 // orchestrator: runs the sagas defined in the folder of definitions over MQTT, with their state and timers in
 // orchestrator.db.
+#include "http/health.h"
 #include "orchestrator/definitions/definition_accounts.h"
 #include "orchestrator/definitions/definition_folder.h"
 #include "orchestrator/definitions/definition_versions.h"
@@ -35,7 +36,7 @@ struct Orchestrator final : runtime::Service {
       }
       return http::JsonOk(200, R"({"result":")" + *result + R"("})");
     };
-    return std::map<std::string, http::Route>{{"POST /admin/sagas/retry", retry}};
+    return std::map<std::string, http::Route>{{"POST " + std::string(http::kSagaRetryPath), retry}};
   }
   Status Start() override {
     Status registered = definitions::RecordAndRegister(process.db(), folder, settings, process.clock().Now(), registry,

@@ -2,9 +2,8 @@
 // the admin token) rather than the database; the orchestrator's answer is printed as it came.
 #include <string>
 
-#include "common/percent_encoding.h"
 #include "common/secret_file.h"
-#include "http/client/http_client.h"
+#include "http/client/saga_retry.h"
 #include "http/health.h"
 #include "manifest/service_manifest.h"
 #include "tools/sagactl/commands.h"
@@ -17,8 +16,7 @@ int RetryCommand(const Context& context, const CommandLine& command_line) {
   if (!token.ok()) throw Failure(2, "the admin token: " + token.status().message());
   const int orchestrator_port = context.http_port + ServiceNamed("orchestrator").port_offset;
   http::HttpClient client(orchestrator_port);
-  auto response = client.Request("POST", "/admin/sagas/retry?id=" + PercentEncode(order_id), "",
-                                 {{"Authorization", "Bearer " + token->front()}});
+  auto response = http::RequestSagaRetry(client, order_id, token->front());
   if (response.status == 0) {
     throw Failure(2, "the orchestrator does not answer on port " + std::to_string(orchestrator_port) +
                          " (is it running? SAGAFLOW_HTTP_PORT chooses the ports)");
